@@ -1,0 +1,152 @@
+"""Charts for reports: matplotlib figures rendered to inline SVG, byte-identical across runs.
+
+Every chart is drawn on a bare :class:`~matplotlib.figure.Figure` with the Agg canvas (no
+pyplot, no global backend switch, nothing left open) inside an ``rc_context`` that
+
+* fixes ``svg.hashsalt`` (per chart, so the ids of two charts in one page never collide),
+* keeps text as text (``svg.fonttype: none``) and never parses labels as mathtext
+  (``text.parse_math: False``, ``text.usetex: False``) -- labels from data are plain text that
+  matplotlib escapes when it writes the SVG,
+* drops the date and the other metadata from the output.
+
+The returned string is an ``<svg>`` element without the XML prolog or DOCTYPE, ready to be put
+in an HTML page; every ``id`` in it (and every reference to one) carries the chart's prefix.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+__all__ = ["line_chart", "verdict_chart", "VERDICT_LEVELS"]
+
+# line styles and markers so that series differ by more than their colour
+_STYLES = ("-", "--", "-.", ":")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_COLOURS = ("#1f4e79", "#b35900", "#2e7d32", "#7b1fa2", "#c62828", "#00838f", "#5d4037", "#455a64")
+
+_RC = {
+    "svg.fonttype": "none",
+    "text.parse_math": False,
+    "text.usetex": False,
+    "font.size": 9,
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],
+    "axes.titlesize": 10,
+    "legend.fontsize": 8,
+    "svg.image_inline": True,
+}
+_NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+MAX_TICKS = 24
+
+# goal verdicts as levels (not-assessed is a gap in the line)
+VERDICT_LEVELS = {"regression": 0, "no-change": 1, "slight-progress": 2, "significant-progress": 3, "met": 4}
+
+
+def _safe_key(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key) or "chart"
+
+
+def _to_svg(fig: Figure, key: str) -> str:
+    """The figure as an inline ``<svg>`` element with every id prefixed by ``key``."""
+    prefix = f"chart-{_safe_key(key)}-"
+    buf = io.StringIO()
+    FigureCanvasAgg(fig)
+    fig.savefig(buf, format="svg", metadata=_NO_METADATA)
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    ids = set(_ID_RE.findall(svg))
+
+    def fix_ref(m: re.Match[str]) -> str:
+        ref = m.group(2)
+        return f"{m.group(1)}#{prefix}{ref}" if ref in ids else m.group(0)
+
+    svg = _ID_RE.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'(xlink:href="|href="|url\()#([^")]+)', fix_ref, svg)
+    return svg.strip() + "\n"
+
+
+def _tick_positions(n: int) -> list[int]:
+    if n <= MAX_TICKS:
+        return list(range(n))
+    step = math.ceil(n / MAX_TICKS)
+    return list(range(0, n, step))
+
+
+def line_chart(
+    key: str,
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str,
+    ylabel: str = "score (0-100)",
+    ymax: float = 100.0,
+) -> str:
+    """One line per series over the periods ``labels``; ``None`` values are gaps.
+
+    Series are drawn in the order given, each with its own line style and marker.
+    """
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}):
+        n = len(labels)
+        width = min(11.0, max(5.5, 0.32 * n + 3.0))
+        fig = Figure(figsize=(width, 3.4))
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(n))
+        for i, (name, values) in enumerate(series.items()):
+            ys = [math.nan if v is None else float(v) for v in values]
+            ax.plot(
+                xs, ys, label=str(name), linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
+                color=_COLOURS[i % len(_COLOURS)], linewidth=1.6, markersize=4,
+            )
+        ax.set_ylim(-ymax * 0.04, ymax * 1.04)
+        ax.set_xlim(-0.5, max(n - 0.5, 0.5))
+        ticks = _tick_positions(n)
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(labels[i]) for i in ticks], rotation=45 if n > 8 else 0, ha="right" if n > 8 else "center")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
+        if series:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        fig.tight_layout()
+        return _to_svg(fig, key)
+
+
+def verdict_chart(key: str, labels: Sequence[str], verdicts: Mapping[str, Sequence[str | None]], *, title: str) -> str:
+    """Goal verdicts over periods: one line per goal on the ordered verdict levels."""
+    series = {
+        goal: [VERDICT_LEVELS.get(v) if v is not None else None for v in values]
+        for goal, values in verdicts.items()
+    }
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}):
+        n = len(labels)
+        width = min(11.0, max(5.5, 0.32 * n + 3.0))
+        fig = Figure(figsize=(width, 3.4))
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(n))
+        for i, (name, values) in enumerate(series.items()):
+            ys = [math.nan if v is None else float(v) for v in values]
+            ax.plot(
+                xs, ys, label=str(name), linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
+                color=_COLOURS[i % len(_COLOURS)], linewidth=1.4, markersize=4,
+            )
+        ax.set_yticks(list(VERDICT_LEVELS.values()))
+        ax.set_yticklabels(list(VERDICT_LEVELS))
+        ax.set_ylim(-0.3, 4.3)
+        ax.set_xlim(-0.5, max(n - 0.5, 0.5))
+        ticks = _tick_positions(n)
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(labels[i]) for i in ticks], rotation=45 if n > 8 else 0, ha="right" if n > 8 else "center")
+        ax.set_title(title)
+        ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
+        if series:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        fig.tight_layout()
+        return _to_svg(fig, key)

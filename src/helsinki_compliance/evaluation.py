@@ -1,0 +1,289 @@
+"""Evaluate observations against commitments: cells, per-basket and overall scores.
+
+How a cell is decided (this is the documented scoring method):
+
+1. **In force?** A cell is ``not-in-force`` when the period ends before the commitment's
+   instrument was adopted (or before the state joined), or starts after the state ceased to
+   exist. Event observations dated before the in-force date are not scored.
+2. **Findings.** Every rule of the commitment is evaluated on the period (see :mod:`.rules`);
+   standing conditions are carried in from earlier periods. Only observations known by the
+   as-of date count; government claims count only where a rule asks for them.
+3. **No findings -> ``not-assessed``.** Absence of evidence is never compliance.
+4. **Score.** The cell's score is the severity-weighted mean of its findings' scores
+   (compliant 1.0, partial 0.5, violation 0.0; weights minor 1, moderate 2, serious 3).
+5. **Status from score.** >= 0.80 ``compliant``; >= 0.35 ``partial``; below, ``violation``.
+6. **Confidence.** The weighted mean of the findings' confidence, where a finding's
+   confidence is the mean over its observations of min(observation confidence, source
+   reliability) with high 1.0, medium 0.7, low 0.4.
+7. **Analyst assessments** in force at the as-of date then ``set`` the status or ``adjust``
+   the score; the computed status is kept beside the final one and both are shown.
+8. **Baskets and overall.** The commitment-weighted mean of the scores of the assessed cells;
+   the same bands give the status. ``assessed``/``total`` say how much rests on evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .loading import Corpus
+from .models import STATUS_SCORES, Assessment, Commitment
+from .periods import Period
+from .rules import Finding, StateEvidence, Window, evaluate_rule
+
+COMPLIANT_AT = 0.80
+PARTIAL_AT = 0.35
+SCORED = ("compliant", "partial", "violation")
+
+
+def status_for_score(score: float) -> str:
+    if score >= COMPLIANT_AT:
+        return "compliant"
+    if score >= PARTIAL_AT:
+        return "partial"
+    return "violation"
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+@dataclass(frozen=True)
+class AppliedAssessment:
+    id: str
+    action: str
+    status: str | None
+    adjust: float | None
+    author: str
+    date: str
+    justification: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One state x commitment x period."""
+
+    state: str
+    commitment: str
+    period: str
+    status: str
+    score: float | None
+    confidence: float | None
+    findings: tuple[Finding, ...] = ()
+    computed_status: str = "not-assessed"
+    computed_score: float | None = None
+    assessment: AppliedAssessment | None = None
+
+    @property
+    def observations(self) -> list[str]:
+        return sorted({o for f in self.findings for o in f.observations})
+
+    def to_dict(self, sources: dict[str, str] | None = None) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "state": self.state,
+            "commitment": self.commitment,
+            "period": self.period,
+            "status": self.status,
+            "score": _r(self.score),
+            "confidence": _r(self.confidence),
+            "computed_status": self.computed_status,
+            "computed_score": _r(self.computed_score),
+            "assessment": self.assessment.to_dict() if self.assessment else None,
+            "observations": self.observations,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        if sources is not None:
+            d["sources"] = sorted({sources[o] for o in self.observations if o in sources})
+        return d
+
+
+@dataclass(frozen=True)
+class GroupScore:
+    """A basket's (or the overall) score for one state and period."""
+
+    state: str
+    group: str
+    period: str
+    status: str
+    score: float | None
+    assessed: int
+    in_force: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "group": self.group,
+            "period": self.period,
+            "status": self.status,
+            "score": _r(self.score),
+            "assessed": self.assessed,
+            "in_force": self.in_force,
+        }
+
+
+@dataclass
+class Scorecard:
+    as_of: date
+    states: list[str]
+    periods: list[Period]
+    commitments: list[Commitment]
+    cells: dict[tuple[str, str, str], Cell]
+    groups: dict[tuple[str, str, str], GroupScore] = field(default_factory=dict)
+
+    def cell(self, state: str, commitment: str, period: str) -> Cell:
+        return self.cells[(state, commitment, period)]
+
+    def group(self, state: str, group: str, period: str) -> GroupScore:
+        return self.groups[(state, group, period)]
+
+    def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
+        sources = {o.id: o.source for o in corpus.observations} if corpus else None
+        return {
+            "as_of": self.as_of.isoformat(),
+            "method": {"compliant_at": COMPLIANT_AT, "partial_at": PARTIAL_AT, "scores": STATUS_SCORES},
+            "states": self.states,
+            "periods": [
+                {"id": p.id, "label": p.label, "kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat()}
+                for p in self.periods
+            ],
+            "commitments": [
+                {"id": c.id, "instrument": c.instrument, "basket": c.basket, "chapter": c.chapter, "title": c.title, "weight": c.weight}
+                for c in self.commitments
+            ],
+            "cells": [self.cells[k].to_dict(sources) for k in sorted(self.cells)],
+            "groups": [self.groups[k].to_dict() for k in sorted(self.groups)],
+        }
+
+
+def combine(findings: Sequence[Finding]) -> tuple[str, float | None, float | None]:
+    """Status, score and confidence of a cell from its findings (steps 3-6 above)."""
+    if not findings:
+        return "not-assessed", None, None
+    total = sum(f.weight for f in findings)
+    score = sum(f.weight * f.score for f in findings) / total
+    confidence = sum(f.weight * f.confidence for f in findings) / total
+    return status_for_score(score), score, confidence
+
+
+def _assessment_for(
+    assessments: Iterable[Assessment], state: str, commitment: str, period: str, as_of: date
+) -> Assessment | None:
+    chosen = None
+    for a in assessments:
+        if a.state == state and a.commitment == commitment and a.period == period and a.date.end <= as_of:
+            if a.expires is None or a.expires.end >= as_of:
+                if chosen is None or (a.date.end, a.id) > (chosen.date.end, chosen.id):
+                    chosen = a
+    return chosen
+
+
+class Evaluator:
+    """Evaluates one corpus; caches each state's indexed evidence between calls."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._evidence: dict[str, StateEvidence] = {}
+
+    def evidence(self, state: str) -> StateEvidence:
+        if state not in self._evidence:
+            self._evidence[state] = StateEvidence(self.corpus.observations_of(state), self.corpus.sources)
+        return self._evidence[state]
+
+    def in_force(self, commitment: Commitment, state: str, period: Period) -> date | None:
+        """The in-force date if the commitment binds the state at some time in the period."""
+        start = self.corpus.in_force_from(commitment, state)
+        if start is None or period.end < start:
+            return None
+        left = self.corpus.state_left(state)
+        if left is not None and period.start > left:
+            return None
+        return start
+
+    def findings(
+        self, commitment: Commitment, state: str, start: date, end: date, as_of: date, in_force: date,
+        rules: Sequence[Any] | None = None, snapshot: bool = False,
+    ) -> list[Finding]:
+        window = Window.make(self.evidence(state), start, end, as_of, in_force, commitment.id, snapshot)
+        out: list[Finding] = []
+        for rule in rules if rules is not None else commitment.rules:
+            out.extend(evaluate_rule(rule, window))
+        return out
+
+    def cell(self, commitment: Commitment, state: str, period: Period, as_of: date) -> Cell:
+        in_force = self.in_force(commitment, state, period)
+        if in_force is None:
+            return Cell(state, commitment.id, period.id, "not-in-force", None, None, computed_status="not-in-force")
+        findings = tuple(self.findings(commitment, state, period.start, period.end, as_of, in_force))
+        status, score, confidence = combine(findings)
+        a = _assessment_for(self.corpus.assessments, state, commitment.id, period.id, as_of)
+        if a is None:
+            return Cell(state, commitment.id, period.id, status, score, confidence, findings, status, score)
+        applied = AppliedAssessment(a.id, a.action, a.status, a.adjust, a.author, a.date.text, a.justification)
+        if a.action == "set":
+            assert a.status is not None
+            final_status, final_score = a.status, STATUS_SCORES[a.status]
+        else:
+            base = score if score is not None else 0.5
+            final_score = min(1.0, max(0.0, base + (a.adjust or 0.0)))
+            final_status = status_for_score(final_score)
+        return Cell(state, commitment.id, period.id, final_status, final_score, confidence, findings, status, score, applied)
+
+    def scorecard(
+        self,
+        states: Sequence[str],
+        periods: Sequence[Period],
+        as_of: date,
+        commitments: Sequence[Commitment] | None = None,
+    ) -> Scorecard:
+        comms = list(commitments if commitments is not None else self.corpus.commitments.values())
+        cells: dict[tuple[str, str, str], Cell] = {}
+        for state in states:
+            for p in periods:
+                for c in comms:
+                    cells[(state, c.id, p.id)] = self.cell(c, state, p, as_of)
+        card = Scorecard(as_of, list(states), list(periods), comms, cells)
+        card.groups = group_scores(card)
+        return card
+
+
+def group_scores(card: Scorecard) -> dict[tuple[str, str, str], GroupScore]:
+    """Per-basket and overall scores (step 8)."""
+    out: dict[tuple[str, str, str], GroupScore] = {}
+    groups: dict[str, list[Commitment]] = {}
+    for c in card.commitments:
+        groups.setdefault(c.basket, []).append(c)
+    groups["overall"] = list(card.commitments)
+    for state in card.states:
+        for p in card.periods:
+            for g, members in groups.items():
+                cells = [(c, card.cells[(state, c.id, p.id)]) for c in members]
+                in_force = [(c, x) for c, x in cells if x.status != "not-in-force"]
+                scored = [(c, x) for c, x in in_force if x.score is not None and x.status in SCORED]
+                if not in_force:
+                    status, score = "not-in-force", None
+                elif not scored:
+                    status, score = "not-assessed", None
+                else:
+                    w = sum(c.weight for c, _ in scored)
+                    score = sum(c.weight * (x.score or 0.0) for c, x in scored) / w
+                    status = status_for_score(score)
+                out[(state, g, p.id)] = GroupScore(state, g, p.id, status, score, len(scored), len(in_force))
+    return out
+
+
+def evaluate(
+    corpus: Corpus,
+    *,
+    states: Sequence[str],
+    periods: Sequence[Period],
+    as_of: date,
+    commitments: Sequence[str] | None = None,
+) -> Scorecard:
+    """Evaluate ``corpus`` for ``states`` over ``periods`` as of ``as_of``."""
+    chosen = [corpus.commitments[c] for c in commitments] if commitments else None
+    return Evaluator(corpus).scorecard(states, periods, as_of, chosen)

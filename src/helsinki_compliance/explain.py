@@ -1,0 +1,117 @@
+"""Why a cell has its status: rules, findings, evidence, carried conditions, arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .evaluation import COMPLIANT_AT, PARTIAL_AT, Evaluator
+from .loading import Corpus
+from .periods import Period
+
+
+def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period, as_of: date) -> dict[str, Any]:
+    """A structured explanation of one cell (JSON-ready)."""
+    ev = Evaluator(corpus)
+    c = corpus.commitments[commitment_id]
+    cell = ev.cell(c, state, period, as_of)
+    obs_by_id = {o.id: o for o in corpus.observations}
+    in_force = corpus.in_force_from(c, state)
+    rules = []
+    for rule in c.rules:
+        fs = [f for f in cell.findings if f.rule == rule.id]
+        rules.append(
+            {
+                "id": rule.id,
+                "kind": rule.kind,
+                "severity": rule.severity,
+                "description": rule.description,
+                "findings": [f.to_dict() for f in fs],
+            }
+        )
+    evidence = []
+    for oid in cell.observations:
+        o = obs_by_id[oid]
+        src = corpus.sources.get(o.source)
+        origin = corpus.origin("observations", oid)
+        evidence.append(
+            {
+                "id": o.id,
+                "date": o.date.text,
+                "kind": o.kind,
+                "source": o.source,
+                "source_title": src.title if src else None,
+                "locator": o.locator,
+                "quote": o.quote,
+                "confidence": o.confidence,
+                "claim": o.claim,
+                "file": f"{origin.file}:{origin.line}" if origin else None,
+            }
+        )
+    terms = [(f.weight, f.score) for f in cell.findings]
+    arithmetic = None
+    if terms:
+        num = " + ".join(f"{w:g}x{s:g}" for w, s in terms)
+        den = sum(w for w, _ in terms)
+        arithmetic = f"({num}) / {den:g} = {cell.computed_score:.2f}"
+    return {
+        "commitment": {"id": c.id, "title": c.title, "instrument": c.instrument, "section": c.section},
+        "state": state,
+        "period": {"id": period.id, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        "as_of": as_of.isoformat(),
+        "in_force_from": in_force.isoformat() if in_force else None,
+        "status": cell.status,
+        "score": None if cell.score is None else round(cell.score, 4),
+        "computed_status": cell.computed_status,
+        "confidence": None if cell.confidence is None else round(cell.confidence, 4),
+        "arithmetic": arithmetic,
+        "bands": {"compliant_at": COMPLIANT_AT, "partial_at": PARTIAL_AT},
+        "assessment": cell.assessment.to_dict() if cell.assessment else None,
+        "rules": rules,
+        "evidence": evidence,
+    }
+
+
+def render_text(e: dict[str, Any]) -> str:
+    c = e["commitment"]
+    lines = [
+        f"{c['id']} — {c['title']}",
+        f"  {c['section']} ({c['instrument']}); binds {e['state']} from {e['in_force_from'] or 'never'}",
+        f"  period {e['period']['id']} ({e['period']['start']} .. {e['period']['end']}), as of {e['as_of']}",
+        "",
+        f"STATUS: {e['status']}" + (f"  score {e['score']:.2f}" if e["score"] is not None else "")
+        + (f"  confidence {e['confidence']:.2f}" if e["confidence"] is not None else ""),
+    ]
+    if e["status"] == "not-in-force":
+        lines.append("  The commitment did not bind this state during this period.")
+    elif e["computed_status"] == "not-assessed":
+        lines.append("  No rule found evidence in this period: not assessed (absence of evidence is not compliance).")
+    lines.append("")
+    lines.append("Rules:")
+    for r in e["rules"]:
+        lines.append(f"  [{r['kind']}] {r['id']} ({r['severity']})" + (f": {r['description']}" if r["description"] else ""))
+        if not r["findings"]:
+            lines.append("      no finding")
+        for f in r["findings"]:
+            carried = " [carried in from an earlier period]" if f["carried"] else ""
+            lines.append(f"      -> {f['status']} (weight {f['weight']:g}){carried}: {f['detail']}")
+            lines.append(f"         evidence: {', '.join(f['observations'])}")
+    if e["arithmetic"]:
+        lines += [
+            "",
+            "Combination: severity-weighted mean of finding scores (compliant 1, partial 0.5, violation 0;",
+            "  minor 1, moderate 2, serious 3):",
+            f"  {e['arithmetic']} -> {e['computed_status']} "
+            f"(>= {e['bands']['compliant_at']:.2f} compliant, >= {e['bands']['partial_at']:.2f} partial, below: violation)",
+        ]
+    if e["assessment"]:
+        a = e["assessment"]
+        what = f"set to {a['status']}" if a["action"] == "set" else f"score adjusted by {a['adjust']:+g}"
+        lines += ["", f"Analyst assessment {a['id']} ({a['author']}, {a['date']}): {what}", f"  {a['justification']}"]
+    if e["evidence"]:
+        lines += ["", "Evidence:"]
+        for o in e["evidence"]:
+            claim = " (a government claim)" if o["claim"] else ""
+            lines.append(f"  {o['id']}  {o['date']}  {o['kind']}{claim}")
+            lines.append(f"      {o['source']}, {o['locator']}: \"{o['quote']}\"  [{o['file']}]")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,248 @@
+"""Goal tracking: a goal set's goals, as of any date, with a progress verdict per goal and tier.
+
+How a verdict is computed (documented in docs/goals.md):
+
+* **Progress** is a number from 0 (nothing of the target achieved) to 1 (target reached).
+  - A goal with **rules** (the same rule kinds commitments use) takes the severity-weighted
+    score of its findings. Standing conditions are judged by their state *at* the date
+    (a snapshot: in effect -> its ``while_in_effect`` status; ended -> ``when_ended``); events
+    count inside the window.
+  - A goal with a **metric target** (``emigration.annual-rate >= 10000``) takes the latest
+    figure in the window divided by the target (capped at 1); with no figure it falls back on
+    its rules (e.g. "emigration restricted" standing condition = 0).
+  - A **scorecard** goal takes the state's overall scorecard score over the window.
+* **Baseline** progress is measured on the window ending at the end of the baseline date
+  (events from the year before it); **current** progress on the window from the day after the
+  baseline to the as-of date. Both use only observations known by the as-of date.
+* **Verdict**: ``not-assessed`` when either end has no evidence; ``met`` when the target is met
+  (metric comparison true, or status ``compliant`` with no violation finding); otherwise the
+  change in progress: at least ``bands.significant`` (0.25) -> ``significant-progress``, at
+  least ``bands.slight`` (0.05) -> ``slight-progress``, at most ``-bands.slight`` ->
+  ``regression``, else ``no-change``.
+* **Tier verdict**: ``met`` when every assessed goal is met; otherwise the lower median of the
+  assessed goals' verdicts in the order regression < no-change < slight < significant < met.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from .conditions import compare
+from .evaluation import Evaluator, combine, group_scores
+from .evaluation import Scorecard as _Scorecard
+from .loading import Corpus
+from .models import Goal, GoalSet
+from .periods import Period
+from .rules import Finding, Window, evaluate_rule, format_number
+
+VERDICTS = ("met", "significant-progress", "slight-progress", "no-change", "regression", "not-assessed")
+_RANK = {"regression": 0, "no-change": 1, "slight-progress": 2, "significant-progress": 3, "met": 4}
+
+
+@dataclass(frozen=True)
+class Measure:
+    progress: float | None
+    status: str
+    met: bool
+    detail: str
+    evidence: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "progress": None if self.progress is None else round(self.progress, 4),
+            "status": self.status,
+            "met": self.met,
+            "detail": self.detail,
+            "evidence": list(self.evidence),
+        }
+
+
+def _window(ev: Evaluator, state: str, start: date, end: date, as_of: date) -> Window:
+    return Window.make(ev.evidence(state), start, end, as_of, date(1, 1, 1), "", snapshot=True)
+
+
+def _rule_findings(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of: date) -> list[Finding]:
+    w = _window(ev, state, start, end, as_of)
+    out: list[Finding] = []
+    for rule in goal.rules:
+        out.extend(evaluate_rule(rule, w))
+    return out
+
+
+def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of: date) -> Measure:
+    """Progress toward ``goal`` on the window [start, end] (standing conditions at ``end``)."""
+    if goal.metric:
+        w = _window(ev, state, start, end, as_of)
+        figures = [o for o in w.observations if o.metric and o.metric.name == goal.metric.metric and not o.claim]
+        if figures:
+            vals = [o.metric.effective for o in figures if o.metric]
+            if goal.metric.aggregate == "max":
+                value = max(vals)
+            elif goal.metric.aggregate == "sum":
+                value = sum(vals)
+            else:
+                value = max(figures, key=lambda o: (o.date.end, o.date.start, o.id)).metric.effective  # type: ignore[union-attr]
+            met = compare(goal.metric.op, value, goal.metric.value)
+            progress = 1.0 if met else max(0.0, min(1.0, value / goal.metric.value)) if goal.metric.value else 0.0
+            latest = max(figures, key=lambda o: (o.date.end, o.date.start, o.id))
+            assert latest.metric is not None
+            shown = format_number(latest.metric.value)
+            if latest.metric.qualifier != "exact":
+                shown = f"{latest.metric.qualifier} {shown}"
+            return Measure(
+                progress,
+                "met" if met else "short-of-target",
+                met,
+                f"{goal.metric.metric} = {shown} (target {goal.metric.op} {format_number(goal.metric.value)})",
+                tuple(o.id for o in figures),
+            )
+    if goal.rules:
+        findings = _rule_findings(ev, goal, state, start, end, as_of)
+        status, score, _ = combine(findings)
+        if score is None:
+            return Measure(None, "not-assessed", False, "no evidence", ())
+        met = status == "compliant" and not any(f.status == "violation" for f in findings)
+        detail = "; ".join(f.detail for f in findings)
+        return Measure(score, status, met, detail, tuple(sorted({o for f in findings for o in f.observations})))
+    if goal.scorecard:
+        comms = [ev.corpus.commitments[c] for c in goal.commitments] if goal.commitments else list(ev.corpus.commitments.values())
+        period = Period(start, end, "window", "window", "range")
+        cells = {(state, c.id, "window"): ev.cell(c, state, period, as_of) for c in comms}
+        card = _Scorecard(as_of, [state], [period], comms, cells)
+        g = group_scores(card)[(state, "overall", "window")]
+        if g.score is None:
+            return Measure(None, g.status, False, "no assessed commitment", ())
+        violations = sum(1 for c in cells.values() if c.status == "violation")
+        met = g.status == "compliant" and violations == 0
+        detail = f"overall score {g.score:.2f} over {g.assessed} assessed of {g.in_force} commitments in force; {violations} in violation"
+        evidence = tuple(sorted({o for c in cells.values() for o in c.observations}))
+        return Measure(g.score, g.status, met, detail, evidence)
+    return Measure(None, "not-assessed", False, "no evidence", ())
+
+
+def _baseline_measure(goal: Goal) -> Measure | None:
+    """A metric that counts from the baseline has a known value there (its ``baseline_value``)."""
+    m = goal.metric
+    if m is None or m.baseline_value is None or not m.value:
+        return None
+    progress = max(0.0, min(1.0, m.baseline_value / m.value))
+    return Measure(progress, "short-of-target", False, f"{m.metric} counts from the baseline: {format_number(m.baseline_value)} there", ())
+
+
+def verdict(baseline: Measure, current: Measure, gs: GoalSet) -> str:
+    if current.progress is None:
+        return "not-assessed"
+    if current.met:
+        return "met"
+    if baseline.progress is None:
+        return "not-assessed"
+    delta = current.progress - baseline.progress
+    if delta >= gs.bands.significant:
+        return "significant-progress"
+    if delta >= gs.bands.slight:
+        return "slight-progress"
+    if delta <= -gs.bands.slight:
+        return "regression"
+    return "no-change"
+
+
+def tier_verdict(verdicts: Sequence[str]) -> str:
+    assessed = sorted((v for v in verdicts if v in _RANK), key=_RANK.__getitem__)
+    if not assessed:
+        return "not-assessed"
+    if all(v == "met" for v in assessed):
+        return "met"
+    return assessed[(len(assessed) - 1) // 2]
+
+
+def _baseline_window(gs: GoalSet, baseline: date | None) -> tuple[date, date]:
+    end = baseline or gs.baseline.end
+    return end - timedelta(days=365), end
+
+
+def track(
+    corpus: Corpus,
+    goal_set: str | None = None,
+    *,
+    as_of: date,
+    state: str | None = None,
+    baseline: date | None = None,
+    evaluator: Evaluator | None = None,
+) -> dict[str, Any]:
+    """Every goal of a goal set as of ``as_of``: baseline, current, verdict; and tier verdicts."""
+    gs = _goal_set(corpus, goal_set)
+    code = state or gs.state
+    ev = evaluator or Evaluator(corpus)
+    b_start, b_end = _baseline_window(gs, baseline)
+    goals = []
+    for goal in gs.goals:
+        if as_of <= b_end:
+            base = measure(ev, goal, code, b_start, as_of, as_of)
+            cur = Measure(None, "not-assessed", False, "the as-of date is not after the baseline", ())
+        else:
+            base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, as_of)
+            cur = measure(ev, goal, code, b_end + timedelta(days=1), as_of, as_of)
+        v = verdict(base, cur, gs)
+        goals.append({
+            "id": goal.id,
+            "tier": goal.tier,
+            "title": goal.title,
+            "target": goal.target,
+            "commitments": list(goal.commitments),
+            "baseline": base.to_dict(),
+            "current": cur.to_dict(),
+            "verdict": v,
+            "evidence": sorted(set(base.evidence) | set(cur.evidence)),
+        })
+    tiers = {}
+    for tier in ("immediate", "intermediate", "long-range"):
+        vs = [g["verdict"] for g in goals if g["tier"] == tier]
+        if vs:
+            tiers[tier] = tier_verdict(vs)
+    return {
+        "goal_set": gs.id,
+        "title": gs.title,
+        "source": gs.source,
+        "state": code,
+        "baseline": (baseline.isoformat() if baseline else gs.baseline.text),
+        "as_of": as_of.isoformat(),
+        "bands": gs.bands.model_dump(),
+        "goals": goals,
+        "tiers": tiers,
+    }
+
+
+def timeline(
+    corpus: Corpus, periods: Sequence[Period], goal_set: str | None = None, *, state: str | None = None,
+    baseline: date | None = None, as_of: date | None = None,
+) -> dict[str, Any]:
+    """The verdicts period by period: each period's end is the as-of date (capped by ``as_of``)."""
+    gs = _goal_set(corpus, goal_set)
+    ev = Evaluator(corpus)
+    rows = []
+    for p in periods:
+        at = min(p.end, as_of) if as_of else p.end
+        t = track(corpus, gs.id, as_of=at, state=state, baseline=baseline, evaluator=ev)
+        rows.append({
+            "period": p.id,
+            "as_of": at.isoformat(),
+            "verdicts": {g["id"]: g["verdict"] for g in t["goals"]},
+            "progress": {g["id"]: g["current"]["progress"] for g in t["goals"]},
+            "tiers": t["tiers"],
+        })
+    return {"goal_set": gs.id, "state": state or gs.state, "timeline": rows}
+
+
+def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:
+    from .errors import UsageError, did_you_mean
+
+    if not corpus.goal_sets:
+        raise UsageError("no goal sets: add a file with top-level key 'goal_sets' under goals/")
+    if goal_set is None:
+        return corpus.goal_sets[sorted(corpus.goal_sets)[0]]
+    if goal_set not in corpus.goal_sets:
+        raise UsageError(f"unknown goal set {goal_set!r}{did_you_mean(goal_set, corpus.goal_sets)}")
+    return corpus.goal_sets[goal_set]

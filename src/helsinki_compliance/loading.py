@@ -1,0 +1,354 @@
+"""Load and validate a data directory in stages.
+
+1. **files**: discover ``*.yaml`` under ``commitments/``, ``observations/``, ``goals/``; read
+   each safely (:mod:`._yaml`): syntax, size, depth, aliases, tags.
+2. **structure**: one known top-level key per file, holding the expected list or mapping.
+3. **models**: each item against its pydantic model (types, required and unknown fields).
+4. **semantics**: unique ids, references that resolve, units, in-force dates, period cycles.
+
+Every problem carries its file, line and path. :func:`load` raises :class:`DataError` with all
+errors of the first stage that has any; warnings are kept on the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import _yaml
+from .errors import DataError, Problem, did_you_mean, format_path
+from .periods import Period
+from .models import (
+    FILE_KINDS,
+    Assessment,
+    Case,
+    Commitment,
+    GoalSet,
+    Instrument,
+    NamedPeriod,
+    Observation,
+    RuleTest,
+    Source,
+    State,
+    Vocabulary,
+)
+
+DATA_DIRS = ("commitments", "observations", "goals")
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(key: str) -> TypeAdapter[Any]:
+    if key not in _ADAPTERS:
+        model, many = FILE_KINDS[key]
+        _ADAPTERS[key] = TypeAdapter(list[model] if many else model)  # type: ignore[valid-type]
+    return _ADAPTERS[key]
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def walk(model: type[BaseModel]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+            for arg in _model_args(info.annotation):
+                walk(arg)
+
+    for model, _ in FILE_KINDS.values():
+        walk(model)
+    return names
+
+
+def _model_args(annotation: Any) -> list[type[BaseModel]]:
+    out: list[type[BaseModel]] = []
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            out.append(a)
+        stack.extend(getattr(a, "__args__", ()) or ())
+        stack.extend(getattr(a, "__metadata__", ()) or ())
+    return [m for m in out if isinstance(m, type)]
+
+
+_FIELD_NAMES: set[str] | None = None
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was defined: its file, line, and path (top-level key, index)."""
+
+    file: str
+    line: int
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    key: str
+    items: list[Any]
+    origins: list[Origin]
+    source: Path | None = None
+
+
+@dataclass
+class Corpus:
+    """Everything loaded from a data directory, validated and indexed."""
+
+    root: Path
+    vocabulary: Vocabulary
+    instruments: dict[str, Instrument]
+    states: dict[str, State]
+    periods: dict[str, NamedPeriod]
+    commitments: dict[str, Commitment]
+    rule_tests: list[RuleTest]
+    sources: dict[str, Source]
+    cases: dict[str, Case]
+    observations: list[Observation]
+    assessments: list[Assessment]
+    goal_sets: dict[str, GoalSet]
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    named_periods: dict[str, Period] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def origin(self, kind: str, item_id: str) -> Origin | None:
+        return self.origins.get((kind, item_id))
+
+    def observations_of(self, state: str) -> list[Observation]:
+        idx = self.__dict__.setdefault("_by_state", {})
+        if not idx:
+            for o in self.observations:
+                idx.setdefault(o.state, []).append(o)
+        return list(idx.get(state, []))
+
+    def in_force_from(self, commitment: Commitment, state: str) -> date | None:
+        """The first day ``commitment`` binds ``state`` (None: never, e.g. unknown state)."""
+        st = self.states.get(state)
+        if st is None:
+            return None
+        start = commitment.in_force or self.instruments[commitment.instrument].adopted
+        return max(start.start, st.joined.start)
+
+    def state_left(self, state: str) -> date | None:
+        st = self.states.get(state)
+        return st.left.end if st and st.left else None
+
+
+# ---------------------------------------------------------------- stage 1 + 2
+
+
+def discover(root: Path, extra: Sequence[Path] = ()) -> list[Path]:
+    """Every YAML data file under the data directories of ``root`` (sorted, stable)."""
+    files: list[Path] = []
+    for d in DATA_DIRS:
+        base = root / d
+        if base.is_dir():
+            for dirpath, dirnames, filenames in os.walk(base):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    if name.endswith((".yaml", ".yml")):
+                        files.append(Path(dirpath) / name)
+    files.extend(extra)
+    return sorted(set(files), key=lambda p: str(p))
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def parse_file(path: Path, display: str, problems: list[Problem]) -> tuple[_yaml.Document, str] | None:
+    """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended."""
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= _yaml.MAX_BYTES else None
+    except OSError as exc:
+        problems.append(Problem(display, 0, "", f"cannot read file: {exc.strerror}"))
+        return None
+    if raw is None:
+        problems.append(Problem(display, 0, "", f"file is larger than the limit of {_yaml.MAX_BYTES:,} bytes"))
+        return None
+    try:
+        doc = _yaml.load(raw)
+    except _yaml.YamlError as exc:
+        problems.append(Problem(display, exc.line, "", exc.message))
+        return None
+    data = doc.data
+    if data is None:
+        problems.append(Problem(display, 1, "", "file is empty: expected a mapping with one top-level key"))
+        return None
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(display, 1, "", f"expected a mapping with one top-level key, found a {_type_name(data)}")
+        )
+        return None
+    if len(data) != 1:
+        keys = ", ".join(map(str, data))
+        problems.append(Problem(display, 1, "", f"expected exactly one top-level key, found: {keys}"))
+        return None
+    key = next(iter(data))
+    if key not in FILE_KINDS:
+        problems.append(
+            Problem(
+                display,
+                doc.line((key,)),
+                str(key),
+                f"unknown file kind{did_you_mean(key, FILE_KINDS)}; expected one of: {', '.join(FILE_KINDS)}",
+            )
+        )
+        return None
+    _, many = FILE_KINDS[key]
+    value = data[key]
+    if many and not isinstance(value, list):
+        problems.append(
+            Problem(display, doc.line((key,)), key, f"expected a list of items, found a {_type_name(value)}")
+        )
+        return None
+    if not many and not isinstance(value, dict):
+        problems.append(Problem(display, doc.line((key,)), key, f"expected a mapping, found a {_type_name(value)}"))
+        return None
+    return doc, key
+
+
+def _type_name(v: Any) -> str:
+    return {dict: "mapping", list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(v), "null" if v is None else type(v).__name__
+    )
+
+
+# ---------------------------------------------------------------- stage 3
+
+
+def _walk_loc(data: Any, loc: Sequence[Any]) -> list[str | int]:
+    """Map a pydantic error location onto the data (dropping union-branch names)."""
+    out: list[str | int] = []
+    cur = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(cur, dict) and part in cur and (last or isinstance(cur[part], (dict, list))):
+            cur = cur[part]
+            out.append(part)
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            cur = cur[part]
+            out.append(part)
+        elif i == len(loc) - 1 and isinstance(part, (str, int)):
+            out.append(part)
+            cur = None
+        # else: a union branch or validator name: not in the data
+    return out
+
+
+def _pydantic_message(err: dict[str, Any]) -> str:
+    kind = err.get("type", "")
+    loc = err.get("loc", ())
+    if kind == "extra_forbidden":
+        global _FIELD_NAMES
+        if _FIELD_NAMES is None:
+            _FIELD_NAMES = _all_field_names()
+        return f"unknown field{did_you_mean(loc[-1], _FIELD_NAMES)}"
+    if kind == "missing":
+        return "required field is missing"
+    msg = str(err.get("msg", "invalid value"))
+    msg = msg.removeprefix("Value error, ")
+    if kind == "union_tag_invalid":
+        ctx = err.get("ctx", {})
+        return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
+    return msg
+
+
+def validate_items(
+    key: str, doc: _yaml.Document, display: str, problems: list[Problem]
+) -> list[tuple[int, Any]]:
+    """Stage 3: validate the file's items against their model.
+
+    Returns ``(index, item)`` for each valid item; invalid items are reported and dropped.
+    """
+    value = doc.data[key]
+    model, many = FILE_KINDS[key]
+    try:
+        result = _adapter(key).validate_python(value)
+        return list(enumerate(result)) if many else [(0, result)]
+    except ValidationError as exc:
+        bad: set[int] = set()
+        seen: set[tuple[int, str]] = set()
+        for err in exc.errors():
+            loc = err["loc"]
+            path = [key, *_walk_loc(value, loc)]
+            line = doc.line(tuple(path))
+            msg = _pydantic_message(err)
+            if (line, msg) in seen:
+                continue
+            seen.add((line, msg))
+            problems.append(Problem(display, line, format_path(path), msg))
+            if many and loc and isinstance(loc[0], int):
+                bad.add(loc[0])
+        if not many:
+            return []
+        return [(i, model.model_validate(item)) for i, item in enumerate(value) if i not in bad]
+
+
+# ---------------------------------------------------------------- load
+
+
+def read_files(root: Path, files: Iterable[Path]) -> tuple[list[ParsedFile], list[Problem]]:
+    """Stages 1-3 over ``files``."""
+    problems: list[Problem] = []
+    parsed: list[ParsedFile] = []
+    for path in files:
+        display = _display(path, root)
+        got = parse_file(path, display, problems)
+        if got is None:
+            continue
+        doc, key = got
+        pairs = validate_items(key, doc, display, problems)
+        many = FILE_KINDS[key][1]
+        items = [item for _, item in pairs]
+        origins = [
+            Origin(display, doc.line((key, i) if many else (key,)), (key, i) if many else (key,))
+            for i, _ in pairs
+        ]
+        parsed.append(ParsedFile(display, key, items, origins, path))
+    return parsed, problems
+
+
+def load(
+    root: str | Path = ".",
+    *,
+    today: date | None = None,
+    extra_files: Sequence[str | Path] = (),
+    base: str | Path | None = None,
+) -> Corpus:
+    """Load and validate the data under ``root``; raise :class:`DataError` on any error.
+
+    ``base`` is another data directory whose files are loaded first (a user's own corpus can
+    reuse the bundled catalogue). ``today`` bounds observation dates (default: no bound).
+    """
+    from .validation import build_corpus  # stage 4 lives in its own module
+
+    root = Path(root)
+    files: list[Path] = []
+    if base is not None:
+        files.extend(discover(Path(base)))
+    files.extend(discover(root, [Path(p) for p in extra_files]))
+    parsed, problems = read_files(root, files)
+    corpus, more = build_corpus(root, parsed, today=today)
+    problems.extend(more)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise DataError(errors)
+    assert corpus is not None
+    corpus.warnings = sorted(p for p in problems if p.level == "warning")
+    corpus.files = [p.path for p in parsed]
+    return corpus

@@ -1,0 +1,327 @@
+"""Rule kinds: a small registry mapping each ``kind`` to the function that evaluates it.
+
+Each evaluator takes a rule and a :class:`Window` (one state, one period, an as-of date, the
+commitment's in-force date) and returns :class:`Finding` objects with their evidence. No other
+module branches on a rule's kind.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .conditions import compare, compile_condition
+from .models import (
+    CONFIDENCE_VALUES,
+    SEVERITY_WEIGHTS,
+    STATUS_SCORES,
+    EventRule,
+    MetricRule,
+    Observation,
+    Source,
+    StandingRule,
+)
+
+# ---------------------------------------------------------------- findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What one rule concluded for one cell, with the evidence behind it."""
+
+    rule: str
+    rule_kind: str
+    status: str
+    severity: str
+    observations: tuple[str, ...]
+    detail: str
+    confidence: float
+    carried: bool = False
+    subject: str | None = None
+
+    @property
+    def weight(self) -> float:
+        return SEVERITY_WEIGHTS[self.severity]
+
+    @property
+    def score(self) -> float:
+        return STATUS_SCORES[self.status]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "rule_kind": self.rule_kind,
+            "status": self.status,
+            "severity": self.severity,
+            "weight": self.weight,
+            "score": self.score,
+            "subject": self.subject,
+            "carried": self.carried,
+            "confidence": round(self.confidence, 3),
+            "observations": list(self.observations),
+            "detail": self.detail,
+        }
+
+
+# ---------------------------------------------------------------- the evidence of one state
+
+
+class StateEvidence:
+    """One state's observations, indexed for fast windows (by date, by kind, by condition)."""
+
+    def __init__(self, observations: Sequence[Observation], sources: dict[str, Source]) -> None:
+        self.sources = sources
+        self.by_start = sorted(observations, key=lambda o: (o.date.start, o.date.end, o.id))
+        self._starts = [o.date.start for o in self.by_start]
+        self.timelines: dict[tuple[str, str | None], list[Observation]] = {}
+        for o in observations:
+            if o.standing:
+                self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
+        for events in self.timelines.values():
+            events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
+
+    def within(self, start: date, end: date, as_of: date) -> list[Observation]:
+        """Observations whose whole date interval lies in [start, end] and ends by ``as_of``."""
+        lo = bisect_left(self._starts, start)
+        hi = bisect_right(self._starts, end)
+        limit = min(end, as_of)
+        return [o for o in self.by_start[lo:hi] if o.date.end <= limit]
+
+    def confidence(self, obs: Observation) -> float:
+        src = self.sources.get(obs.source)
+        rel = CONFIDENCE_VALUES[src.reliability] if src else CONFIDENCE_VALUES["low"]
+        return min(CONFIDENCE_VALUES[obs.confidence], rel)
+
+
+@dataclass
+class Window:
+    """The slice of evidence one rule is evaluated on."""
+
+    evidence: StateEvidence
+    start: date
+    end: date
+    as_of: date
+    in_force: date
+    commitment: str
+    observations: list[Observation] = field(default_factory=list)  # in the period, scorable
+    snapshot: bool = False  # standing conditions judged by their state at the window's end
+
+    @classmethod
+    def make(
+        cls, evidence: StateEvidence, start: date, end: date, as_of: date, in_force: date, commitment: str,
+        snapshot: bool = False,
+    ) -> Window:
+        obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
+        return cls(evidence, start, end, as_of, in_force, commitment, obs, snapshot)
+
+    def mean_confidence(self, observations: Sequence[Observation]) -> float:
+        if not observations:
+            return 0.0
+        return sum(self.evidence.confidence(o) for o in observations) / len(observations)
+
+
+Evaluator = Callable[[Any, Window], list[Finding]]
+RULE_KINDS: dict[str, Evaluator] = {}
+# compiled matchers, keyed by the rule's identity; the rule itself is kept so its id is not reused
+_COMPILED: dict[tuple[int, str], tuple[Any, Callable[[Observation], bool]]] = {}
+
+
+def register(kind: str) -> Callable[[Evaluator], Evaluator]:
+    def wrap(fn: Evaluator) -> Evaluator:
+        RULE_KINDS[kind] = fn
+        return fn
+
+    return wrap
+
+
+def evaluate_rule(rule: Any, window: Window) -> list[Finding]:
+    return RULE_KINDS[rule.kind](rule, window)
+
+
+def _tags_ok(tags: Sequence[str], tags_any: Sequence[str], tags_all: Sequence[str]) -> bool:
+    if tags_any and not any(t in tags for t in tags_any):
+        return False
+    return all(t in tags for t in tags_all)
+
+
+def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation], bool]:
+    """The rule's match compiled once into a callable."""
+    key = (id(rule), commitment)
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    m = rule.match
+    kinds = frozenset(m.kinds)
+    where = compile_condition(m.where) if m.where is not None else None
+
+    def predicate(o: Observation, _c: str = commitment) -> bool:
+        if kinds and o.kind not in kinds:
+            return False
+        if o.claim and not m.include_claims:
+            return False
+        if not _tags_ok(o.tags, m.tags_any, m.tags_all):
+            return False
+        if m.cited and _c not in o.commitments:
+            return False
+        return where is None or where(o)
+
+    if len(_COMPILED) > 100_000:
+        _COMPILED.clear()
+    _COMPILED[key] = (rule, predicate)
+    return predicate
+
+
+@register("event")
+def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
+    pred = event_predicate(rule, w.commitment)
+    matched = [o for o in w.observations if pred(o)]
+    if not matched:
+        return []
+    n = len(matched)
+    what = ", ".join(sorted({o.kind for o in matched}))
+    return [
+        Finding(
+            rule=rule.id,
+            rule_kind="event",
+            status=rule.status,
+            severity=rule.severity,
+            observations=tuple(o.id for o in matched),
+            detail=f"{n} observation{'s' if n != 1 else ''} ({what}) in the period -> {rule.status}",
+            confidence=w.mean_confidence(matched),
+        )
+    ]
+
+
+def _midpoint(a: str, b: str) -> str:
+    """A condition in effect for part of the period and ended in it: between the two outcomes."""
+    return a if a == b else "partial"
+
+
+@register("standing")
+def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
+    findings: list[Finding] = []
+    ev = w.evidence
+    for (condition, subject), events in sorted(ev.timelines.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if condition != rule.condition:
+            continue
+        if rule.subjects is not None and subject not in rule.subjects:
+            continue
+        events = [e for e in events if e.date.end <= w.as_of and (rule.include_claims or not e.claim)]
+        if rule.tags_any or rule.tags_all:
+            tags = {t for e in events for t in e.tags}
+            if not _tags_ok(tuple(tags), rule.tags_any, rule.tags_all):
+                continue
+        before = [e for e in events if e.date.end < w.start]
+        inside = [e for e in events if w.start <= e.date.start and e.date.end <= w.end]
+        covering = [
+            e
+            for e in events
+            if e.standing and e.standing.in_effect and e.standing.since
+            and e.standing.since.start <= w.end and e.date.end >= w.start
+        ]
+        start_state = before[-1].standing.in_effect if before else None  # type: ignore[union-attr]
+        held = start_state is True or any(e.standing.in_effect for e in inside) or bool(covering)  # type: ignore[union-attr]
+        if inside:
+            end_state: bool | None = inside[-1].standing.in_effect  # type: ignore[union-attr]
+        elif covering and any(e.date.end >= w.end for e in covering):
+            end_state = True
+        else:
+            end_state = start_state
+        label = f"{condition}" + (f" [{subject}]" if subject else "")
+        carried = not inside and not covering
+        if w.snapshot:
+            if end_state is True:
+                status, detail = rule.while_in_effect, f"{label} in effect at {w.end} -> {rule.while_in_effect}"
+            elif end_state is False and rule.when_ended:
+                status, detail = rule.when_ended, f"{label} ended by {w.end} -> {rule.when_ended}"
+            else:
+                continue
+        elif held and end_state is False:
+            status = _midpoint(rule.while_in_effect, rule.when_ended) if rule.when_ended else rule.while_in_effect
+            detail = f"{label} was in effect and ended during the period -> {status}"
+        elif held:
+            status = rule.while_in_effect
+            how = "carried forward from an earlier observation" if carried else "observed in the period"
+            detail = f"{label} in effect ({how}) -> {status}"
+        elif end_state is False and rule.when_ended:
+            status = rule.when_ended
+            how = "its end observed in the period" if inside else "ended before the period; no observation says it resumed"
+            detail = f"{label} not in effect ({how}) -> {status}"
+        else:
+            continue
+        # the observations that establish this: the last one before, plus those in the period
+        evidence = [*before[-1:], *inside, *covering]
+        ids = tuple(dict.fromkeys(o.id for o in evidence))
+        findings.append(
+            Finding(
+                rule=rule.id,
+                rule_kind="standing",
+                status=status,
+                severity=rule.severity,
+                observations=ids,
+                detail=detail,
+                confidence=w.mean_confidence(evidence),
+                carried=carried,
+                subject=subject,
+            )
+        )
+    return findings
+
+
+def aggregate(values: list[tuple[Observation, float]], how: str) -> float:
+    nums = [v for _, v in values]
+    if how == "sum":
+        return sum(nums)
+    if how == "max":
+        return max(nums)
+    if how == "min":
+        return min(nums)
+    if how == "mean":
+        return sum(nums) / len(nums)
+    if how == "count":
+        return float(len(nums))
+    return max(values, key=lambda ov: (ov[0].date.end, ov[0].date.start, ov[0].id))[1]  # latest
+
+
+def format_number(x: float) -> str:
+    if abs(x - round(x)) < 1e-3:
+        return f"{round(x):,}"
+    return f"{x:,.2f}"
+
+
+@register("metric")
+def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
+    values = [
+        (o, o.metric.effective)
+        for o in w.observations
+        if o.metric and o.metric.name == rule.metric and (rule.include_claims or not o.claim)
+    ]
+    if not values:
+        return []
+    value = aggregate(values, rule.aggregate)
+    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}  # type: ignore[union-attr]
+    shown = format_number(value)
+    if len(values) == 1 or rule.aggregate == "latest":
+        latest = max(values, key=lambda ov: (ov[0].date.end, ov[0].date.start, ov[0].id))[0]
+        assert latest.metric is not None
+        if latest.metric.qualifier != "exact":
+            shown = f"{latest.metric.qualifier} {format_number(latest.metric.value)}"
+    elif qualifiers - {"exact"}:
+        shown += " (some figures approximate)"
+    for t in rule.thresholds:
+        if compare(t.op, value, t.value):
+            return [
+                Finding(
+                    rule=rule.id,
+                    rule_kind="metric",
+                    status=t.status,
+                    severity=rule.severity,
+                    observations=tuple(o.id for o, _ in values),
+                    detail=f"{rule.aggregate} of {rule.metric} = {shown}; {t.op} {format_number(t.value)} -> {t.status}",
+                    confidence=w.mean_confidence([o for o, _ in values]),
+                )
+            ]
+    return []

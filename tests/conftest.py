@@ -1,0 +1,100 @@
+"""Shared fixtures: a tiny data directory built in tmp_path from the real registries."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCES_DIR = REPO.parent / "shared" / "sources"
+
+BROADCAST = {
+    "id": "t.broadcast",
+    "instrument": "hfa-1975",
+    "section": "Basket III, 2(a)(iii)",
+    "title": "Broadcast information",
+    "summary": "States undertook to let broadcast information reach the public.",
+    "basket": "III",
+    "chapter": "2. Information",
+    "weight": 2,
+    "rules": [
+        {"id": "jamming", "kind": "standing", "condition": "radio-jamming", "while_in_effect": "violation",
+         "when_ended": "compliant", "severity": "serious"},
+        {"id": "ban", "kind": "event", "match": {"kinds": ["censorship"], "tags_any": ["radio"]},
+         "status": "violation", "severity": "moderate"},
+    ],
+}
+EMIGRATION = {
+    "id": "t.emigration",
+    "instrument": "hfa-1975",
+    "section": "Basket III, 1(b)",
+    "title": "Reunification of families",
+    "summary": "States undertook to deal favourably with applications to reunite families.",
+    "basket": "III",
+    "chapter": "1. Human contacts",
+    "weight": 3,
+    "rules": [
+        {"id": "volume", "kind": "metric", "metric": "emigration.persons", "aggregate": "sum", "severity": "serious",
+         "thresholds": [{"op": "ge", "value": 10000, "status": "compliant"},
+                        {"op": "ge", "value": 1000, "status": "partial"},
+                        {"op": "lt", "value": 1000, "status": "violation"}]},
+    ],
+}
+MONITORS = {
+    "id": "t.monitors",
+    "instrument": "vienna-1989",
+    "section": "Vienna, Principles, para. 26",
+    "title": "Monitors",
+    "summary": "States undertook to respect the right to monitor.",
+    "basket": "human-dimension",
+    "chapter": "Vienna Concluding Document",
+    "rules": [
+        {"id": "arrest", "kind": "event", "match": {"kinds": ["arrest"], "tags_any": ["monitor"]},
+         "status": "violation", "severity": "serious"},
+    ],
+}
+
+SOURCES = [{"id": "src", "title": "Test source", "author": "Tester", "date": "1990", "kind": "secondary",
+            "reliability": "high"}]
+
+
+def obs(oid: str, date: str, kind: str, **extra: Any) -> dict[str, Any]:
+    base = {"id": oid, "date": date, "dated_by": "test", "state": "SU", "kind": kind, "source": "src",
+            "locator": "p. 1", "quote": f"quote of {oid}", "confidence": "high"}
+    base.update(extra)
+    return base
+
+
+def write_yaml(path: Path, data: Any) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def make_data(root: Path, observations: list[dict[str, Any]] | None = None,
+              commitments: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None) -> Path:
+    """A data directory with the real registries and the given commitments/observations."""
+    (root / "commitments").mkdir(parents=True, exist_ok=True)
+    for name in ("vocabulary.yaml", "states.yaml", "instruments.yaml", "periods.yaml"):
+        shutil.copy(REPO / "commitments" / name, root / "commitments" / name)
+    write_yaml(root / "commitments" / "test.yaml", {"commitments": commitments or [BROADCAST, EMIGRATION, MONITORS]})
+    write_yaml(root / "observations" / "sources.yaml", {"sources": SOURCES})
+    write_yaml(root / "observations" / "obs.yaml", {"observations": observations or []})
+    for rel, data in (extra or {}).items():
+        p = root / rel
+        if isinstance(data, str):
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(textwrap.dedent(data), encoding="utf-8")
+        else:
+            write_yaml(p, data)
+    return root
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return make_data(tmp_path / "data")

@@ -1,0 +1,99 @@
+"""Acceptance: the goal tracker reproduces the Schifter memo's own verdicts from the corpus,
+and keeps working past the memo."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import helsinki_compliance as hc
+from helsinki_compliance import goals
+from conftest import REPO, write_yaml
+
+MEMO_DATE = date(1987, 12, 31)  # the memo is undated; its notes place it between 21 Sep and the end of 1987
+
+# Each expected verdict is justified by the memo's own sentence (004_..., "Progress Toward ...").
+EXPECTED = {
+    # "Perhaps as many as 30% of the known prisoners of conscience have been released."
+    "prisoners-of-conscience": "significant-progress",
+    # "A few of the ... cases have been resolved this year. The pace is excruciatingly slow"
+    "divided-families": "slight-progress",
+    # "VOA is no longer jammed, but jamming of RFE/RL continues." (partial: one of two stations)
+    "radio-jamming": "significant-progress",
+    # "an annual rate just short of our minimum immediate goal of 10,000" (not met)
+    "emigration-10k": "significant-progress",
+    # "dissent ... is no longer punished with imprisonment, although ... harassment"
+    "expression": "slight-progress",
+    # "talk of some limited changes ... no evident intent to change the scheme of state control"
+    "religion": "slight-progress",
+    # "some indication that abuses of psychiatry may be brought to an end"
+    "psychiatry": "slight-progress",
+    # "no appreciable change in controls on the importation of foreign literature"
+    "foreign-literature": "no-change",
+    # "some relaxation in controls on foreign travel"
+    "foreign-travel": "slight-progress",
+    # "Steps have been taken toward greater cultural freedom, but the emphasis appears on Russian culture"
+    "cultural-freedom": "slight-progress",
+    # "no present indication of any likely change in the 1986 Emigration Decree"
+    "emigration-decree": "no-change",
+    # "no change in the intrusive status of the secret police"
+    "secret-police-privacy": "no-change",
+    # "Full compliance ... remains well over the horizon": not met; the modest steps are slight progress
+    "full-compliance": "slight-progress",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus() -> hc.Corpus:
+    return hc.load(REPO)
+
+
+def test_every_goal_reproduces_the_memo(corpus: hc.Corpus) -> None:
+    t = goals.track(corpus, "schifter-1987", as_of=MEMO_DATE)
+    assert {g["id"]: g["verdict"] for g in t["goals"]} == EXPECTED
+
+
+def test_tiers_reproduce_the_memo(corpus: hc.Corpus) -> None:
+    t = goals.track(corpus, "schifter-1987", as_of=MEMO_DATE)
+    # "significant progress in reaching our immediate goals and slight progress toward the intermediate goals"
+    assert t["tiers"] == {"immediate": "significant-progress", "intermediate": "slight-progress", "long-range": "slight-progress"}
+    full = next(g for g in t["goals"] if g["id"] == "full-compliance")
+    assert full["verdict"] != "met" and not full["current"]["met"]
+
+
+def test_before_the_memo_is_known_its_evidence_does_not_count(corpus: hc.Corpus) -> None:
+    t = goals.track(corpus, "schifter-1987", as_of=date(1987, 6, 30))
+    verdicts = {g["id"]: g["verdict"] for g in t["goals"]}
+    assert verdicts["emigration-10k"] != "significant-progress"
+    assert verdicts["radio-jamming"] != "significant-progress"
+
+
+def test_verdict_moves_when_a_later_observation_arrives(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    for d in ("commitments", "observations", "goals"):
+        shutil.copytree(REPO / d, root / d)
+    before = goals.track(hc.load(root), "schifter-1987", as_of=date(1989, 12, 31))
+    assert {g["id"]: g["verdict"] for g in before["goals"]}["radio-jamming"] == "significant-progress"
+    write_yaml(root / "observations" / "later.yaml", {"observations": [{
+        "id": "test.rferl-jamming-ended", "date": "1988-11-30", "dated_by": "30 November 1988", "state": "SU",
+        "kind": "policy-change", "tags": ["radio", "rferl"], "source": "schifter-1987", "locator": "test",
+        "quote": "jamming of RFE/RL continues", "confidence": "high",
+        "standing": {"condition": "radio-jamming", "subject": "rferl", "in_effect": False}}]})
+    after = goals.track(hc.load(root), "schifter-1987", as_of=date(1989, 12, 31))
+    assert {g["id"]: g["verdict"] for g in after["goals"]}["radio-jamming"] == "met"
+    # and the memo's own date is unaffected: the new fact was not known then
+    at_memo = goals.track(hc.load(root), "schifter-1987", as_of=MEMO_DATE)
+    assert {g["id"]: g["verdict"] for g in at_memo["goals"]}["radio-jamming"] == "significant-progress"
+
+
+def test_a_user_can_change_the_target(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    for d in ("commitments", "observations", "goals"):
+        shutil.copytree(REPO / d, root / d)
+    p = root / "goals" / "schifter-1987.yaml"
+    p.write_text(p.read_text().replace("op: ge, value: 10000}", "op: ge, value: 5000}"))
+    t = goals.track(hc.load(root), "schifter-1987", as_of=MEMO_DATE)
+    assert {g["id"]: g["verdict"] for g in t["goals"]}["emigration-10k"] == "met"

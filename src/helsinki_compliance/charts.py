@@ -80,6 +80,47 @@ def _tick_positions(n: int) -> list[int]:
     return list(range(0, n, step))
 
 
+def _plot(
+    key: str,
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str,
+    ylabel: str,
+    ylim: tuple[float, float],
+    yticks: Mapping[str, float] | None = None,
+) -> str:
+    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}):
+        n = len(labels)
+        width = min(11.0, max(5.5, 0.32 * n + 3.0))
+        fig = Figure(figsize=(width, 3.4))
+        ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(n))
+        for i, (name, values) in enumerate(series.items()):
+            ys = [math.nan if v is None else float(v) for v in values]
+            ax.plot(
+                xs, ys, label=str(name), linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
+                color=_COLOURS[i % len(_COLOURS)], linewidth=1.5, markersize=4,
+            )
+        if yticks is not None:
+            ax.set_yticks(list(yticks.values()))
+            ax.set_yticklabels([str(k) for k in yticks])
+        ax.set_ylim(*ylim)
+        ax.set_xlim(-0.5, max(n - 0.5, 0.5))
+        ticks = _tick_positions(n)
+        ax.set_xticks(ticks)
+        rotate = n > 8 or any(len(str(labels[i])) > 8 for i in ticks)
+        ax.set_xticklabels([str(labels[i]) for i in ticks], rotation=40 if rotate else 0, ha="right" if rotate else "center")
+        if ylabel:
+            ax.set_ylabel(ylabel)
+        ax.set_title(str(title))
+        ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
+        if series:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        fig.tight_layout()
+        return _to_svg(fig, key)
+
+
 def line_chart(
     key: str,
     labels: Sequence[str],
@@ -93,60 +134,12 @@ def line_chart(
 
     Series are drawn in the order given, each with its own line style and marker.
     """
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}):
-        n = len(labels)
-        width = min(11.0, max(5.5, 0.32 * n + 3.0))
-        fig = Figure(figsize=(width, 3.4))
-        ax = fig.add_subplot(1, 1, 1)
-        xs = list(range(n))
-        for i, (name, values) in enumerate(series.items()):
-            ys = [math.nan if v is None else float(v) for v in values]
-            ax.plot(
-                xs, ys, label=str(name), linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
-                color=_COLOURS[i % len(_COLOURS)], linewidth=1.6, markersize=4,
-            )
-        ax.set_ylim(-ymax * 0.04, ymax * 1.04)
-        ax.set_xlim(-0.5, max(n - 0.5, 0.5))
-        ticks = _tick_positions(n)
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([str(labels[i]) for i in ticks], rotation=45 if n > 8 else 0, ha="right" if n > 8 else "center")
-        ax.set_ylabel(ylabel)
-        ax.set_title(title)
-        ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
-        if series:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        fig.tight_layout()
-        return _to_svg(fig, key)
+    return _plot(key, labels, series, title=title, ylabel=ylabel, ylim=(-ymax * 0.04, ymax * 1.04))
 
 
 def verdict_chart(key: str, labels: Sequence[str], verdicts: Mapping[str, Sequence[str | None]], *, title: str) -> str:
-    """Goal verdicts over periods: one line per goal on the ordered verdict levels."""
-    series = {
-        goal: [VERDICT_LEVELS.get(v) if v is not None else None for v in values]
-        for goal, values in verdicts.items()
+    """Goal verdicts over periods: one line per goal on the ordered verdict levels (gaps: not assessed)."""
+    series: dict[str, list[float | None]] = {
+        goal: [None if v is None else VERDICT_LEVELS.get(v) for v in values] for goal, values in verdicts.items()
     }
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}):
-        n = len(labels)
-        width = min(11.0, max(5.5, 0.32 * n + 3.0))
-        fig = Figure(figsize=(width, 3.4))
-        ax = fig.add_subplot(1, 1, 1)
-        xs = list(range(n))
-        for i, (name, values) in enumerate(series.items()):
-            ys = [math.nan if v is None else float(v) for v in values]
-            ax.plot(
-                xs, ys, label=str(name), linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
-                color=_COLOURS[i % len(_COLOURS)], linewidth=1.4, markersize=4,
-            )
-        ax.set_yticks(list(VERDICT_LEVELS.values()))
-        ax.set_yticklabels(list(VERDICT_LEVELS))
-        ax.set_ylim(-0.3, 4.3)
-        ax.set_xlim(-0.5, max(n - 0.5, 0.5))
-        ticks = _tick_positions(n)
-        ax.set_xticks(ticks)
-        ax.set_xticklabels([str(labels[i]) for i in ticks], rotation=45 if n > 8 else 0, ha="right" if n > 8 else "center")
-        ax.set_title(title)
-        ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
-        if series:
-            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        fig.tight_layout()
-        return _to_svg(fig, key)
+    return _plot(key, labels, series, title=title, ylabel="", ylim=(-0.3, 4.3), yticks=VERDICT_LEVELS)

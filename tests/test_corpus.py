@@ -1,0 +1,58 @@
+"""The bundled corpus is evidence: quotes are exact, sources resolve, rules are tested."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+import helsinki_compliance as hc
+from helsinki_compliance.ruletests import run_rule_tests
+from conftest import REPO, SOURCES_DIR
+
+_TYPO = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+
+
+def normalise(text: str) -> str:
+    """Typographic quotes and dashes to ASCII, whitespace removed (OCR joins words in sources)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_TYPO))
+
+
+@pytest.fixture(scope="module")
+def corpus() -> hc.Corpus:
+    return hc.load(REPO)
+
+
+def test_every_source_id_resolves_and_every_observation_has_a_locator(corpus: hc.Corpus) -> None:
+    for o in corpus.observations:
+        assert o.source in corpus.sources, o.id
+        assert o.locator.strip() and o.quote.strip() and o.dated_by.strip(), o.id
+
+
+@pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="../shared/sources/ is not beside the repository")
+def test_every_quote_appears_verbatim_in_its_source(corpus: hc.Corpus) -> None:
+    texts = {}
+    for s in corpus.sources.values():
+        if s.file:
+            texts[s.id] = normalise((SOURCES_DIR / s.file).read_text(encoding="utf-8"))
+    missing = [f"{o.id}: {o.quote!r}" for o in corpus.observations if o.source in texts and normalise(o.quote) not in texts[o.source]]
+    assert not missing, "\n".join(missing)
+    assert sum(1 for o in corpus.observations if o.source in texts) == len(corpus.observations)
+
+
+def test_quotes_are_short(corpus: hc.Corpus) -> None:
+    long = [o.id for o in corpus.observations if len(o.quote) > 300]
+    assert not long
+
+
+def test_every_source_contributes(corpus: hc.Corpus) -> None:
+    counts = hc.stats(corpus)["by_source"]
+    assert set(counts) == set(corpus.sources)
+
+
+def test_rule_fixtures_pass(corpus: hc.Corpus) -> None:
+    report = run_rule_tests(corpus)
+    failed = [f"{r.commitment}/{r.rule}: {r.name}: expected {r.expected}, got {r.actual} {r.error or ''}" for r in report.failed]
+    assert not failed, "\n".join(failed)
+    assert len(report.results) >= 2 * sum(len(c.rules) for c in corpus.commitments.values()) * 0.9

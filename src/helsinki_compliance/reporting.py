@@ -1,0 +1,856 @@
+"""Compliance reports: one file set per state (HTML, Markdown, JSON, CSV) and an overview.
+
+:func:`write_report` evaluates the corpus and writes, for each state,
+``{state}-{period}-{first}-{last}.{html,md,json,csv}`` (for a named period or group such as
+``review-meetings``: ``{state}-{period}.{ext}``), plus, when more than one state is reported,
+``overview-{period}-{first}-{last}.{html,md}``.
+
+* **HTML** is one self-contained file (inline CSS and SVG, no script, no external resource):
+  scores per basket over time (a matplotlib chart as inline SVG, with the numbers in a table
+  beside it), a heatmap of commitments x periods (a class per status *and* a symbol in every
+  cell), what got better and worse between consecutive periods, review-meeting dossiers when
+  the periods are a named group, goals (when given), a drill-down per commitment listing
+  every finding with its evidence, the evidence itself, the sources and the scoring method.
+  Everything from data goes through Jinja2 autoescaping.
+* **Markdown** has the same scorecard (:func:`.tables.scorecard_markdown`), the changes, the
+  dossiers, goals and the findings with their evidence (data escaped with
+  :func:`.tables.md_escape`).
+* **JSON**: ``{"report": meta, "scorecard": ..., "observations": {...}, "goals": ...,
+  "changes": [...], "dossiers": [...]}`` with sorted keys (:func:`.tables.to_json`).
+* **CSV**: :func:`.tables.scorecard_csv` (formula cells neutralised).
+
+Output is deterministic: no timestamps, sorted iteration, fixed float formatting, charts with
+a fixed hash salt and no date. Files are written atomically (:func:`.storage.atomic_write`)
+and only under the report's own file names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__, api, charts
+from .errors import UsageError
+from .evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
+from .loading import Corpus
+from .models import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
+from .periods import CALENDAR_KINDS, Period
+from .rules import Finding
+from .storage import atomic_write
+from .tables import BASKET_ORDER, SYMBOLS, md_escape, scorecard_csv, scorecard_markdown, to_json
+
+__all__ = ["FORMATS", "OVERVIEW_FORMATS", "report_names", "write_report", "render_state", "render_overview"]
+
+FORMATS = ("html", "md", "json", "csv")
+OVERVIEW_FORMATS = ("html", "md")
+TEMPLATES = Path(__file__).parent / "templates"
+CASE_CONDITIONS = ("imprisonment", "internal-exile")
+_SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(html|md|json|csv)$")
+
+STATUS_LABELS = {
+    "compliant": "compliant",
+    "partial": "partial",
+    "violation": "violation",
+    "not-assessed": "not assessed (no evidence)",
+    "not-in-force": "not in force",
+}
+_RANK = {"violation": 0, "partial": 1, "compliant": 2}
+VERDICT_SYMBOLS = {
+    "met": "M",
+    "significant-progress": "S+",
+    "slight-progress": "s+",
+    "no-change": "=",
+    "regression": "R",
+    "not-assessed": ".",
+}
+BASKET_TITLES = {"I": "Basket I", "III": "Basket III", "human-dimension": "Human dimension"}
+
+Progress = Callable[[str], None]
+
+
+# ---------------------------------------------------------------- names
+
+
+def _is_group(corpus: Corpus, period: str) -> bool:
+    return any(p.group == period for p in corpus.periods.values())
+
+
+def _stem(prefix: str, period: str, first: int, last: int) -> str:
+    parts = [prefix, period] + ([str(first), str(last)] if period in CALENDAR_KINDS else [])
+    for part in parts:
+        if not _SAFE_PART.match(part):
+            raise UsageError(
+                f"cannot name a report file after {part!r}: use a period kind ({', '.join(CALENDAR_KINDS)}), "
+                "a named period or a group of named periods"
+            )
+    return "-".join(parts)
+
+
+def _formats(formats: Iterable[str]) -> list[str]:
+    wanted = [f.lower().lstrip(".") for f in formats]
+    bad = sorted(set(wanted) - set(FORMATS))
+    if bad:
+        raise UsageError(f"unknown report format {', '.join(map(repr, bad))}; expected some of: {', '.join(FORMATS)}")
+    if not wanted:
+        raise UsageError(f"no report format given; expected some of: {', '.join(FORMATS)}")
+    return [f for f in FORMATS if f in wanted]
+
+
+def report_names(
+    corpus: Corpus, *, states: Sequence[str], period: str, first: int, last: int, formats: Iterable[str] = FORMATS
+) -> list[str]:
+    """The file names :func:`write_report` writes for these arguments, in writing order."""
+    codes = list(dict.fromkeys(api.resolve_states(corpus, states)))
+    fmts = _formats(formats)
+    names = [f"{_stem(code, period, first, last)}.{fmt}" for code in codes for fmt in fmts]
+    if len(codes) > 1:
+        names += [f"{_stem('overview', period, first, last)}.{fmt}" for fmt in fmts if fmt in OVERVIEW_FORMATS]
+    return names
+
+
+def _write(out_dir: Path, name: str, text: str, allowed: set[str]) -> Path:
+    """Write one report file; refuse any name that is not one of this report's own files."""
+    if name not in allowed or not _SAFE_NAME.match(name) or Path(name).name != name:
+        raise UsageError(f"refusing to write {name!r}: not a file name of this report")
+    path = out_dir / name
+    atomic_write(path, text)
+    return path
+
+
+# ---------------------------------------------------------------- formatting helpers
+
+
+def _score100(score: float | None) -> str:
+    return "–" if score is None else f"{round(score * 100):d}"
+
+
+def _f2(x: float | None) -> str:
+    return "" if x is None else f"{x:.2f}"
+
+
+def _pct(x: Any) -> str:
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        return "–"
+    return f"{round(float(x) * 100):d}%"
+
+
+def _period_dict(p: Period) -> dict[str, Any]:
+    return {"id": p.id, "label": p.label, "kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat(),
+            "named": p.kind == "named"}
+
+
+def _status(status: str, assessed: bool = False) -> dict[str, Any]:
+    return {
+        "status": status,
+        "symbol": SYMBOLS.get(status, "?") + ("*" if assessed else ""),
+        "label": STATUS_LABELS.get(status, status) + (" (analyst assessment)" if assessed else ""),
+    }
+
+
+def _grouped(card: Scorecard) -> list[tuple[str, list[Any]]]:
+    groups: dict[str, list[Any]] = {}
+    for c in sorted(card.commitments, key=lambda c: (BASKET_ORDER.get(c.basket, 9), c.basket, c.chapter, c.id)):
+        groups.setdefault(f"{BASKET_TITLES.get(c.basket, 'Basket ' + c.basket)} — {c.chapter}", []).append(c)
+    return list(groups.items())
+
+
+def _baskets(card: Scorecard) -> list[str]:
+    return sorted({c.basket for c in card.commitments}, key=lambda b: (BASKET_ORDER.get(b, 9), b))
+
+
+def _sub_card(card: Scorecard, state: str) -> Scorecard:
+    return Scorecard(
+        card.as_of, [state], card.periods, card.commitments,
+        {k: v for k, v in card.cells.items() if k[0] == state},
+        {k: v for k, v in card.groups.items() if k[0] == state},
+    )
+
+
+def _legend() -> list[dict[str, Any]]:
+    return [{**_status(s), "label": STATUS_LABELS[s]} for s in SYMBOLS] + [
+        {"status": "assessed", "symbol": "*", "label": "analyst assessment applied"}
+    ]
+
+
+def _method() -> dict[str, Any]:
+    return {
+        "compliant_at": f"{COMPLIANT_AT:.2f}",
+        "partial_at": f"{PARTIAL_AT:.2f}",
+        "scores": [{"status": k, "score": f"{v:g}"} for k, v in STATUS_SCORES.items()],
+        "weights": [{"severity": k, "weight": f"{v:g}"} for k, v in SEVERITY_WEIGHTS.items()],
+        "confidence": [{"level": k, "value": f"{v:g}"} for k, v in CONFIDENCE_VALUES.items()],
+    }
+
+
+# ---------------------------------------------------------------- pieces of a state report
+
+
+def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
+    rows = []
+    for g in [*_baskets(card), "overall"]:
+        cells = []
+        for p in card.periods:
+            gs = card.groups[(state, g, p.id)]
+            cells.append({**_status(gs.status), "period": p.id, "score": _score100(gs.score),
+                          "assessed": gs.assessed, "in_force": gs.in_force})
+        rows.append({"group": g, "label": "Overall" if g == "overall" else BASKET_TITLES.get(g, f"Basket {g}"),
+                     "cells": cells})
+    return rows
+
+
+def _basket_chart(card: Scorecard, state: str, key: str) -> str:
+    series: dict[str, list[float | None]] = {}
+    for row in _group_rows(card, state):
+        series[row["label"]] = [None if c["score"] == "–" else float(c["score"]) for c in row["cells"]]
+    return charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+
+
+def _heatmap(card: Scorecard, state: str) -> list[dict[str, Any]]:
+    out = []
+    for group, members in _grouped(card):
+        rows = []
+        for c in members:
+            cells = []
+            for p in card.periods:
+                cell = card.cells[(state, c.id, p.id)]
+                cells.append({**_status(cell.status, cell.assessment is not None), "period": p.id,
+                              "score": _f2(cell.score)})
+            rows.append({"id": c.id, "title": c.title, "cells": cells})
+        out.append({"group": group, "rows": rows})
+    return out
+
+
+def _counts(card: Scorecard, state: str) -> list[dict[str, Any]]:
+    counts: dict[str, int] = {}
+    for (s, _, _), cell in card.cells.items():
+        if s == state:
+            counts[cell.status] = counts.get(cell.status, 0) + 1
+    return [{**_status(k), "count": counts[k]} for k in SYMBOLS if k in counts]
+
+
+def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
+    """Cells whose status changed between consecutive periods: better, worse, other."""
+    out = []
+    titles = {c.id: c.title for c in card.commitments}
+    order = [c.id for _, members in _grouped(card) for c in members]
+    for prev, nxt in zip(card.periods, card.periods[1:], strict=False):
+        better: list[dict[str, Any]] = []
+        worse: list[dict[str, Any]] = []
+        other: list[dict[str, Any]] = []
+        for cid in order:
+            a, b = card.cells[(state, cid, prev.id)], card.cells[(state, cid, nxt.id)]
+            if a.status == b.status:
+                continue
+            item = {
+                "commitment": cid, "title": titles[cid],
+                "before": {**_status(a.status, a.assessment is not None), "score": _f2(a.score)},
+                "after": {**_status(b.status, b.assessment is not None), "score": _f2(b.score)},
+            }
+            if a.status in _RANK and b.status in _RANK:
+                (better if _RANK[b.status] > _RANK[a.status] else worse).append(item)
+            else:
+                other.append(item)
+        if better or worse or other:
+            out.append({"from": prev.id, "to": nxt.id, "better": better, "worse": worse, "other": other})
+    return out
+
+
+def _finding_dict(f: Finding) -> dict[str, Any]:
+    return {"rule": f.rule, "rule_kind": f.rule_kind, "status": f.status, "symbol": SYMBOLS[f.status],
+            "severity": f.severity, "subject": f.subject, "carried": f.carried, "detail": f.detail,
+            "confidence": _f2(f.confidence), "observations": list(f.observations)}
+
+
+def _obs_brief(o: Observation | None, oid: str) -> dict[str, Any]:
+    if o is None:
+        return {"id": oid, "known": False, "date": "", "source": "", "locator": "", "quote": "", "kind": "",
+                "claim": False}
+    return {"id": o.id, "known": True, "date": o.date.text, "source": o.source, "locator": o.locator,
+            "quote": o.quote, "kind": o.kind, "claim": o.claim}
+
+
+def _drilldown(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Observation]) -> list[dict[str, Any]]:
+    out = []
+    for _, members in _grouped(card):
+        for c in members:
+            in_force = corpus.in_force_from(c, state)
+            periods = []
+            quiet: dict[str, list[str]] = {}
+            statuses = []
+            for p in card.periods:
+                cell = card.cells[(state, c.id, p.id)]
+                statuses.append({**_status(cell.status, cell.assessment is not None), "period": p.id})
+                if not cell.findings and cell.assessment is None:
+                    quiet.setdefault(cell.status, []).append(p.id)
+                    continue
+                findings = []
+                for f in cell.findings:
+                    d = _finding_dict(f)
+                    d["evidence"] = [_obs_brief(obs.get(oid), oid) for oid in f.observations]
+                    findings.append(d)
+                periods.append({
+                    "period": _period_dict(p),
+                    **_status(cell.status, cell.assessment is not None),
+                    "score": _f2(cell.score),
+                    "confidence": _f2(cell.confidence),
+                    "computed": _status(cell.computed_status),
+                    "computed_score": _f2(cell.computed_score),
+                    "assessment": cell.assessment.to_dict() if cell.assessment else None,
+                    "findings": findings,
+                })
+            out.append({
+                "id": c.id, "title": c.title, "section": c.section, "instrument": c.instrument,
+                "basket": c.basket, "chapter": c.chapter, "summary": c.summary, "weight": f"{c.weight:g}",
+                "in_force": in_force.isoformat() if in_force else None,
+                "rules": [{"id": r.id, "kind": r.kind, "severity": r.severity, "description": r.description or ""}
+                          for r in c.rules],
+                "statuses": statuses,
+                "periods": periods,
+                "quiet": [{**_status(s), "periods": quiet[s]} for s in SYMBOLS if s in quiet],
+            })
+    return out
+
+
+def _case_timeline(corpus: Corpus, state: str, as_of: date) -> dict[tuple[str, str], list[Observation]]:
+    """(case id, condition) -> the standing observations of that case, in date order."""
+    state_obs = corpus.observations_of(state)
+    case_ids = {cid for o in state_obs for cid in o.cases}
+    case_ids |= {o.standing.subject for o in state_obs
+                 if o.standing and o.standing.subject in corpus.cases and o.standing.condition in CASE_CONDITIONS}
+    timelines: dict[tuple[str, str], list[Observation]] = {}
+    for o in state_obs:
+        st = o.standing
+        if st is None or st.condition not in CASE_CONDITIONS or o.claim or o.date.end > as_of:
+            continue
+        subjects = [st.subject] if st.subject is not None else list(o.cases)
+        for cid in subjects:
+            if cid in case_ids:
+                timelines.setdefault((cid, st.condition), []).append(o)
+    for events in timelines.values():
+        events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
+    return timelines
+
+
+def _open_cases(
+    corpus: Corpus, timelines: dict[tuple[str, str], list[Observation]], period: Period
+) -> list[dict[str, Any]]:
+    """Cases whose imprisonment / internal exile was in effect at some time during ``period``
+    (the engine's standing logic: the latest observation before it, those inside it, and
+    observations whose ``since`` reaches back into it)."""
+    out = []
+    for (cid, condition), events in sorted(timelines.items()):
+        before = [e for e in events if e.date.end < period.start]
+        inside = [e for e in events if period.start <= e.date.start and e.date.end <= period.end]
+        covering = [e for e in events if e.standing and e.standing.in_effect and e.standing.since
+                    and e.standing.since.start <= period.end and e.date.end >= period.start]
+        start_state = bool(before and before[-1].standing and before[-1].standing.in_effect)
+        held = start_state or any(e.standing and e.standing.in_effect for e in inside) or bool(covering)
+        if not held:
+            continue
+        ended = bool(inside) and not (inside[-1].standing and inside[-1].standing.in_effect) and not any(
+            e.date.end >= period.end for e in covering)
+        evidence = list(dict.fromkeys(o.id for o in [*before[-1:], *inside, *covering]))
+        since = next((e.standing.since.text if e.standing and e.standing.since else e.date.text)
+                     for e in events if e.standing and e.standing.in_effect)
+        case = corpus.cases.get(cid)
+        out.append({
+            "id": cid, "name": case.name if case else cid, "condition": condition, "since": since,
+            "ended": ended,
+            "detail": f"{condition} " + ("ended during the period" if ended else "in effect"),
+            "evidence": evidence,
+        })
+    return sorted(out, key=lambda d: (d["name"], d["id"], d["condition"]))
+
+
+def _dossiers(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Observation]) -> list[dict[str, Any]]:
+    timelines = _case_timeline(corpus, state, card.as_of)
+    titles = {c.id: c.title for c in card.commitments}
+    order = [c.id for _, members in _grouped(card) for c in members]
+    out = []
+    for p in card.periods:
+        violations = []
+        for cid in order:
+            for f in card.cells[(state, cid, p.id)].findings:
+                if f.rule_kind == "standing" and f.status == "violation":
+                    violations.append({"commitment": cid, "title": titles[cid], **_finding_dict(f),
+                                       "evidence": [_obs_brief(obs.get(o), o) for o in f.observations]})
+        cases = _open_cases(corpus, timelines, p)
+        for case in cases:
+            case["evidence"] = [_obs_brief(obs.get(o), o) for o in case["evidence"]]
+        out.append({"period": _period_dict(p), "violations": violations, "cases": cases})
+    return out
+
+
+# ---------------------------------------------------------------- goals
+
+
+def _goals_for(goals: dict[str, Any] | None, state: str | None) -> dict[str, Any] | None:
+    """The goal sets that concern ``state`` (those without a state concern every state)."""
+    if goals is None:
+        return None
+    if state is None:
+        return goals
+    sets = [gs for gs in goals.get("goal_sets", []) if gs.get("state") in (None, state)]
+    return {**goals, "goal_sets": sets}
+
+
+def _timeline_ctx(rows: Any, goal_ids: list[str], key: str, title: str) -> dict[str, Any] | None:
+    if not isinstance(rows, list) or not rows:
+        return None
+    labels = [str(r.get("period", "")) for r in rows]
+    ids = list(goal_ids)
+    for r in rows:
+        for gid in sorted((r.get("verdicts") or {}).keys()):
+            if gid not in ids:
+                ids.append(gid)
+    verdicts = {gid: [(r.get("verdicts") or {}).get(gid) for r in rows] for gid in ids}
+    chart_series = {gid: [v if v in charts.VERDICT_LEVELS else None for v in vs] for gid, vs in verdicts.items()}
+    return {
+        "svg": charts.verdict_chart(key, labels, chart_series, title=title),
+        "periods": labels,
+        "rows": [{"goal": gid, "cells": [_verdict(v) for v in verdicts[gid]]} for gid in ids],
+    }
+
+
+def _verdict(v: Any) -> dict[str, str]:
+    v = "not-assessed" if v is None else str(v)
+    return {"verdict": v, "symbol": VERDICT_SYMBOLS.get(v, "?"), "label": v.replace("-", " ")}
+
+
+def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: str) -> dict[str, Any] | None:
+    if goals is None:
+        return None
+    sets = []
+    for i, gs in enumerate(goals.get("goal_sets", []) or []):
+        rows = []
+        for g in gs.get("goals", []) or []:
+            base, cur = g.get("baseline") or {}, g.get("current") or {}
+            rows.append({
+                "id": str(g.get("id", "")), "tier": str(g.get("tier", "")), "title": str(g.get("title", "")),
+                "target": str(g.get("target", "")),
+                "baseline": {"progress": _pct(base.get("progress")), "status": str(base.get("status", "")),
+                             "detail": str(base.get("detail", ""))},
+                "current": {"progress": _pct(cur.get("progress")), "status": str(cur.get("status", "")),
+                            "detail": str(cur.get("detail", ""))},
+                **_verdict(g.get("verdict")),
+                "evidence": [{"id": str(o), "linked": str(o) in obs} for o in g.get("evidence", []) or []],
+            })
+        tiers = [{"tier": str(t), **_verdict(v)} for t, v in (gs.get("tiers") or {}).items()]
+        gid = str(gs.get("id", gs.get("goal_set", f"goals-{i + 1}")))
+        sets.append({
+            "id": gid, "title": str(gs.get("title", gid)), "state": gs.get("state"),
+            "as_of": gs.get("as_of"), "baseline": gs.get("baseline"),
+            "tiers": tiers, "goals": rows,
+            "timeline": _timeline_ctx(gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}",
+                                      f"{gid}: verdict per period"),
+        })
+    timeline = _timeline_ctx(goals.get("timeline"), [], f"{key}-goals", "goal verdicts per period")
+    return {"sets": sets, "timeline": timeline,
+            "legend": [{"verdict": v, "symbol": s, "label": v.replace("-", " ")} for v, s in VERDICT_SYMBOLS.items()]}
+
+
+def _goal_evidence(goals: dict[str, Any] | None) -> set[str]:
+    if goals is None:
+        return set()
+    return {str(o) for gs in goals.get("goal_sets", []) or [] for g in gs.get("goals", []) or []
+            for o in g.get("evidence", []) or []}
+
+
+# ---------------------------------------------------------------- evidence and sources
+
+
+def _evidence(corpus: Corpus, ids: Iterable[str], obs: dict[str, Observation]) -> list[dict[str, Any]]:
+    out = []
+    for oid in sorted(set(ids)):
+        o = obs.get(oid)
+        if o is None:
+            continue
+        src = corpus.sources.get(o.source)
+        out.append({
+            "id": o.id, "date": o.date.text, "dated_by": o.dated_by, "kind": o.kind, "source": o.source,
+            "source_known": src is not None, "source_title": src.title if src else "", "locator": o.locator,
+            "quote": o.quote, "confidence": o.confidence, "claim": o.claim, "note": o.note or "",
+            "cases": [corpus.cases[c].name if c in corpus.cases else c for c in o.cases],
+            "commitments": list(o.commitments), "tags": list(o.tags),
+        })
+    return out
+
+
+def _sources(corpus: Corpus, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for sid in sorted({e["source"] for e in evidence}):
+        s = corpus.sources.get(sid)
+        if s is None:
+            continue
+        out.append({"id": s.id, "title": s.title, "author": s.author, "date": s.date.text, "kind": s.kind,
+                    "reliability": s.reliability, "url": s.url or "", "note": s.note or ""})
+    return out
+
+
+def _cell_obs(card: Scorecard, state: str) -> set[str]:
+    return {o for (s, _, _), cell in card.cells.items() if s == state for o in cell.observations}
+
+
+# ---------------------------------------------------------------- contexts
+
+
+def state_context(
+    corpus: Corpus, card: Scorecard, state: str, *, period: str, first: int, last: int,
+    goals: dict[str, Any] | None = None, files: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Everything a state report shows, as plain JSON-ready data (strings already formatted)."""
+    obs = {o.id: o for o in corpus.observations}
+    calendar = period in CALENDAR_KINDS
+    group = _is_group(corpus, period)
+    dossiers = _dossiers(corpus, card, state, obs) if group else []
+    state_goals = _goals_for(goals, state)
+    ids = _cell_obs(card, state) | _goal_evidence(state_goals)
+    for d in dossiers:
+        ids |= {e["id"] for v in d["violations"] for e in v["evidence"]}
+        ids |= {e["id"] for c in d["cases"] for e in c["evidence"]}
+    evidence = _evidence(corpus, ids, obs)
+    st = corpus.states.get(state)
+    name = st.name if st else state
+    span = f"{first}–{last}" if calendar else period
+    return {
+        "meta": {
+            "title": f"Compliance report: {name} ({state})",
+            "state": state, "state_name": name, "period": period,
+            "first": first if calendar else None, "last": last if calendar else None,
+            "span": span, "as_of": card.as_of.isoformat(), "generator": f"helsinki-compliance {__version__}",
+            "group": group, "files": files or {},
+            "periods": [p.id for p in card.periods],
+        },
+        "periods": [_period_dict(p) for p in card.periods],
+        "chart": _basket_chart(card, state, f"{state}-baskets"),
+        "group_rows": _group_rows(card, state),
+        "heatmap": _heatmap(card, state),
+        "counts": _counts(card, state),
+        "legend": _legend(),
+        "changes": _changes(card, state),
+        "dossiers": dossiers,
+        "goals": _goals_ctx(state_goals, {e["id"]: obs[e["id"]] for e in evidence}, state),
+        "goals_data": state_goals,
+        "commitments": _drilldown(corpus, card, state, obs),
+        "evidence": evidence,
+        "sources": _sources(corpus, evidence),
+        "method": _method(),
+    }
+
+
+def overview_context(
+    corpus: Corpus, card: Scorecard, *, period: str, first: int, last: int, goals: dict[str, Any] | None = None,
+    links: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    calendar = period in CALENDAR_KINDS
+    rows = []
+    series: dict[str, list[float | None]] = {}
+    for state in card.states:
+        st = corpus.states.get(state)
+        groups = _group_rows(card, state)
+        overall = groups[-1]
+        series[state] = [None if c["score"] == "–" else float(c["score"]) for c in overall["cells"]]
+        rows.append({"state": state, "name": st.name if st else state, "overall": overall, "groups": groups,
+                     "counts": _counts(card, state), "links": (links or {}).get(state, {})})
+    return {
+        "meta": {
+            "title": "Compliance overview: " + ", ".join(card.states),
+            "period": period, "first": first if calendar else None, "last": last if calendar else None,
+            "span": f"{first}–{last}" if calendar else period, "as_of": card.as_of.isoformat(),
+            "generator": f"helsinki-compliance {__version__}", "states": list(card.states),
+            "periods": [p.id for p in card.periods],
+        },
+        "periods": [_period_dict(p) for p in card.periods],
+        "chart": charts.line_chart("overview", [p.id for p in card.periods], series, title="overall score per state (0-100)"),
+        "states": rows,
+        "legend": _legend(),
+        "goals": _goals_ctx(goals, {}, "overview"),
+        "method": _method(),
+    }
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_html(template: str, ctx: dict[str, Any]) -> str:
+    return _env().get_template(template).render(**ctx)
+
+
+def _md_evidence(e: dict[str, Any], indent: str = "  ") -> str:
+    if not e.get("known", True):
+        return f"{indent}- {md_escape(e['id'])} (not in the corpus)"
+    claim = " (a government claim)" if e.get("claim") else ""
+    return (f"{indent}- {md_escape(e['id'])} — {md_escape(e['date'])}, {md_escape(e['source'])}, "
+            f"{md_escape(e['locator'])}{claim}: “{md_escape(e['quote'])}”")
+
+
+def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
+    if g is None:
+        return
+    out += ["## Goals", ""]
+    for gs in g["sets"]:
+        out += [f"### {md_escape(gs['title'])} ({md_escape(gs['id'])})", ""]
+        if gs["tiers"]:
+            out.append("Tiers: " + "; ".join(f"{md_escape(t['tier'])}: {md_escape(t['verdict'])}" for t in gs["tiers"]))
+            out.append("")
+        out += ["| goal | tier | title | target | baseline | current | verdict | evidence |", "|---|---|---|---|---|---|---|---|"]
+        for r in gs["goals"]:
+            out.append("| " + " | ".join([
+                md_escape(r["id"]), md_escape(r["tier"]), md_escape(r["title"]), md_escape(r["target"]),
+                md_escape(f"{r['baseline']['progress']} {r['baseline']['detail']}".strip()),
+                md_escape(f"{r['current']['progress']} {r['current']['detail']}".strip()),
+                md_escape(r["verdict"]), md_escape(", ".join(e["id"] for e in r["evidence"])),
+            ]) + " |")
+        out.append("")
+        if gs["timeline"]:
+            _md_timeline(gs["timeline"], out)
+    if g["timeline"]:
+        _md_timeline(g["timeline"], out)
+
+
+def _md_timeline(t: dict[str, Any], out: list[str]) -> None:
+    out.append("| goal | " + " | ".join(md_escape(p) for p in t["periods"]) + " |")
+    out.append("|---|" + "---|" * len(t["periods"]))
+    for r in t["rows"]:
+        out.append(f"| {md_escape(r['goal'])} | " + " | ".join(md_escape(c["verdict"]) for c in r["cells"]) + " |")
+    out.append("")
+
+
+def _md_method(m: dict[str, Any], out: list[str]) -> None:
+    out += [
+        "## Scoring method", "",
+        "- A cell's score is the severity-weighted mean of its findings' scores ("
+        + ", ".join(f"{s['status']} {s['score']}" for s in m["scores"]) + "; weights "
+        + ", ".join(f"{w['severity']} {w['weight']}" for w in m["weights"]) + ").",
+        f"- Status from score: >= {m['compliant_at']} compliant; >= {m['partial_at']} partial; below, violation.",
+        "- No findings: not assessed (absence of evidence is never compliance); before the commitment binds "
+        "the state: not in force.",
+        "- Confidence: weighted mean over findings of min(observation confidence, source reliability), with "
+        + ", ".join(f"{c['level']} {c['value']}" for c in m["confidence"]) + ".",
+        "- Analyst assessments set the status or adjust the score (marked \\*).",
+        "- Baskets and overall: the commitment-weighted mean of the assessed cells' scores, same bands.",
+        "",
+    ]
+
+
+def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
+    m = ctx["meta"]
+    out = [
+        f"# {md_escape(m['title'])}", "",
+        f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
+        "",
+        "## Scorecard", "",
+        scorecard_markdown(card),
+        "## What got better, what got worse", "",
+    ]
+    if not ctx["changes"]:
+        out += ["No status changed between consecutive periods.", ""]
+    for ch in ctx["changes"]:
+        out += [f"### {md_escape(ch['from'])} → {md_escape(ch['to'])}", ""]
+        for key, title in (("better", "Better"), ("worse", "Worse"), ("other", "Other changes")):
+            for it in ch[key]:
+                out.append(f"- {title}: {md_escape(it['commitment'])} ({md_escape(it['title'])}): "
+                           f"{it['before']['status']} → {it['after']['status']}")
+        out.append("")
+    if ctx["dossiers"]:
+        out += ["## Dossiers", ""]
+        for d in ctx["dossiers"]:
+            p = d["period"]
+            out += [f"### {md_escape(p['label'])} ({p['start']} – {p['end']})", "", "Standing violations in force:", ""]
+            if not d["violations"]:
+                out.append("- none found")
+            for v in d["violations"]:
+                carried = " (carried forward)" if v["carried"] else ""
+                out.append(f"- {md_escape(v['commitment'])} / {md_escape(v['rule'])}: {md_escape(v['detail'])}{carried}")
+                out += [_md_evidence(e, "  ") for e in v["evidence"]]
+            out += ["", "Open cases:", ""]
+            if not d["cases"]:
+                out.append("- none found")
+            for c in d["cases"]:
+                out.append(f"- {md_escape(c['name'])} ({md_escape(c['id'])}): {md_escape(c['detail'])} since {md_escape(c['since'])}")
+                out += [_md_evidence(e, "  ") for e in c["evidence"]]
+            out.append("")
+    _md_goals(ctx["goals"], out)
+    out += ["## Findings by commitment", ""]
+    for c in ctx["commitments"]:
+        out += [f"### {md_escape(c['id'])} — {md_escape(c['title'])}", "",
+                f"{md_escape(c['section'])} ({md_escape(c['instrument'])}); binds from {c['in_force'] or 'never'}; weight {c['weight']}.", ""]
+        for p in c["periods"]:
+            star = " (analyst assessment)" if p["assessment"] else ""
+            score = f" score {p['score']}" if p["score"] else ""
+            out.append(f"- **{md_escape(p['period']['id'])}**: {p['status']}{score}{star}")
+            if p["assessment"]:
+                a = p["assessment"]
+                out.append(f"  - assessment {md_escape(a['id'])} by {md_escape(a['author'])} ({md_escape(a['date'])}): "
+                           f"{md_escape(a['justification'])}")
+            for f in p["findings"]:
+                carried = ", carried forward" if f["carried"] else ""
+                subject = f" [{md_escape(f['subject'])}]" if f["subject"] else ""
+                out.append(f"  - rule {md_escape(f['rule'])}{subject} ({f['rule_kind']}, {f['severity']}{carried}): "
+                           f"{f['status']} — {md_escape(f['detail'])}")
+                out += [_md_evidence(e, "    ") for e in f["evidence"]]
+        for q in c["quiet"]:
+            out.append(f"- {q['label']}: " + ", ".join(md_escape(p) for p in q["periods"]))
+        out.append("")
+    out += ["## Sources", ""]
+    for s in ctx["sources"]:
+        out.append(f"- {md_escape(s['id'])}: {md_escape(s['author'])}, {md_escape(s['title'])} ({md_escape(s['date'])}); "
+                   f"{s['kind']}, reliability {s['reliability']}")
+    out.append("")
+    _md_method(ctx["method"], out)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_overview_markdown(ctx: dict[str, Any]) -> str:
+    m = ctx["meta"]
+    periods = [p["id"] for p in ctx["periods"]]
+    out = [
+        f"# {md_escape(m['title'])}", "",
+        f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
+        "", "## Overall score per state (0-100)", "",
+        "| state | " + " | ".join(md_escape(p) for p in periods) + " |",
+        "|---|" + "---|" * len(periods),
+    ]
+    for s in ctx["states"]:
+        out.append(f"| {md_escape(s['name'])} ({s['state']}) | "
+                   + " | ".join(f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"] for c in s["overall"]["cells"]) + " |")
+    out += ["", "## Baskets", ""]
+    for s in ctx["states"]:
+        out += [f"### {md_escape(s['name'])} ({s['state']})", "",
+                "| group | " + " | ".join(md_escape(p) for p in periods) + " |", "|---|" + "---|" * len(periods)]
+        for g in s["groups"]:
+            out.append(f"| {md_escape(g['label'])} | " + " | ".join(c["score"] for c in g["cells"]) + " |")
+        if s["links"].get("md"):
+            out += ["", f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})"]
+        out.append("")
+    _md_goals(ctx["goals"], out)
+    out += ["Legend: " + "; ".join(f"{md_escape(x['symbol'])} {x['label']}" for x in ctx["legend"]), ""]
+    _md_method(ctx["method"], out)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def state_json(corpus: Corpus, card: Scorecard, ctx: dict[str, Any]) -> str:
+    obs = {o.id: o for o in corpus.observations}
+    observations = {
+        e["id"]: {"date": e["date"], "source": e["source"], "locator": e["locator"], "quote": e["quote"],
+                  "kind": obs[e["id"]].kind}
+        for e in ctx["evidence"]
+    }
+    dossiers = [
+        {"period": d["period"]["id"],
+         "standing_violations": [{"commitment": v["commitment"], "rule": v["rule"], "subject": v["subject"],
+                                  "detail": v["detail"], "carried": v["carried"], "observations": v["observations"]}
+                                 for v in d["violations"]],
+         "open_cases": [{"case": c["id"], "name": c["name"], "condition": c["condition"], "since": c["since"],
+                         "ended": c["ended"], "observations": [e["id"] for e in c["evidence"]]} for c in d["cases"]]}
+        for d in ctx["dossiers"]
+    ]
+    changes = [
+        {"from": ch["from"], "to": ch["to"],
+         **{k: [{"commitment": i["commitment"], "before": i["before"]["status"], "after": i["after"]["status"]}
+                for i in ch[k]] for k in ("better", "worse", "other")}}
+        for ch in ctx["changes"]
+    ]
+    return to_json({
+        "report": ctx["meta"],
+        "scorecard": card.to_dict(corpus),
+        "observations": observations,
+        "goals": ctx["goals_data"],
+        "changes": changes,
+        "dossiers": dossiers,
+    })
+
+
+def render_state(corpus: Corpus, card: Scorecard, state: str, fmt: str, ctx: dict[str, Any]) -> str:
+    """One format of one state's report (``card`` holds that state only)."""
+    if fmt == "html":
+        return render_html("report.html.j2", ctx)
+    if fmt == "md":
+        return render_state_markdown(ctx, card)
+    if fmt == "json":
+        return state_json(corpus, card, ctx)
+    if fmt == "csv":
+        return scorecard_csv(card, corpus)
+    raise UsageError(f"unknown report format {fmt!r}")
+
+
+def render_overview(ctx: dict[str, Any], fmt: str) -> str:
+    if fmt == "html":
+        return render_html("overview.html.j2", ctx)
+    if fmt == "md":
+        return render_overview_markdown(ctx)
+    raise UsageError(f"the overview has no {fmt!r} format")
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def write_report(
+    corpus: Corpus,
+    *,
+    states: Sequence[str],
+    period: str,
+    first: int,
+    last: int,
+    as_of: date,
+    out_dir: str | Path,
+    formats: Iterable[str] = FORMATS,
+    goals: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Evaluate and write the report files; return their paths in writing order.
+
+    ``progress`` (optional) is called with ``"evaluate"`` once, then with each file name just
+    before that file is rendered: ``1 + len(report_names(...))`` calls in all.
+    """
+    step = progress or (lambda _s: None)
+    fmts = _formats(formats)
+    codes = list(dict.fromkeys(api.resolve_states(corpus, states)))
+    if not codes:
+        raise UsageError("no state to report on")
+    names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=fmts)
+    allowed = set(names)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{str(out)!r} exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+
+    step("evaluate")
+    card = api.scorecard(corpus, states=codes, period=period, first=first, last=last, as_of=as_of)
+    written: list[Path] = []
+    links: dict[str, dict[str, str]] = {}
+    for code in codes:
+        stem = _stem(code, period, first, last)
+        files = {fmt: f"{stem}.{fmt}" for fmt in fmts}
+        links[code] = files
+        sub = _sub_card(card, code)
+        ctx = state_context(corpus, sub, code, period=period, first=first, last=last, goals=goals, files=files)
+        for fmt in fmts:
+            step(files[fmt])
+            written.append(_write(out, files[fmt], render_state(corpus, sub, code, fmt, ctx), allowed))
+    if len(codes) > 1:
+        stem = _stem("overview", period, first, last)
+        ov = [fmt for fmt in fmts if fmt in OVERVIEW_FORMATS]
+        if ov:
+            ctx = overview_context(corpus, card, period=period, first=first, last=last, goals=goals, links=links)
+            for fmt in ov:
+                step(f"{stem}.{fmt}")
+                written.append(_write(out, f"{stem}.{fmt}", render_overview(ctx, fmt), allowed))
+    return written

@@ -19,6 +19,7 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -31,7 +32,7 @@ _STYLES = ("-", "--", "-.", ":")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _COLOURS = ("#1f4e79", "#b35900", "#2e7d32", "#7b1fa2", "#c62828", "#00838f", "#5d4037", "#455a64")
 
-_RC = {
+_RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "text.parse_math": False,
     "text.usetex": False,
@@ -90,9 +91,10 @@ def _plot(
     ylim: tuple[float, float],
     yticks: Mapping[str, float] | None = None,
 ) -> str:
-    with matplotlib.rc_context({**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}):
+    rc: Any = {**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}  # a fixed salt per chart
+    with matplotlib.rc_context(rc):
         n = len(labels)
-        width = min(11.0, max(5.5, 0.32 * n + 3.0))
+        width = min(12.0, max(6.5, 0.32 * n + 4.5))
         fig = Figure(figsize=(width, 3.4))
         ax = fig.add_subplot(1, 1, 1)
         xs = list(range(n))
@@ -142,4 +144,11 @@ def verdict_chart(key: str, labels: Sequence[str], verdicts: Mapping[str, Sequen
     series: dict[str, list[float | None]] = {
         goal: [None if v is None else VERDICT_LEVELS.get(v) for v in values] for goal, values in verdicts.items()
     }
-    return _plot(key, labels, series, title=title, ylabel="", ylim=(-0.3, 4.3), yticks=VERDICT_LEVELS)
+    # goals with the same verdicts would hide each other: spread them a little around each level
+    k = len(series)
+    step = min(0.06, 0.4 / k) if k > 1 else 0.0
+    spread = {
+        goal: [None if v is None else v + (i - (k - 1) / 2) * step for v in values]
+        for i, (goal, values) in enumerate(series.items())
+    }
+    return _plot(key, labels, spread, title=title, ylabel="", ylim=(-0.4, 4.4), yticks=VERDICT_LEVELS)

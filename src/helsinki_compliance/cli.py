@@ -375,3 +375,62 @@ def goals_cmd(obj: Ctx, goal_set: str | None, state: str | None, baseline: str |
         if g["evidence"] and not obj.quiet:
             click.echo(f"{'':<27}evidence: {', '.join(g['evidence'])}")
     click.echo("\nTiers: " + "; ".join(f"{tier} {v}" for tier, v in t["tiers"].items()))
+
+
+@main.command()
+@click.option("--state", "states", multiple=True, help="State code (repeatable) or 'all'. Default: SU, then an all-states overview.")
+@click.option("--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group.")
+@click.option("--from", "first", type=int, default=1975, show_default=True)
+@click.option("--to", "last", type=int, default=1991, show_default=True)
+@click.option("--out", default="reports", show_default=True, metavar="DIR")
+@click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
+@AS_OF
+@click.pass_obj
+@handle_errors
+def report(obj: Ctx, states: tuple[str, ...], period: str, first: int, last: int, out: str, formats: str,
+           as_of: str | None) -> None:
+    """Write compliance reports (HTML with charts, Markdown, JSON, CSV) to reports/.
+
+    With no options: a 1975-1991 report for every state with evidence (the USSR's with the
+    memo's goals) and an all-states overview, as of 1991-12-31 (use --as-of to change).
+
+    \b
+    Examples:
+      helsinki-compliance report
+      helsinki-compliance report --state PL --period review-meetings --format html,md
+    """
+    from . import goals as goals_mod
+    from .reporting import write_report
+
+    corpus = _load(obj)
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    bad = sorted(set(wanted) - {"html", "md", "json", "csv"})
+    if bad:
+        raise click.BadParameter(f"unknown format(s): {', '.join(bad)}", param_hint="--format")
+    at = _as_of(as_of) if as_of else date(1991, 12, 31)
+    # default: every state with evidence (the USSR report among them) and the all-states overview
+    codes = api.resolve_states(corpus, list(states) or ["all"])
+    goal_data = None
+    sets = [gs for gs in sorted(corpus.goal_sets.values(), key=lambda g: g.id) if gs.state in codes]
+    if sets:
+        goal_data = {"goal_sets": [
+            {**goals_mod.track(corpus, gs.id, as_of=at),
+             **goals_mod.timeline(corpus, api.periods(corpus, "year", max(first, 1985), last), gs.id, as_of=at)}
+            for gs in sets
+        ]}
+    show = not obj.quiet and sys.stderr.isatty()
+    with click.progressbar(length=4 * len(codes) + 3, label="writing reports", file=sys.stderr) if show else _null() as bar:
+        written = write_report(corpus, states=codes, period=period, first=first, last=last, as_of=at,
+                               out_dir=Path(out), formats=wanted, goals=goal_data, progress=lambda step: bar.update(1))
+    click.echo(f"wrote {len(written)} files to {out}/ (as of {at.isoformat()}): " + ", ".join(sorted(p.name for p in written)))
+
+
+class _null:
+    def __enter__(self) -> _null:
+        return self
+
+    def __exit__(self, *a: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        return None

@@ -26,6 +26,7 @@ and only under the report's own file names.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -120,6 +121,7 @@ def _write(out_dir: Path, name: str, text: str, allowed: set[str]) -> Path:
         raise UsageError(f"refusing to write {name!r}: not a file name of this report")
     path = out_dir / name
     atomic_write(path, text)
+    os.chmod(path, 0o644)  # a report is for reading: not the 0600 of the temporary file
     return path
 
 
@@ -220,7 +222,7 @@ def _heatmap(card: Scorecard, state: str) -> list[dict[str, Any]]:
             for p in card.periods:
                 cell = card.cells[(state, c.id, p.id)]
                 cells.append({**_status(cell.status, cell.assessment is not None), "period": p.id,
-                              "score": _f2(cell.score)})
+                              "score": _f2(cell.score), "linked": bool(cell.findings or cell.assessment)})
             rows.append({"id": c.id, "title": c.title, "cells": cells})
         out.append({"group": group, "rows": rows})
     return out
@@ -428,7 +430,7 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
         return None
     sets = []
     for i, gs in enumerate(goals.get("goal_sets", []) or []):
-        rows = []
+        rows: list[dict[str, Any]] = []
         for g in gs.get("goals", []) or []:
             base, cur = g.get("baseline") or {}, g.get("current") or {}
             rows.append({
@@ -517,7 +519,7 @@ def state_context(
     evidence = _evidence(corpus, ids, obs)
     st = corpus.states.get(state)
     name = st.name if st else state
-    span = f"{first}–{last}" if calendar else period
+    span = f"{first}–{last}" if calendar else ("a named group" if group else "a named period")
     return {
         "meta": {
             "title": f"Compliance report: {name} ({state})",
@@ -562,7 +564,8 @@ def overview_context(
         "meta": {
             "title": "Compliance overview: " + ", ".join(card.states),
             "period": period, "first": first if calendar else None, "last": last if calendar else None,
-            "span": f"{first}–{last}" if calendar else period, "as_of": card.as_of.isoformat(),
+            "span": f"{first}–{last}" if calendar else ("a named group" if _is_group(corpus, period) else "a named period"),
+            "as_of": card.as_of.isoformat(),
             "generator": f"helsinki-compliance {__version__}", "states": list(card.states),
             "periods": [p.id for p in card.periods],
         },

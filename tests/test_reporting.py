@@ -1,0 +1,356 @@
+"""Reports: file names, self-contained escaped HTML, Markdown/CSV/JSON, dossiers, goals, determinism."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import helsinki_compliance as hc
+from conftest import BROADCAST, make_data, obs
+from helsinki_compliance import charts, reporting
+from helsinki_compliance.errors import UsageError
+from helsinki_compliance.reporting import report_names, write_report
+
+AS_OF = date(1991, 12, 31)
+NASTY = "<script>alert(1)</script> =cmd|' /C calc'!A0 *bold* | pipe"
+FORMULA = "=cmd|' /C calc'!A0"
+
+PRISONERS = {
+    "id": "t.prisoners",
+    "instrument": "hfa-1975",
+    "section": "Principle VII",
+    "title": "Human rights <b>and</b> fundamental freedoms",
+    "summary": "States undertook to respect human rights.",
+    "basket": "I",
+    "chapter": FORMULA,
+    "weight": 3,
+    "rules": [
+        {"id": "named-prisoners", "kind": "standing", "condition": "imprisonment", "while_in_effect": "violation",
+         "when_ended": "compliant", "severity": "serious"},
+        {"id": "arrests", "kind": "event", "match": {"kinds": ["arrest"], "tags_any": ["monitor"]},
+         "status": "violation", "severity": "moderate"},
+    ],
+}
+
+OBSERVATIONS = [
+    obs("t.jam-voa", "1977-05", "jamming", tags=["radio"], quote=NASTY,
+        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True}),
+    obs("t.ban", "1978-03", "censorship", tags=["radio"], quote="A *bold* ban | with a pipe"),
+    obs("t.orlov-arrested", "1977-02", "arrest", tags=["monitor"], cases=["orlov"],
+        standing={"condition": "imprisonment", "subject": "orlov", "in_effect": True}),
+    obs("t.orlov-released", "1986-02", "release", cases=["orlov"],
+        standing={"condition": "imprisonment", "subject": "orlov", "in_effect": False}),
+    obs("t.jam-ends", "1988-11-30", "policy-change", tags=["radio"],
+        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": False}),
+]
+CASES = {"cases": [{"id": "orlov", "name": "Yuri Orlov & <co>", "state": "SU"}]}
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> hc.Corpus:
+    root = make_data(tmp_path / "data", OBSERVATIONS, [BROADCAST, PRISONERS],
+                     extra={"observations/cases.yaml": CASES})
+    return hc.load(root)
+
+
+def report(corpus: hc.Corpus, out: Path, **kw: Any) -> list[Path]:
+    args: dict[str, Any] = dict(states=["SU", "PL"], period="year", first=1975, last=1980, as_of=AS_OF,
+                                out_dir=out, formats=["html", "md", "json", "csv"])
+    args.update(kw)
+    return write_report(corpus, **args)
+
+
+class Page(HTMLParser):
+    """Collects ids, links, resource references, heatmap rows/columns and cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.srcs: list[str] = []
+        self.rows: list[str] = []
+        self.cols: list[str] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.cells: list[list[str]] = []  # text of each heatmap status cell
+        self._in_heatmap = 0
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.tags.append(tag)
+        if "id" in a:
+            self.ids.append(a["id"])
+        for key in ("href", "xlink:href"):
+            if key in a:
+                self.hrefs.append(a[key])
+        for key in ("src", "data", "poster", "action"):
+            if key in a:
+                self.srcs.append(a[key])
+        if tag == "table" and "heatmap" in a.get("class", "").split():
+            self._in_heatmap += 1
+        if self._in_heatmap:
+            if tag == "tr" and "data-commitment" in a:
+                self.rows.append(a["data-commitment"])
+            if tag == "th" and "data-period" in a:
+                self.cols.append(a["data-period"])
+            if tag == "td" and "st" in a.get("class", "").split():
+                self._cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td" and self._cell is not None:
+            self.cells.append(self._cell)
+            self._cell = None
+        if tag == "table" and self._in_heatmap:
+            self._in_heatmap -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(path: Path) -> Page:
+    p = Page()
+    p.feed(path.read_text(encoding="utf-8"))
+    p.close()
+    return p
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_file_names_and_progress(corpus: hc.Corpus, tmp_path: Path) -> None:
+    steps: list[str] = []
+    paths = report(corpus, tmp_path / "out", progress=steps.append)
+    names = [p.name for p in paths]
+    assert names == [
+        "SU-year-1975-1980.html", "SU-year-1975-1980.md", "SU-year-1975-1980.json", "SU-year-1975-1980.csv",
+        "PL-year-1975-1980.html", "PL-year-1975-1980.md", "PL-year-1975-1980.json", "PL-year-1975-1980.csv",
+        "overview-year-1975-1980.html", "overview-year-1975-1980.md",
+    ]
+    assert names == report_names(corpus, states=["SU", "PL"], period="year", first=1975, last=1980)
+    assert steps == ["evaluate", *names]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # no stray temp files
+
+
+def test_single_state_has_no_overview_and_group_names(corpus: hc.Corpus, tmp_path: Path) -> None:
+    paths = report(corpus, tmp_path / "out", states=["SU"], period="review-meetings", formats=["html", "md"])
+    assert [p.name for p in paths] == ["SU-review-meetings.html", "SU-review-meetings.md"]
+
+
+def test_refuses_other_names_and_bad_arguments(corpus: hc.Corpus, tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        report(corpus, tmp_path / "out", period="1977-02/1977-03-15")  # '/' cannot be in a file name
+    with pytest.raises(UsageError):
+        report(corpus, tmp_path / "out", formats=["pdf"])
+    with pytest.raises(UsageError):
+        reporting._write(tmp_path, "../evil.html", "x", {"../evil.html"})
+    with pytest.raises(UsageError):
+        reporting._write(tmp_path, "SU-year-1975-1980.html", "x", {"PL-year-1975-1980.html"})
+    assert not (tmp_path.parent / "evil.html").exists()
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def test_html_is_complete_self_contained_and_escaped(corpus: hc.Corpus, tmp_path: Path) -> None:
+    report(corpus, tmp_path / "out")
+    path = tmp_path / "out" / "SU-year-1975-1980.html"
+    raw = path.read_text(encoding="utf-8")
+    page = parse(path)
+
+    # every commitment row and every period column of the heatmap
+    assert sorted(page.rows) == sorted(corpus.commitments)
+    assert page.cols == [str(y) for y in range(1975, 1981)]
+    assert len(page.cells) >= len(page.rows) * len(page.cols)
+    # a symbol/label in every status cell, not colour alone
+    assert all("".join(c).strip() for c in page.cells)
+    assert 'class="st st-violation"' in raw and 'class="st st-not-assessed"' in raw
+    assert '<ul class="legend">' in raw
+
+    # every internal link resolves; findings link to their evidence
+    ids = set(page.ids)
+    assert len(ids) == len(page.ids), "duplicate ids"
+    internal = [h for h in page.hrefs if h.startswith("#")]
+    assert internal and all(h[1:] in ids for h in internal)
+    assert "#obs-t.jam-voa" in page.hrefs and "obs-t.jam-voa" in ids
+    assert "#obs-t.orlov-arrested" in page.hrefs
+
+    # self-contained: no script, no external resource
+    assert "<script" not in raw.lower()
+    assert "script" not in page.tags
+    assert not page.srcs
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", raw, re.I)
+    assert not [h for h in page.hrefs if not h.startswith("#") and not re.fullmatch(r"[A-Za-z0-9._-]+\.(html|md|json|csv)", h)]
+    assert "<?xml" not in raw and "<!DOCTYPE svg" not in raw
+    assert raw.count("<svg") == 1
+
+    # data is escaped: the quote shows as text, the markup does not become markup
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
+    assert NASTY in "".join(page.text)
+    assert "Human rights &lt;b&gt;and&lt;/b&gt; fundamental freedoms" in raw
+    assert "<b>and</b>" not in raw
+
+    # sections
+    for section in ("overview", "heatmap", "changes", "commitments", "evidence", "sources", "method"):
+        assert section in ids
+    assert "@media print" in raw
+    assert "0.80" in raw and "0.35" in raw  # the bands of evaluation.py
+
+
+def test_changes_and_drilldown(corpus: hc.Corpus, tmp_path: Path) -> None:
+    report(corpus, tmp_path / "out", states=["SU"], first=1975, last=1990)
+    raw = (tmp_path / "out" / "SU-year-1975-1990.html").read_text(encoding="utf-8")
+    changes = raw.split('id="changes"')[1].split("</section>")[0]
+    # jamming ended on 1988-11-30: 1988 partial -> 1989 compliant is better
+    assert "1988 → 1989" in changes and 'class="change-better"' in changes
+    # Orlov released in 1986: the prisoners commitment changes in 1986
+    assert "1985 → 1986" in changes
+    drill = raw.split('id="commitments"')[1]
+    assert "carried" in drill and "yes, from an earlier period" in drill
+    assert "named-prisoners" in drill
+    assert "p. 1" in drill  # locator of the evidence
+
+
+def test_review_meeting_dossiers(corpus: hc.Corpus, tmp_path: Path) -> None:
+    paths = report(corpus, tmp_path / "out", states=["SU"], period="review-meetings", formats=["html", "md", "json"])
+    raw = paths[0].read_text(encoding="utf-8")
+    page = parse(paths[0])
+    assert {"dossier-belgrade", "dossier-madrid", "dossier-vienna"} <= set(page.ids)
+    belgrade = raw.split('id="dossier-belgrade"')[1].split("</article>")[0]
+    madrid = raw.split('id="dossier-madrid"')[1].split("</article>")[0]
+    vienna = raw.split('id="dossier-vienna"')[1].split("</article>")[0]
+    assert "Yuri Orlov &amp; &lt;co&gt;" in belgrade and "Yuri Orlov" in madrid  # open case, name escaped
+    assert "Orlov" not in vienna  # released in 1986, before Vienna
+    # standing violations in force; jamming ended during Vienna (partial, not a violation)
+    assert "radio-jamming" in belgrade and "radio-jamming" in madrid and "radio-jamming" not in vienna
+    assert "named-prisoners" in belgrade
+    data = json.loads(paths[2].read_text(encoding="utf-8"))
+    by_period = {d["period"]: d for d in data["dossiers"]}
+    assert [c["case"] for c in by_period["belgrade"]["open_cases"]] == ["orlov"]
+    assert by_period["vienna"]["open_cases"] == []
+    md = paths[1].read_text(encoding="utf-8")
+    assert "## Dossiers" in md and "Yuri Orlov & \\<co\\>" in md
+
+
+def test_goals_rendered_when_given(corpus: hc.Corpus, tmp_path: Path) -> None:
+    goals = {"goal_sets": [{
+        "id": "memo", "title": "Memo <i>goals</i>", "state": "SU", "tiers": {"immediate": "slight-progress"},
+        "goals": [{"id": "jamming", "tier": "immediate", "title": "End jamming", "target": "no jamming",
+                   "baseline": {"progress": 0.0, "status": "violation", "detail": "jammed"},
+                   "current": {"progress": 0.5, "status": "partial", "detail": "ended"},
+                   "verdict": "slight-progress", "evidence": ["t.jam-voa", "t.jam-ends", "nowhere"]}],
+        "timeline": [{"period": "1987", "verdicts": {"jamming": "no-change"}},
+                     {"period": "1988", "verdicts": {"jamming": "slight-progress"}}],
+    }]}
+    paths = report(corpus, tmp_path / "out", states=["SU"], formats=["html", "md", "json"], goals=goals)
+    raw = paths[0].read_text(encoding="utf-8")
+    page = parse(paths[0])
+    assert "goals" in page.ids and "Memo &lt;i&gt;goals&lt;/i&gt;" in raw
+    assert raw.count("<svg") == 2  # basket chart + goal timeline
+    assert all(h[1:] in set(page.ids) for h in page.hrefs if h.startswith("#"))
+    assert "#obs-t.jam-ends" in page.hrefs and "#obs-nowhere" not in page.hrefs
+    assert json.loads(paths[2].read_text(encoding="utf-8"))["goals"]["goal_sets"][0]["id"] == "memo"
+    assert "## Goals" in paths[1].read_text(encoding="utf-8")
+    # without goals: no section
+    plain = report(corpus, tmp_path / "plain", states=["SU"], formats=["html", "json"])
+    assert 'id="goals"' not in plain[0].read_text(encoding="utf-8")
+    assert json.loads(plain[1].read_text(encoding="utf-8"))["goals"] is None
+
+
+def test_overview(corpus: hc.Corpus, tmp_path: Path) -> None:
+    report(corpus, tmp_path / "out")
+    path = tmp_path / "out" / "overview-year-1975-1980.html"
+    raw = path.read_text(encoding="utf-8")
+    page = parse(path)
+    assert "<script" not in raw.lower() and not page.srcs
+    assert "SU-year-1975-1980.html" in page.hrefs and "PL-year-1975-1980.html" in page.hrefs
+    assert all(h[1:] in set(page.ids) for h in page.hrefs if h.startswith("#"))
+    md = (tmp_path / "out" / "overview-year-1975-1980.md").read_text(encoding="utf-8")
+    assert "| Union of Soviet Socialist Republics (SU) |" in md
+
+
+# ---------------------------------------------------------------- Markdown, CSV, JSON
+
+
+def test_markdown_escapes_data(corpus: hc.Corpus, tmp_path: Path) -> None:
+    report(corpus, tmp_path / "out")
+    md = (tmp_path / "out" / "SU-year-1975-1980.md").read_text(encoding="utf-8")
+    assert "<script>" not in md and "\\<script\\>alert\\(1\\)\\</script\\>" in md
+    assert "\\*bold\\* \\| pipe" in md
+    assert "A \\*bold\\* ban \\| with a pipe" in md
+    assert "Human rights \\<b\\>and\\</b\\>" in md
+    assert "| commitment | 1975 |" in md or "| commitment | 75 |" in md  # the scorecard table of tables.py
+    assert "## What got better, what got worse" in md and "## Findings by commitment" in md
+
+
+def test_csv_neutralises_formulas(corpus: hc.Corpus, tmp_path: Path) -> None:
+    report(corpus, tmp_path / "out")
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "SU-year-1975-1980.csv").read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    chapters = {r[header.index("chapter")] for r in body if r[header.index("commitment")] == "t.prisoners"}
+    assert chapters == {"'" + FORMULA}
+    assert not any(cell[:1] in ("=", "+", "-", "@") for r in rows for cell in r)
+
+
+def test_json(corpus: hc.Corpus, tmp_path: Path) -> None:
+    report(corpus, tmp_path / "out")
+    text = (tmp_path / "out" / "SU-year-1975-1980.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert {"report", "scorecard", "observations", "goals"} <= set(data)
+    assert data["report"]["state"] == "SU" and data["report"]["as_of"] == "1991-12-31"
+    assert data["observations"]["t.jam-voa"] == {"date": "1977-05", "source": "src", "locator": "p. 1",
+                                                  "quote": NASTY, "kind": "jamming"}
+    assert data["scorecard"]["states"] == ["SU"]
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- determinism
+
+
+def test_byte_identical_across_runs(corpus: hc.Corpus, tmp_path: Path) -> None:
+    first = report(corpus, tmp_path / "a")
+    again = report(corpus, tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in again]
+    for x, y in zip(first, again, strict=True):
+        assert x.read_bytes() == y.read_bytes(), x.name
+    # a second run into the same directory replaces the files with the same bytes
+    before = {p.name: p.read_bytes() for p in first}
+    report(corpus, tmp_path / "a")
+    assert {p.name: p.read_bytes() for p in first} == before
+
+
+def test_chart_svg_is_stable_and_escapes_labels() -> None:
+    a = charts.line_chart("k", ["1975", "<b>$x$</b>"], {"a & <b>": [None, 50.0]}, title="$\\alpha$ <t>")
+    b = charts.line_chart("k", ["1975", "<b>$x$</b>"], {"a & <b>": [None, 50.0]}, title="$\\alpha$ <t>")
+    assert a == b and a.startswith("<svg")
+    assert "&lt;b&gt;$x$&lt;/b&gt;" in a and "a &amp; &lt;b&gt;" in a and "$\\alpha$ &lt;t&gt;" in a
+    assert "<b>" not in a and "Date" not in a and "<metadata" not in a
+    ids = re.findall(r'\bid="([^"]+)"', a)
+    assert ids and all(i.startswith("chart-k-") for i in ids)
+    other = charts.line_chart("other", ["1975"], {"x": [1.0]}, title="t")
+    assert not set(ids) & set(re.findall(r'\bid="([^"]+)"', other))
+
+
+def test_renders_in_headless_chromium(corpus: hc.Corpus, tmp_path: Path) -> None:
+    browser = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+    if browser is None:
+        pytest.skip("no headless Chromium installed")
+    paths = report(corpus, tmp_path / "out", states=["SU"], formats=["html"])
+    done = subprocess.run(
+        [browser, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", paths[0].resolve().as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert 'data-commitment="t.prisoners"' in done.stdout

@@ -144,16 +144,14 @@ def stats(corpus: Corpus) -> dict[str, Any]:
     # evidence = cited or read by a rule in some period; "without evidence" uses both
     ev = Evaluator(corpus)
     read: set[str] = set(cited)
+    first_day, last_day = date(1, 1, 1), date(9999, 12, 31)
     for state in sorted({o.state for o in obs}):
-        evidence = ev.evidence(state)
-        span = Period(date(1, 1, 1), date(9999, 12, 31), "all", "all", "range")
         for c in corpus.commitments.values():
             if c.id in read:
                 continue
             start = corpus.in_force_from(c, state)
-            if start and ev.findings(c, state, span.start, span.end, span.end, start):
+            if start and ev.findings(c, state, first_day, last_day, last_day, start):
                 read.add(c.id)
-        del evidence
 
     def counted(counter: Counter[str]) -> dict[str, int]:
         return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))

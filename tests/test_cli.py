@@ -92,11 +92,15 @@ def test_explain_shows_rules_evidence_and_arithmetic() -> None:
     assert "memo.voa-no-longer-jammed" in r.output or "VOA" in r.output
 
 
-def test_schema_writes_one_schema_per_file_kind(tmp_path: Path) -> None:
+def test_schema_writes_one_schema_per_file_kind_and_per_output(tmp_path: Path) -> None:
+    from helsinki_compliance.models import FILE_KINDS
+
     r = run("schema", "--out", str(tmp_path / "s"))
     assert r.exit_code == 0
     names = sorted(os.listdir(tmp_path / "s"))
-    assert "observations.schema.json" in names and "commitments.schema.json" in names and len(names) == 11
+    assert "observations.schema.json" in names and "commitments.schema.json" in names
+    assert len([n for n in names if not n.startswith("output-")]) == len(FILE_KINDS)
+    assert {"output-goals.schema.json", "output-report.schema.json"} <= set(names)
 
 
 def test_goals_json() -> None:

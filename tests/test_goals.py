@@ -97,3 +97,30 @@ def test_a_user_can_change_the_target(tmp_path: Path) -> None:
     p.write_text(p.read_text().replace("op: ge, value: 10000}", "op: ge, value: 5000}"))
     t = goals.track(hc.load(root), "schifter-1987", as_of=MEMO_DATE)
     assert {g["id"]: g["verdict"] for g in t["goals"]}["emigration-10k"] == "met"
+
+
+def test_verdicts_move_the_way_history_did_without_changing_the_goal_file(tmp_path: Path) -> None:
+    """Past the memo: the end of RFE/RL jamming (1988), a 1988 emigration figure above 10,000 and
+    the 1991 law on exit and entry move three verdicts, each in the year it happened."""
+    root = tmp_path / "data"
+    for d in ("commitments", "observations", "goals"):
+        shutil.copytree(REPO / d, root / d)
+    goal_file = (root / "goals" / "schifter-1987.yaml").read_bytes()
+    shutil.copy(REPO / "tests" / "fixtures" / "later-history.yaml", root / "observations" / "later-history.yaml")
+    write_yaml(root / "observations" / "later-sources.yaml", {"sources": [{
+        "id": "later-history", "title": "Test fixture: later history", "author": "test", "date": "1992",
+        "kind": "fixture", "reliability": "high"}]})
+    corpus = hc.load(root)
+    t = goals.timeline(corpus, hc.api.periods(corpus, "year", 1987, 1991), "schifter-1987")
+    by_year = {row["period"]: row["verdicts"] for row in t["timeline"]}
+    # 1987 is still the memo's picture
+    assert {g: by_year["1987"][g] for g in EXPECTED} == EXPECTED
+    # 1988: RFE/RL no longer jammed; emigration ~19,000 a year
+    assert by_year["1988"]["radio-jamming"] == "met"
+    assert by_year["1988"]["emigration-10k"] == "met"
+    assert by_year["1990"]["emigration-decree"] == "no-change"
+    # 1991: the law on exit and entry replaces the 1986 decree
+    assert by_year["1991"]["emigration-decree"] == "met"
+    # full compliance stays over the horizon
+    assert all(v["full-compliance"] != "met" for v in by_year.values())
+    assert (root / "goals" / "schifter-1987.yaml").read_bytes() == goal_file

@@ -195,12 +195,14 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 
 def write_schemas(out: Path) -> list[Path]:
-    """Write :func:`schemas` to ``out`` atomically; return the paths written."""
+    """Write the file-format schemas (:func:`schemas`) and the output schemas to ``out``."""
     from .storage import atomic_write
+
+    from .output_schemas import output_schemas
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in sorted(schemas().items()):
+    for name, schema in sorted({**schemas(), **output_schemas()}.items()):
         path = out / name
         atomic_write(path, json.dumps(schema, indent=2, sort_keys=True) + "\n")
         written.append(path)

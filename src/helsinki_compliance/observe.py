@@ -1,0 +1,692 @@
+"""Adding observations safely: validate, refuse duplicates, append, and say what changed.
+
+:func:`add` is the whole transaction, under a file lock on the data directory:
+
+1. load the corpus as it is (a broken corpus is reported, not written to);
+2. validate each new observation against the model, the registries and the corpus
+   (unknown source, kind, case or commitment: a did-you-mean; future dates; duplicates);
+3. give each a stable id derived from its content (never reused for another fact);
+4. append it to the right file under ``observations/`` as text, so that comments and formatting
+   already in the file are kept, into a temporary file beside it (fsynced);
+5. load the whole corpus again with the temporary file in place: only a corpus that validates
+   replaces the old file (atomic rename), so a write never leaves an invalid corpus;
+6. compare the scorecard and the goal verdicts before and after: the cells and verdicts that moved.
+
+A process killed at any point leaves either the old file or the new one (and, at worst, a stray
+``.*.tmp`` file, which loading ignores). Concurrent writers queue on the lock and each re-reads
+the corpus inside it, so none loses another's observation.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from . import _yaml, loading
+from .errors import DataError, Problem, UsageError, did_you_mean, format_path
+from .evaluation import Evaluator
+from .loading import Corpus
+from .models import Observation
+from .periods import calendar_periods
+
+#: the order fields are written in (the order of the bundled files)
+FIELD_ORDER = ("id", "date", "dated_by", "state", "kind", "tags", "commitments", "cases", "metric", "standing",
+               "source", "locator", "quote", "confidence", "claim", "note")
+LIST_FIELDS = ("tags", "commitments", "cases")
+
+#: observation field (dotted) -> the ``observe add`` flag that sets it
+FLAGS = {
+    "id": "--id", "date": "--date", "dated_by": "--dated-by", "state": "--state", "kind": "--kind",
+    "tags": "--tag", "commitments": "--commitment", "cases": "--case", "metric": "--metric",
+    "metric.name": "--metric", "metric.value": "--value", "metric.unit": "--unit", "metric.qualifier": "--qualifier",
+    "standing": "--standing", "standing.condition": "--standing", "standing.subject": "--subject",
+    "standing.in_effect": "--ended", "standing.since": "--since", "source": "--source", "locator": "--locator",
+    "quote": "--quote", "confidence": "--confidence", "claim": "--claim", "note": "--note",
+}
+
+#: CSV columns for ``observe import`` (list fields separated by ';')
+CSV_COLUMNS = (*[f for f in FIELD_ORDER if f not in ("metric", "standing")],
+               "metric_name", "metric_value", "metric_unit", "metric_qualifier",
+               "standing_condition", "standing_subject", "standing_in_effect", "standing_since")
+
+LOCK_NAME = ".helsinki-compliance.lock"
+HEADER = "# yaml-language-server: $schema=../schemas/observations.schema.json\nobservations:\n"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A new observation as the user gave it, and where it came from (for error messages)."""
+
+    data: dict[str, Any]
+    file: str = "observe add"
+    line: int = 0
+    flags: bool = True  # True: name fields by their command-line flag; False: by their YAML path
+    positions: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    columns: bool = False  # a CSV row: name fields by their column
+
+    def problem(self, path: Sequence[str | int], message: str, level: str = "error") -> Problem:
+        dotted = ".".join(str(p) for p in path)
+        if self.flags:
+            where = FLAGS.get(dotted) or FLAGS.get(str(path[0]) if path else "", dotted)
+            return Problem(self.file, 0, where, message, level)  # type: ignore[arg-type]
+        if self.columns:  # a CSV row: name the column
+            column = "_".join(str(x) for x in path if isinstance(x, str))
+            return Problem(self.file, self.line, column, message, level)  # type: ignore[arg-type]
+        line = self.line
+        p = tuple(path)
+        while p:
+            if p in self.positions:
+                line = self.positions[p]
+                break
+            p = p[:-1]
+        return Problem(self.file, line, format_path(path), message, level)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One scorecard cell or goal verdict that moved."""
+
+    what: str  # "cell" or "goal"
+    state: str
+    item: str  # commitment id, or goal-set/goal id
+    periods: tuple[str, ...]
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        span = self.periods[0] if len(self.periods) == 1 else f"{self.periods[0]}-{self.periods[-1]}"
+        if self.what == "goal":
+            return f"goal {self.item} ({self.state}, {span}): {self.before} -> {self.after}"
+        return f"{self.state} {span} {self.item}: {self.before} -> {self.after}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"what": self.what, "state": self.state, "item": self.item, "periods": list(self.periods),
+                "before": self.before, "after": self.after}
+
+
+@dataclass
+class AddResult:
+    ids: list[str]
+    files: list[str]
+    changes: list[Change]
+    warnings: list[Problem]
+    written: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ids": self.ids, "files": self.files, "written": self.written,
+                "changes": [c.to_dict() for c in self.changes], "warnings": [str(w) for w in self.warnings]}
+
+
+# ---------------------------------------------------------------- locking
+
+
+@contextmanager
+def corpus_lock(root: Path) -> Iterator[None]:
+    """An exclusive advisory lock on the data directory (POSIX ``flock``; released if the process dies)."""
+    import fcntl
+
+    (root / "observations").mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / "observations" / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+# ---------------------------------------------------------------- ids, duplicates, text
+
+
+def _norm_quote(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.split()).casefold()
+
+
+def fact_key(obs: Observation) -> tuple[str, ...]:
+    return (obs.state, obs.date.text, obs.kind, obs.source, " ".join(obs.locator.split()).casefold())
+
+
+def new_id(data: dict[str, Any], taken: set[str]) -> str:
+    """``<source>.<kind>-<date>-<hash>``: derived from the fact, so a different fact never gets it."""
+    digest = hashlib.sha256(json.dumps(
+        [data.get(k) for k in ("state", "date", "kind", "source", "locator", "quote")], sort_keys=True, default=str,
+    ).encode("utf-8")).hexdigest()
+    date_part = re.sub(r"[^a-z0-9]+", "-", str(data.get("date", "")).lower()).strip("-")
+    stem = f"{data.get('source', 'obs')}.{data.get('kind', 'observation')}-{date_part}".lower()
+    stem = re.sub(r"[^a-z0-9._-]+", "-", stem)[:100]
+    for n in range(6, 65, 2):
+        candidate = f"{stem}-{digest[:n]}"
+        if candidate not in taken:
+            return candidate
+    raise UsageError("cannot find a free id")  # pragma: no cover - a sha256 collision
+
+
+def duplicates(corpus_obs: Sequence[Observation], obs: Observation) -> list[tuple[str, str]]:
+    """Existing observations recording the same fact: (id, why)."""
+    out = []
+    key, quote = fact_key(obs), _norm_quote(obs.quote)
+    for o in corpus_obs:
+        if o.id == obs.id:
+            continue
+        if fact_key(o) == key:
+            out.append((o.id, "same state, date, kind, source and locator"))
+        elif o.state == obs.state and o.source == obs.source and _norm_quote(o.quote) == quote:
+            out.append((o.id, "same quote from the same source for the same state"))
+    return out
+
+
+_PLAIN = re.compile(r"^(?:[a-z][a-z0-9._-]*|[A-Z]{2})$")
+_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n", "true", "false", "null"}
+
+
+def _scalar(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(int(v)) if isinstance(v, float) and v.is_integer() else repr(v)
+    text = str(v)
+    if _PLAIN.match(text) and text.lower() not in _YAML11_WORDS:
+        return text  # ids, kinds, state codes: plain, as in the bundled files
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def observation_yaml(obs: Observation, indent: int = 2) -> str:
+    """The YAML text of one list item, in the bundled files' style."""
+    data = obs.model_dump(mode="json", exclude_defaults=True)
+    pad = " " * indent
+    lines: list[str] = []
+    for key in FIELD_ORDER:
+        if key not in data:
+            continue
+        v = data[key]
+        lead = f"{pad}- " if not lines else f"{pad}  "
+        if key in LIST_FIELDS:
+            lines.append(f"{lead}{key}: [{', '.join(v)}]")
+        elif isinstance(v, dict):
+            lines.append(f"{lead}{key}:")
+            lines.extend(f"{pad}    {k}: {_scalar(x)}" for k, x in v.items())
+        else:
+            lines.append(f"{lead}{key}: {_scalar(v)}")
+    return "\n".join(lines) + "\n"
+
+
+def append_text(old: str | None, items: Sequence[Observation]) -> tuple[str, list[tuple[int, int]]]:
+    """``old`` with ``items`` appended to its ``observations:`` list; and each item's line span."""
+    text = HEADER if not old or not old.strip() else old
+    if not text.endswith("\n"):
+        text += "\n"
+    m = re.search(r"^observations:[ \t]*\[\][ \t]*$", text, re.M)
+    if m:  # an empty flow list: make it a block list
+        text = text[: m.start()] + "observations:" + text[m.end():]
+    found = re.search(r"^([ \t]*)- ", text[text.find("observations:"):], re.M) if "observations:" in text else None
+    indent = len(found.group(1)) if found else 2
+    spans = []
+    line = text.count("\n") + 1
+    for obs in items:
+        chunk = "" if text.endswith("observations:\n") else "\n"  # a blank line between items
+        item = observation_yaml(obs, indent)
+        start = line + chunk.count("\n")
+        text += chunk + item
+        spans.append((start, start + item.count("\n") - 1))
+        line = text.count("\n") + 1
+    return text, spans
+
+
+# ---------------------------------------------------------------- drafts
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in data.items():
+        if v is None or v == () or v == [] or v == "":
+            continue
+        out[k] = list(v) if isinstance(v, tuple) else v
+    return out
+
+
+def draft_from_options(opts: dict[str, Any]) -> Draft:
+    """A draft from ``observe add`` flags (``None`` = not given)."""
+    data = {k: opts.get(k) for k in ("id", "date", "dated_by", "state", "kind", "tags", "commitments", "cases",
+                                     "source", "locator", "quote", "confidence", "note")}
+    if data.get("state"):
+        data["state"] = str(data["state"]).upper()
+    if opts.get("claim"):
+        data["claim"] = True
+    if opts.get("metric") or opts.get("value") is not None:
+        data["metric"] = _clean({"name": opts.get("metric"), "value": opts.get("value"), "unit": opts.get("unit"),
+                                 "qualifier": opts.get("qualifier")})
+    if opts.get("standing"):
+        data["standing"] = _clean({"condition": opts["standing"], "subject": opts.get("subject"),
+                                   "in_effect": not opts.get("ended"), "since": opts.get("since")})
+        data["standing"]["in_effect"] = not opts.get("ended")
+    return Draft(_clean(data))
+
+
+def _bool(text: str) -> bool | str:
+    t = text.strip().lower()
+    if t in ("true", "yes", "y", "1"):
+        return True
+    if t in ("false", "no", "n", "0", ""):
+        return False
+    return text
+
+
+def _number(text: str) -> float | str:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return text
+
+
+def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for k, v in row.items():
+        v = (v or "").strip()
+        if not v or k.startswith(("metric_", "standing_")):
+            continue
+        if k in LIST_FIELDS:
+            data[k] = [x.strip() for x in re.split(r"[;,]", v) if x.strip()]
+        elif k == "claim":
+            data[k] = _bool(v)
+        else:
+            data[k] = v
+    if (row.get("metric_name") or "").strip():
+        data["metric"] = _clean({"name": row.get("metric_name", "").strip(),
+                                 "value": _number(row.get("metric_value", "") or ""),
+                                 "unit": (row.get("metric_unit") or "").strip(),
+                                 "qualifier": (row.get("metric_qualifier") or "").strip()})
+    if (row.get("standing_condition") or "").strip():
+        data["standing"] = _clean({"condition": row.get("standing_condition", "").strip(),
+                                   "subject": (row.get("standing_subject") or "").strip(),
+                                   "since": (row.get("standing_since") or "").strip()})
+        data["standing"]["in_effect"] = _bool(row.get("standing_in_effect") or "true")
+    return data
+
+
+def drafts_from_file(path: Path, display: str | None = None) -> list[Draft]:
+    """Drafts from a CSV, JSON or YAML file; raises :class:`DataError` with every row's problem."""
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError([Problem(name, 0, "", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > _yaml.MAX_BYTES:
+        raise DataError([Problem(name, 0, "", f"file is larger than the limit of {_yaml.MAX_BYTES:,} bytes")])
+    if path.suffix.lower() == ".csv":
+        return _drafts_from_csv(raw, name)
+    try:
+        doc = _yaml.load(raw)  # JSON is read by the same safe loader: it gives line numbers
+    except _yaml.YamlError as exc:
+        raise DataError([Problem(name, exc.line, "", exc.message)]) from None
+    data, prefix = doc.data, ()
+    if isinstance(data, dict) and set(data) == {"observations"}:
+        data, prefix = data["observations"], ("observations",)
+    elif isinstance(data, dict):
+        data = [data]
+        return [Draft(data[0], name, doc.line(()), False, _shift(doc.positions, (), ()))]
+    if not isinstance(data, list) or not data:
+        raise DataError([Problem(name, 1, "", "expected an observation, a list of observations, "
+                                 "or a mapping with the key 'observations'")])
+    drafts = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict):
+            raise DataError([Problem(name, doc.line((*prefix, i)), format_path([*prefix, i]), "expected a mapping")])
+        drafts.append(Draft(item, name, doc.line((*prefix, i)), False, _shift(doc.positions, (*prefix, i), ())))
+    return drafts
+
+
+def _shift(positions: dict[Any, int], prefix: tuple[Any, ...], new: tuple[Any, ...]) -> dict[Any, int]:
+    n = len(prefix)
+    return {new + k[n:]: v for k, v in positions.items() if k[:n] == prefix}
+
+
+def _drafts_from_csv(raw: bytes, name: str) -> list[Draft]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    bad = [h for h in header if h not in CSV_COLUMNS]
+    if bad:
+        raise DataError([Problem(name, 1, h, f"unknown column{did_you_mean(h, CSV_COLUMNS)}") for h in bad])
+    drafts = []
+    line = 1
+    for row in reader:
+        line_start = line + 1
+        line = reader.line_num
+        if not any((v or "").strip() for v in row.values()):
+            continue
+        data = _row_to_data(row)
+        drafts.append(Draft(data, name, line_start, False, columns=True))
+    if not drafts:
+        raise DataError([Problem(name, 1, "", "no rows")])
+    return drafts
+
+
+# ---------------------------------------------------------------- the transaction
+
+
+def _target_for(corpus: Corpus, root: Path, obs: Observation, own: set[str]) -> Path:
+    counts: dict[str, int] = {}
+    for o in corpus.observations:
+        if o.source == obs.source:
+            origin = corpus.origin("observations", o.id)
+            if origin and origin.file in own:
+                counts[origin.file] = counts.get(origin.file, 0) + 1
+    if counts:
+        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        return root / best
+    return root / "observations" / f"{obs.source}.yaml"
+
+
+def _check_target(root: Path, target: Path, explicit: bool) -> Path:
+    target = target if target.is_absolute() else root / target
+    if target.suffix not in (".yaml", ".yml"):
+        raise UsageError(f"--to {target}: observation files end in .yaml")
+    obs_dir = (root / "observations").resolve()
+    real = target.resolve()
+    if not explicit and not real.is_relative_to(obs_dir):
+        raise UsageError(f"{target} is outside {root / 'observations'}; name it with --to to write there")
+    if not real.is_relative_to(root.resolve()):
+        raise UsageError(f"--to {target}: observation files must be inside the data directory {root}")
+    return target
+
+
+def _unknown_refs(d: Draft, data: dict[str, Any], corpus: Corpus) -> list[Problem]:
+    """Registry references in a draft that failed its model (stage 4 checks the rest once it passes)."""
+    voc = corpus.vocabulary
+    checks: list[tuple[list[str | int], Any, Any, str]] = [
+        (["state"], data.get("state"), corpus.states, "state"),
+        (["source"], data.get("source"), corpus.sources, "source"),
+        (["kind"], data.get("kind"), voc.kinds, "observation kind"),
+    ]
+    for key, registry, what in (("tags", voc.tags, "tag"), ("commitments", corpus.commitments, "commitment"),
+                                ("cases", corpus.cases, "case")):
+        items = data.get(key)
+        if isinstance(items, list):
+            checks.extend(([key, i], v, registry, what) for i, v in enumerate(items))
+    for key, sub, registry, what in (("metric", "name", voc.metrics, "metric"),
+                                     ("standing", "condition", voc.conditions, "condition")):
+        if isinstance(data.get(key), dict):
+            checks.append(([key, sub], data[key].get(sub), registry, what))
+    return [d.problem(path, f"unknown {what} {value!r}{did_you_mean(str(value), registry)}")
+            for path, value, registry, what in checks if isinstance(value, str) and value not in registry]
+
+
+def _validate_drafts(drafts: Sequence[Draft], corpus: Corpus) -> tuple[list[Observation], list[Problem]]:
+    problems: list[Problem] = []
+    out: list[Observation] = []
+    taken = {o.id for o in corpus.observations}
+    for d in drafts:
+        data = dict(d.data)
+        if "id" not in data:
+            data["id"] = new_id(data, taken)
+        try:
+            obs = Observation.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = [p for p in err["loc"] if isinstance(p, (str, int))]
+                problems.append(d.problem(loc, loading._pydantic_message(err)))
+            problems.extend(_unknown_refs(d, data, corpus))  # so that every mistake shows at once
+            continue
+        refs = _unknown_refs(d, data, corpus)
+        if refs:
+            problems.extend(refs)
+            continue
+        if obs.id in taken:
+            problems.append(d.problem(["id"], f"id {obs.id!r} is already used"))
+            continue
+        taken.add(obs.id)
+        out.append(obs)
+    return out, problems
+
+
+def _rewrite(problems: Sequence[Problem], display: str, spans: list[tuple[int, int]], drafts: list[Draft]) -> list[Problem]:
+    """Problems found in the candidate file, named by where the user gave the observation."""
+    out = []
+    for p in problems:
+        hit = None
+        if p.file == display:
+            for (a, b), d in zip(spans, drafts):
+                if a <= p.line <= b:
+                    hit = d
+                    break
+        if hit is None:
+            out.append(p)
+            continue
+        path = re.sub(r"^observations\[\d+\]\.?", "", p.path)
+        parts: list[str | int] = [int(x) if x.isdigit() else x for x in re.split(r"\.|\[|\]", path) if x]
+        out.append(hit.problem(parts, p.message, p.level))
+    return out
+
+
+def add(
+    root: Path,
+    drafts: Sequence[Draft],
+    *,
+    target: Path | None = None,
+    dry_run: bool = False,
+    allow_duplicate: str | None = None,
+    today: date | None = None,
+    base: Path | None = None,
+    first: int = 1975,
+    last: int | None = None,
+) -> AddResult:
+    """Validate ``drafts``, append them, and report what changed; all or nothing.
+
+    ``base``: a data directory loaded first (the bundled catalogue for a user's own corpus); its
+    files are never written. ``first``/``last``: the years whose cells and verdicts are compared.
+    """
+    from .validation import build_corpus
+
+    root = Path(root)
+    today = today or date.today()
+    with corpus_lock(root):
+        before = loading.load(root, today=today, base=base)
+        own = {loading._display(p, root) for p in loading.discover(root)}
+        new, problems = _validate_drafts(drafts, before)
+        if problems:
+            raise DataError(problems)
+        kept_drafts = list(drafts)
+        for obs, d in zip(new, kept_drafts):
+            dups = duplicates(before.observations, obs)
+            dups += [(o.id, "same fact twice in this batch") for o in new
+                     if o is not obs and new.index(o) < new.index(obs) and (fact_key(o) == fact_key(obs))]
+            if dups and not allow_duplicate:
+                problems.extend(d.problem(["quote"] if "quote" in why else ["locator"],
+                                          f"duplicate of {oid} ({why}); pass --allow-duplicate REASON to add it anyway")
+                                for oid, why in dups)
+        if problems:
+            raise DataError(problems)
+        if allow_duplicate:
+            new = [o.model_copy(update={"note": ((o.note + " ") if o.note else "") + f"Duplicate allowed: {allow_duplicate}"})
+                   if duplicates(before.observations, o) else o for o in new]
+
+        # group by target file
+        groups: dict[Path, list[tuple[Observation, Draft]]] = {}
+        for obs, d in zip(new, kept_drafts):
+            t = _check_target(root, target, True) if target else _check_target(root, _target_for(before, root, obs, own), False)
+            groups.setdefault(t, []).append((obs, d))
+
+        temps: dict[Path, Path] = {}
+        spans: dict[Path, list[tuple[int, int]]] = {}
+        try:
+            for t, pairs in groups.items():
+                old = t.read_text(encoding="utf-8") if t.exists() else None
+                text, spans[t] = append_text(old, [o for o, _ in pairs])
+                t.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".tmp", dir=t.parent)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(text.encode("utf-8"))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                if t.exists():
+                    os.chmod(tmp, t.stat().st_mode & 0o777)
+                else:
+                    os.chmod(tmp, 0o644)
+                temps[t] = Path(tmp)
+
+            # validate the corpus as it will be, with the candidate files in place
+            files = ([*loading.discover(base)] if base else []) + [p for p in loading.discover(root) if p not in temps]
+            parsed, found = loading.read_files(root, files)
+            cand, more = loading.read_files(root, list(temps.values()))
+            for pf in cand:
+                real = next(t for t, tmp in temps.items() if tmp == pf.source)
+                display = loading._display(real, root)
+                pf.path = display
+                pf.origins = [loading.Origin(display, o.line, o.path) for o in pf.origins]
+            found.extend(p for p in more)
+            after, sem = build_corpus(root, [*parsed, *cand], today=today)
+            found.extend(sem)
+            errors: list[Problem] = []
+            for t, pairs in groups.items():
+                display = loading._display(t, root)
+                mapped = _rewrite([p for p in found if p.level == "error"], display, spans[t], [d for _, d in pairs])
+                errors.extend(mapped)
+            errors = [p for p in errors if p.level == "error"]
+            # temp-file names must not leak into messages
+            errors = [Problem(_untemp(p.file, temps, root), p.line, p.path, p.message, p.level) for p in errors]
+            if errors or after is None:
+                raise DataError(errors or [Problem("observe", 0, "", "the corpus did not validate")])
+            after.files = [p.path for p in [*parsed, *cand]]
+            new_ids = {o.id for o in new}
+            warnings: list[Problem] = []
+            for t, pairs in groups.items():
+                display = loading._display(t, root)
+                ws = [p for p in sem if p.level == "warning" and p.file == display]
+                warnings.extend(w for w in _rewrite(ws, display, spans[t], [d for _, d in pairs])
+                                if w.file != display)
+            changes = diff(before, after, sorted({o.state for o in new}), first=min(
+                [first, *(o.date.start.year for o in new)]), last=last or max(
+                [1991, *(o.date.end.year for o in new)]), as_of=today, new_ids=new_ids)
+            if not dry_run:
+                for t, tmp in temps.items():
+                    os.replace(tmp, t)
+                    _fsync_dir(t.parent)
+                temps = {}
+            return AddResult(sorted(new_ids, key=[o.id for o in new].index),
+                             sorted({loading._display(t, root) for t in groups}), changes, warnings, not dry_run)
+        finally:
+            for tmp in temps.values():
+                try:
+                    os.unlink(tmp)
+                except FileNotFoundError:
+                    pass
+
+
+def _untemp(file: str, temps: dict[Path, Path], root: Path) -> str:
+    for real, tmp in temps.items():
+        if file == loading._display(tmp, root):
+            return loading._display(real, root)
+    return file
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- what changed
+
+
+def _spans(years: list[tuple[str, str, str]]) -> list[tuple[tuple[str, ...], str, str]]:
+    """Group consecutive periods with the same before -> after."""
+    out: list[tuple[list[str], str, str]] = []
+    for period, b, a in years:
+        if out and out[-1][1] == b and out[-1][2] == a and int(out[-1][0][-1]) + 1 == int(period):
+            out[-1][0].append(period)
+        else:
+            out.append(([period], b, a))
+    return [(tuple(p), b, a) for p, b, a in out]
+
+
+def diff(before: Corpus, after: Corpus, states: Sequence[str], *, first: int, last: int, as_of: date,
+         new_ids: set[str] | None = None) -> list[Change]:
+    """Scorecard cells (yearly) and goal verdicts (as of each year's end) that differ."""
+    periods = calendar_periods("year", first, last)
+    ev_b, ev_a = Evaluator(before), Evaluator(after)
+    changes: list[Change] = []
+    for state in states:
+        for c in after.commitments.values():
+            moved = []
+            for p in periods:
+                b = ev_b.cell(before.commitments[c.id], state, p, as_of).status if c.id in before.commitments else "-"
+                a = ev_a.cell(c, state, p, as_of).status
+                if a != b:
+                    moved.append((p.id, b, a))
+            changes.extend(Change("cell", state, c.id, ps, b, a) for ps, b, a in _spans(moved))
+        from . import goals as goals_mod
+
+        for gs in after.goal_sets.values():
+            if gs.state != state:
+                continue
+            tb = goals_mod.timeline(before, periods, gs.id, state=state, as_of=as_of)["timeline"]
+            ta = goals_mod.timeline(after, periods, gs.id, state=state, as_of=as_of)["timeline"]
+            for goal in gs.goals:
+                moved = [(rb["period"], rb["verdicts"][goal.id], ra["verdicts"][goal.id]) for rb, ra in zip(tb, ta)
+                         if rb["verdicts"].get(goal.id) != ra["verdicts"][goal.id]]
+                changes.extend(Change("goal", state, f"{gs.id}/{goal.id}", ps, b, a) for ps, b, a in _spans(moved))
+    return changes
+
+
+# ---------------------------------------------------------------- list / show
+
+
+def select(corpus: Corpus, *, state: str | None = None, start: date | None = None, end: date | None = None,
+           kind: str | None = None, source: str | None = None, commitment: str | None = None,
+           case: str | None = None, text: str | None = None) -> list[Observation]:
+    """Observations matching every filter given (dates: the observation's interval overlaps)."""
+    needle = _norm_quote(text) if text else None
+    out = []
+    for o in corpus.observations:
+        if state and o.state != state.upper():
+            continue
+        if start and o.date.end < start:
+            continue
+        if end and o.date.start > end:
+            continue
+        if kind and o.kind != kind:
+            continue
+        if source and o.source != source:
+            continue
+        if commitment and not any(c.startswith(commitment) for c in o.commitments):
+            continue
+        if case and case not in o.cases:
+            continue
+        if needle and needle not in _norm_quote(" ".join([o.id, o.quote, o.note or "", o.locator])):
+            continue
+        out.append(o)
+    return out
+
+
+def cited_in(corpus: Corpus, obs: Observation, first: int, last: int, as_of: date) -> list[str]:
+    """The scorecard cells whose findings cite ``obs`` (yearly periods)."""
+    ev = Evaluator(corpus)
+    out = []
+    for p in calendar_periods("year", first, last):
+        for c in corpus.commitments.values():
+            cell = ev.cell(c, obs.state, p, as_of)
+            if obs.id in cell.observations:
+                rules = sorted({f.rule for f in cell.findings if obs.id in f.observations})
+                out.append(f"{obs.state} {p.id} {c.id}: {cell.status} (rule {', '.join(rules)})")
+    return out

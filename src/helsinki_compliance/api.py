@@ -19,6 +19,7 @@ from typing import Any
 
 from . import loading
 from .dates import DateError, parse_day
+from .config import DataConfig, data_config
 from .errors import UsageError, did_you_mean
 from .evaluation import Evaluator, Scorecard
 from .explain import explain_cell
@@ -26,30 +27,20 @@ from .loading import Corpus
 from .models import FILE_KINDS
 from .periods import Period, parse_period, select_periods
 
-__all__ = ["Corpus", "load", "find_data_dir", "parse_as_of", "periods", "scorecard", "explain", "catalogue", "stats", "write_schemas", "schemas"]
-
-PACKAGE_DATA = Path(__file__).parent / "data"
-
+__all__ = ["Corpus", "DataConfig", "data_config", "load", "find_data_dir", "parse_as_of", "periods", "scorecard", "explain", "catalogue", "stats", "write_schemas", "schemas"]
 
 def find_data_dir(data: str | Path | None = None) -> Path:
-    """The data directory: ``data`` if given; else ``./`` when it holds ``commitments/``;
-    else the corpus bundled with the package."""
-    if data is not None:
-        p = Path(data)
-        if not p.is_dir():
-            raise UsageError(f"data directory {str(p)!r} does not exist")
-        return p
-    cwd = Path.cwd()
-    if (cwd / "commitments").is_dir():
-        return cwd
-    if (PACKAGE_DATA / "commitments").is_dir():
-        return PACKAGE_DATA
-    raise UsageError("no data directory: run inside a directory with commitments/ or pass --data DIR")
+    """The data directory: ``data`` if given; else ``./`` when it is a data directory (or has a
+    ``helsinki-compliance.toml`` / ``[tool.helsinki-compliance]``); else the bundled data."""
+    return data_config(data).root
 
 
 def load(data: str | Path | None = None, *, today: date | None = None) -> Corpus:
-    """Load and validate a data directory (see :func:`find_data_dir`); raise ``DataError``."""
-    return loading.load(find_data_dir(data), today=today)
+    """Load and validate a data directory and the data it extends (see :mod:`.config`).
+
+    Raises :class:`DataError` listing every problem with its file, line and field."""
+    cfg = data_config(data)
+    return loading.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs)
 
 
 def parse_as_of(text: str) -> date:

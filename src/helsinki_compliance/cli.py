@@ -124,15 +124,24 @@ def validate(obj: Ctx, strict: bool) -> None:
       helsinki-compliance validate
       helsinki-compliance validate --strict
     """
+    cfg = api.data_config(obj.data)
     corpus = api.load(obj.data, today=date.today())
-    for w in corpus.warnings:
+    # a corpus that extends another is answerable for its own files; the base's warnings are counted
+    own = [w for w in corpus.warnings if cfg.base is None or not Path(w.file).is_absolute()]
+    inherited = len(corpus.warnings) - len(own)
+    for w in own:
         click.echo(str(w), err=True)
+    if inherited and obj.verbose:
+        for w in corpus.warnings:
+            if w not in own:
+                click.echo(str(w), err=True)
     click.echo(
         f"ok: {len(corpus.files)} files, {len(corpus.commitments)} commitments, "
         f"{sum(len(c.rules) for c in corpus.commitments.values())} rules, {len(corpus.observations)} observations, "
-        f"{len(corpus.sources)} sources, {len(corpus.cases)} cases; {len(corpus.warnings)} warnings"
+        f"{len(corpus.sources)} sources, {len(corpus.cases)} cases; {len(own)} warnings"
+        + (f" (and {inherited} in the data it extends; -v shows them)" if inherited else "")
     )
-    if strict and corpus.warnings:
+    if strict and own:
         sys.exit(EXIT_GATE_FAILED)
 
 
@@ -436,6 +445,32 @@ class _null:
         return None
 
 
+# ---------------------------------------------------------------- init
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--extends", default="bundled", show_default=True,
+              help="bundled (catalogue and corpus), catalogue (commitments only), none, or a path to a data directory.")
+@click.pass_obj
+@handle_errors
+def init(obj: Ctx, directory: str, extends: str) -> None:
+    """Create a data directory of your own that extends the bundled catalogue and corpus.
+
+    \b
+    Example:
+      helsinki-compliance init my-corpus && cd my-corpus
+      helsinki-compliance observe add ...      # writes under my-corpus/observations/
+    """
+    from .config import init as init_dir
+
+    written = init_dir(Path(directory), extends)
+    for p in written:
+        click.echo(f"created {p}")
+    obj.info(f"next: add your source to {Path(directory) / 'observations' / 'sources.yaml'}, "
+             "then `helsinki-compliance observe add` inside the directory")
+
+
 # ---------------------------------------------------------------- observe
 
 
@@ -455,8 +490,12 @@ def observe() -> None:
     """
 
 
-def _data_root(obj: Ctx) -> Path:
-    return api.find_data_dir(obj.data)
+def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplicate: str | None) -> Any:
+    from . import observe as obs_mod
+
+    cfg = api.data_config(obj.data)
+    return obs_mod.add(cfg.root, drafts, target=Path(target) if target else None, dry_run=dry_run,
+                       allow_duplicate=allow_duplicate, base=cfg.base, base_dirs=cfg.base_dirs)
 
 
 def _print_result(obj: Ctx, result: Any, fmt: str) -> None:
@@ -555,7 +594,6 @@ def observe_add(obj: Ctx, files: tuple[str, ...], target: str | None, dry_run: b
     """
     from . import observe as obs_mod
 
-    root = _data_root(obj)
     given = {k: v for k, v in fields.items() if v not in (None, (), False)}
     if obs_id:
         given["id"] = obs_id
@@ -573,9 +611,7 @@ def observe_add(obj: Ctx, files: tuple[str, ...], target: str | None, dry_run: b
         drafts.append(obs_mod.draft_from_options({**fields, "id": obs_id}))
     else:
         raise click.UsageError("no observation given: use field options, --file, or --interactive")
-    result = obs_mod.add(root, drafts, target=Path(target) if target else None, dry_run=dry_run,
-                         allow_duplicate=allow_duplicate)
-    _print_result(obj, result, fmt)
+    _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
 
 
 @observe.command("import")
@@ -603,9 +639,7 @@ def observe_import(obj: Ctx, file: str, target: str | None, dry_run: bool, allow
     from . import observe as obs_mod
 
     drafts = obs_mod.drafts_from_file(Path(file))
-    result = obs_mod.add(_data_root(obj), drafts, target=Path(target) if target else None, dry_run=dry_run,
-                         allow_duplicate=allow_duplicate)
-    _print_result(obj, result, fmt)
+    _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
 
 
 @observe.command("list")

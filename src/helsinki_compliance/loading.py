@@ -148,10 +148,10 @@ class Corpus:
 # ---------------------------------------------------------------- stage 1 + 2
 
 
-def discover(root: Path, extra: Sequence[Path] = ()) -> list[Path]:
+def discover(root: Path, extra: Sequence[Path] = (), dirs: Sequence[str] = DATA_DIRS) -> list[Path]:
     """Every YAML data file under the data directories of ``root`` (sorted, stable)."""
     files: list[Path] = []
-    for d in DATA_DIRS:
+    for d in dirs:
         base = root / d
         if base.is_dir():
             for dirpath, dirnames, filenames in os.walk(base):
@@ -329,18 +329,19 @@ def load(
     today: date | None = None,
     extra_files: Sequence[str | Path] = (),
     base: str | Path | None = None,
+    base_dirs: Sequence[str] = DATA_DIRS,
 ) -> Corpus:
     """Load and validate the data under ``root``; raise :class:`DataError` on any error.
 
     ``base`` is another data directory whose files are loaded first (a user's own corpus can
-    reuse the bundled catalogue). ``today`` bounds observation dates (default: no bound).
+    reuse the bundled catalogue); ``base_dirs`` are the directories of it to load. ``today`` bounds observation dates (default: no bound).
     """
     from .validation import build_corpus  # stage 4 lives in its own module
 
     root = Path(root)
     files: list[Path] = []
     if base is not None:
-        files.extend(discover(Path(base)))
+        files.extend(discover(Path(base), dirs=base_dirs))
     files.extend(discover(root, [Path(p) for p in extra_files]))
     parsed, problems = read_files(root, files)
     corpus, more = build_corpus(root, parsed, today=today)

@@ -390,6 +390,9 @@ def _target_for(corpus: Corpus, root: Path, obs: Observation, own: set[str]) -> 
     if counts:
         best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         return root / best
+    default = root / "observations" / "observations.yaml"  # what `init` creates
+    if loading._display(default, root) in own:
+        return default
     return root / "observations" / f"{obs.source}.yaml"
 
 
@@ -483,6 +486,7 @@ def add(
     allow_duplicate: str | None = None,
     today: date | None = None,
     base: Path | None = None,
+    base_dirs: Sequence[str] = loading.DATA_DIRS,
     first: int = 1975,
     last: int | None = None,
 ) -> AddResult:
@@ -496,7 +500,7 @@ def add(
     root = Path(root)
     today = today or date.today()
     with corpus_lock(root):
-        before = loading.load(root, today=today, base=base)
+        before = loading.load(root, today=today, base=base, base_dirs=base_dirs)
         own = {loading._display(p, root) for p in loading.discover(root)}
         new, problems = _validate_drafts(drafts, before)
         if problems:
@@ -541,7 +545,7 @@ def add(
                 temps[t] = Path(tmp)
 
             # validate the corpus as it will be, with the candidate files in place
-            files = ([*loading.discover(base)] if base else []) + [p for p in loading.discover(root) if p not in temps]
+            files = ([*loading.discover(base, dirs=base_dirs)] if base else []) + [p for p in loading.discover(root) if p not in temps]
             parsed, found = loading.read_files(root, files)
             cand, more = loading.read_files(root, list(temps.values()))
             for pf in cand:

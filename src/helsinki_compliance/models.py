@@ -75,56 +75,76 @@ class Strict(BaseModel):
 
 
 class MetricDefinition(Strict):
-    unit: Text
-    description: Text
+    """A figure that observations may report (e.g. emigration per year) and metric rules aggregate."""
+
+    unit: Text = Field(description="the unit every observation of this metric must give, e.g. `persons/year`")
+    description: Text = Field(description="what the figure counts")
 
 
 class ConditionDefinition(Strict):
-    description: Text
-    subjects: tuple[str, ...] | None = None
+    """A standing condition: a state of affairs that lasts until a source says it has ended."""
+
+    description: Text = Field(description="what the condition is, and what its subject names")
+    subjects: tuple[str, ...] | None = Field(
+        default=None, description="the subjects it may name (e.g. radio stations); absent = any subject or none"
+    )
 
 
 class Vocabulary(Strict):
     """Observation kinds, tags, metrics and standing conditions that rules read."""
 
-    kinds: dict[Id, Text]
-    tags: dict[Id, Text]
-    metrics: dict[Id, MetricDefinition]
-    conditions: dict[Id, ConditionDefinition]
+    kinds: dict[Id, Text] = Field(description="observation kind id -> what an observation of that kind records")
+    tags: dict[Id, Text] = Field(description="tag id -> what the tag marks (topic, group, station, ...)")
+    metrics: dict[Id, MetricDefinition] = Field(description="metric id -> its unit and meaning")
+    conditions: dict[Id, ConditionDefinition] = Field(description="standing condition id -> its meaning and subjects")
 
 
 class Source(Strict):
-    id: Id
-    title: Text
-    author: Text
-    date: DateField
-    kind: Literal["primary", "government-document", "ngo-report", "scholarship", "secondary", "press", "fixture"]
-    reliability: Confidence
-    file: str | None = None
-    url: str | None = None
-    note: str | None = None
+    """A document that observations cite; its reliability caps their confidence."""
+
+    id: Id = Field(description="the id observations give in `source`")
+    title: Text = Field(description="the source's title")
+    author: Text = Field(description="author or issuing body")
+    date: DateField = Field(description="when it was written or published, at the precision known")
+    kind: Literal["primary", "government-document", "ngo-report", "scholarship", "secondary", "press", "fixture"] = (
+        Field(description="what sort of document it is (`fixture` is for rule tests only)")
+    )
+    reliability: Confidence = Field(
+        description="how far the source is trusted: an observation's confidence is at most this"
+    )
+    file: str | None = Field(
+        default=None, description="file name of the source text in `../shared/sources/`; the quote check reads it"
+    )
+    url: str | None = Field(default=None, description="where the source can be read")
+    note: str | None = Field(default=None, description="free remarks")
 
 
 class State(Strict):
-    code: StateCode
-    name: Text
-    joined: DateField
-    left: DateField | None = None
-    successors: tuple[StateCode, ...] = ()
+    """A participating state; commitments bind it from the later of adoption and joining."""
+
+    code: StateCode = Field(description="two upper-case letters (historical codes: SU, CS, DD, YU)")
+    name: Text = Field(description="the state's name")
+    joined: DateField = Field(description="when it became a participating state")
+    left: DateField | None = Field(
+        default=None, description="the last day it existed as one; later periods are `not-in-force`"
+    )
+    successors: tuple[StateCode, ...] = Field(default=(), description="codes of the states that succeeded it")
 
 
 class Instrument(Strict):
-    id: Id
-    title: Text
-    adopted: DateField
-    place: str | None = None
+    """A CSCE document whose commitments the catalogue encodes."""
+
+    id: Id = Field(description="the id commitments give in `instrument`")
+    title: Text = Field(description="the document's title")
+    adopted: DateField = Field(description="adoption date: its commitments bind no one before it")
+    place: str | None = Field(default=None, description="where it was adopted")
 
 
 class PeriodRef(Strict):
     """A period edge given relative to another named period."""
 
-    after: Id | None = None
-    before: Id | None = None
+    after: Id | None = Field(default=None, description="the day after this named period ends")
+    before: Id | None = Field(default=None, description="the day before this named period starts")
 
     @model_validator(mode="after")
     def _one(self) -> PeriodRef:
@@ -134,29 +154,39 @@ class PeriodRef(Strict):
 
 
 class NamedPeriod(Strict):
-    id: Id
-    title: Text
-    group: Id | None = None
-    start: Union[DateField, PeriodRef]
-    end: Union[DateField, PeriodRef]
+    """A named span of time (a review meeting, a leader's era) usable as `--period`."""
+
+    id: Id = Field(description="the name given to `--period`")
+    title: Text = Field(description="a readable title")
+    group: Id | None = Field(default=None, description="a group name: `--period GROUP` selects all its periods")
+    start: Union[DateField, PeriodRef] = Field(description="first day: a date, or relative to another period")
+    end: Union[DateField, PeriodRef] = Field(description="last day: a date, or relative to another period")
 
 
 class Case(Strict):
-    id: Id
-    name: Text
-    state: StateCode
-    roles: tuple[Id, ...] = ()
-    note: str | None = None
+    """A named person or group whose history observations follow."""
+
+    id: Id = Field(description="the id observations give in `cases` and standing subjects")
+    name: Text = Field(description="the person's or group's name")
+    state: StateCode = Field(description="the state concerned")
+    roles: tuple[Id, ...] = Field(
+        default=(), description="vocabulary tags describing the case (monitor, refusenik, ...)"
+    )
+    note: str | None = Field(default=None, description="free remarks")
 
 
 # ---------------------------------------------------------------- observations
 
 
 class Metric(Strict):
-    name: Id
-    value: float
-    unit: Text
-    qualifier: Literal["exact", "approx", "below", "above", "at-least", "at-most"] = "exact"
+    """A figure an observation reports, with how exactly the source states it."""
+
+    name: Id = Field(description="a metric id from `vocabulary.metrics`")
+    value: float = Field(description="the figure as the source gives it")
+    unit: Text = Field(description="must equal the metric's unit in the vocabulary")
+    qualifier: Literal["exact", "approx", "below", "above", "at-least", "at-most"] = Field(
+        default="exact", description="how the source qualifies the figure; `below 10,000` compares as just under it"
+    )
 
     @property
     def effective(self) -> float:
@@ -169,10 +199,16 @@ class Metric(Strict):
 
 
 class Standing(Strict):
-    condition: Id
-    subject: str | None = None
-    in_effect: bool
-    since: DateField | None = None
+    """A lasting state of affairs reported by an observation, carried forward until ended."""
+
+    condition: Id = Field(description="a condition id from `vocabulary.conditions`")
+    subject: str | None = Field(
+        default=None, description="what it applies to: a case id, a station (`voa`, `rferl`), ..."
+    )
+    in_effect: bool = Field(description="true: the condition holds (begins or continues); false: it has ended")
+    since: DateField | None = Field(
+        default=None, description="when it began, if the source says so (only with `in_effect: true`)"
+    )
 
     @model_validator(mode="after")
     def _since_only_when_in_effect(self) -> Standing:
@@ -182,22 +218,30 @@ class Standing(Strict):
 
 
 class Observation(Strict):
-    id: Id
-    date: DateField
-    dated_by: Text
-    state: StateCode
-    kind: Id
-    tags: tuple[Id, ...] = ()
-    commitments: tuple[Id, ...] = ()
-    cases: tuple[Id, ...] = ()
-    metric: Metric | None = None
-    standing: Standing | None = None
-    source: Id
-    locator: Text
-    quote: Annotated[str, Field(min_length=1, max_length=600)]
-    confidence: Confidence
-    claim: bool = False
-    note: str | None = None
+    """One dated, cited fact about one state, at the precision its source supports."""
+
+    id: Id = Field(description="stable and unique across all files; never reused")
+    date: DateField = Field(description="when it happened, never more precise than the source")
+    dated_by: Text = Field(description="the words in the source that date it, or how the date was inferred")
+    state: StateCode = Field(description="the participating state concerned (`commitments/states.yaml`)")
+    kind: Id = Field(description="what happened: a kind id from `vocabulary.kinds`")
+    tags: tuple[Id, ...] = Field(default=(), description="tag ids from `vocabulary.tags`; rules match on them")
+    commitments: tuple[Id, ...] = Field(default=(), description="ids of commitments it bears on")
+    cases: tuple[Id, ...] = Field(default=(), description="ids of cases it concerns")
+    metric: Metric | None = Field(default=None, description="a figure the source gives")
+    standing: Standing | None = Field(default=None, description="a condition that lasts (begins, continues or ends)")
+    source: Id = Field(description="the source id (`observations/sources.yaml`)")
+    locator: Text = Field(description="where in the source: page, paragraph, footnote")
+    quote: Annotated[str, Field(min_length=1, max_length=600)] = Field(
+        description="short, exact words from the source (one sentence at most)"
+    )
+    confidence: Confidence = Field(
+        description="how sure the source is of this fact; capped by the source's reliability"
+    )
+    claim: bool = Field(
+        default=False, description="true when it records a government's claim, which rules do not count unless asked"
+    )
+    note: str | None = Field(default=None, description="free remarks")
 
     @model_validator(mode="after")
     def _since_not_after_date(self) -> Observation:
@@ -210,18 +254,24 @@ class Observation(Strict):
 
 
 class RuleBase(Strict):
-    id: Id
-    description: str | None = None
-    severity: Severity = "moderate"
+    """Fields every rule kind has."""
+
+    id: Id = Field(description="unique within its commitment or goal")
+    description: str | None = Field(default=None, description="what the rule looks for, in words")
+    severity: Severity = Field(
+        default="moderate", description="the finding's weight in the cell score: minor 1, moderate 2, serious 3"
+    )
 
 
 class EventMatch(Strict):
+    """Which observations an event rule matches; every part given must hold."""
+
     kinds: tuple[Id, ...] = Field(default=(), description="observation kinds; empty = any kind")
-    tags_any: tuple[Id, ...] = ()
-    tags_all: tuple[Id, ...] = ()
+    tags_any: tuple[Id, ...] = Field(default=(), description="at least one of these tags")
+    tags_all: tuple[Id, ...] = Field(default=(), description="all of these tags")
     cited: bool = Field(default=False, description="only observations that list this commitment")
-    include_claims: bool = False
-    where: Condition | None = None
+    include_claims: bool = Field(default=False, description="also count government claims (`claim: true`)")
+    where: Condition | None = Field(default=None, description="a declarative condition on the observation's fields")
 
     @model_validator(mode="after")
     def _not_empty(self) -> EventMatch:
@@ -233,94 +283,120 @@ class EventMatch(Strict):
 class EventRule(RuleBase):
     """Observations of a kind/tags in the period yield a finding with ``status``."""
 
-    kind: Literal["event"]
-    match: EventMatch
-    status: FindingStatus
+    kind: Literal["event"] = Field(description="`event`: observations in the period")
+    match: EventMatch = Field(description="which observations count")
+    status: FindingStatus = Field(description="the finding's status when any observation matches")
 
 
 class StandingRule(RuleBase):
     """A standing condition carried forward: a finding while in effect (and when ended)."""
 
-    kind: Literal["standing"]
-    condition: Id
-    subjects: tuple[str, ...] | None = None
-    tags_any: tuple[Id, ...] = ()
-    tags_all: tuple[Id, ...] = ()
-    include_claims: bool = False
-    while_in_effect: FindingStatus = "violation"
-    when_ended: FindingStatus | None = None
+    kind: Literal["standing"] = Field(description="`standing`: a condition carried forward")
+    condition: Id = Field(description="a condition id from `vocabulary.conditions`")
+    subjects: tuple[str, ...] | None = Field(default=None, description="only these subjects; absent = every subject")
+    tags_any: tuple[Id, ...] = Field(
+        default=(), description="only subjects whose reporting observations have one of these tags"
+    )
+    tags_all: tuple[Id, ...] = Field(
+        default=(), description="only subjects whose reporting observations have all of these tags"
+    )
+    include_claims: bool = Field(default=False, description="also count government claims (`claim: true`)")
+    while_in_effect: FindingStatus = Field(default="violation", description="the status while the condition holds")
+    when_ended: FindingStatus | None = Field(
+        default=None, description="the status once it is known to have ended; absent = no finding then"
+    )
 
 
 class Threshold(Strict):
-    op: NumericOp
-    value: float
-    status: FindingStatus
+    """``aggregate OP value`` -> status."""
+
+    op: NumericOp = Field(description="comparison of the aggregated figure with `value`")
+    value: float = Field(description="the figure to compare with")
+    status: FindingStatus = Field(description="the finding's status when the comparison holds")
 
 
 class MetricRule(RuleBase):
     """Aggregate a metric over the period and compare it with thresholds (first match wins)."""
 
-    kind: Literal["metric"]
-    metric: Id
-    aggregate: Literal["sum", "max", "min", "mean", "latest", "count"] = "latest"
-    thresholds: list[Threshold] = Field(min_length=1)
-    include_claims: bool = False
+    kind: Literal["metric"] = Field(description="`metric`: a figure aggregated over the period")
+    metric: Id = Field(description="a metric id from `vocabulary.metrics`")
+    aggregate: Literal["sum", "max", "min", "mean", "latest", "count"] = Field(
+        default="latest", description="how the period's figures are combined into one"
+    )
+    thresholds: list[Threshold] = Field(min_length=1, description="tried in order; the first that holds decides")
+    include_claims: bool = Field(default=False, description="also count government claims (`claim: true`)")
 
 
 Rule = Annotated[Union[EventRule, StandingRule, MetricRule], Field(discriminator="kind")]
 
 
 class Indicators(Strict):
-    kinds: tuple[Id, ...] = ()
-    tags: tuple[Id, ...] = ()
-    metrics: tuple[Id, ...] = ()
-    conditions: tuple[Id, ...] = ()
-    note: str | None = None
+    """What evidence bears on a commitment: guidance for people adding observations."""
+
+    kinds: tuple[Id, ...] = Field(default=(), description="observation kinds to record")
+    tags: tuple[Id, ...] = Field(default=(), description="tags to give them")
+    metrics: tuple[Id, ...] = Field(default=(), description="metrics to report")
+    conditions: tuple[Id, ...] = Field(default=(), description="standing conditions to record")
+    note: str | None = Field(default=None, description="advice in words")
 
 
 class Commitment(Strict):
-    id: Id
-    instrument: Id
-    section: Text
-    title: Text
-    summary: Text
-    basket: Literal["I", "III", "human-dimension"]
-    chapter: Text
-    in_force: DateField | None = None
-    weight: Annotated[float, Field(gt=0, le=10)] = 1.0
-    indicators: Indicators = Indicators()
-    rules: list[Rule] = Field(min_length=1)
+    """One undertaking of a CSCE instrument, with the rules that judge compliance with it."""
+
+    id: Id = Field(description="stable id, e.g. `hfa.b3.info.broadcast`")
+    instrument: Id = Field(description="the instrument id (`commitments/instruments.yaml`)")
+    section: Text = Field(description="where in the instrument, e.g. `Basket III, 2(a)(iii)`")
+    title: Text = Field(description="a short title")
+    summary: Text = Field(description="a paraphrase (never the treaty text) of what the states undertook")
+    basket: Literal["I", "III", "human-dimension"] = Field(description="the group its score counts in")
+    chapter: Text = Field(description="the heading it is listed under in scorecards")
+    in_force: DateField | None = Field(default=None, description="when it binds; absent = the instrument's adoption")
+    weight: Annotated[float, Field(gt=0, le=10)] = Field(
+        default=1.0, description="how much it counts in basket and overall scores"
+    )
+    indicators: Indicators = Field(default=Indicators(), description="what evidence bears on it")
+    rules: list[Rule] = Field(min_length=1, description="the rules whose findings make up each cell")
 
 
 class RuleTestCase(Strict):
-    name: Text
-    state: StateCode = "SU"
-    period: Text
-    as_of: DateField | None = None
-    observations: list[dict[str, Any]] = []
-    expect: Literal["compliant", "partial", "violation", "none"]
+    """Given these observations, the rule's finding in the period must have this status."""
+
+    name: Text = Field(description="what the case shows, in words")
+    state: StateCode = Field(default="SU", description="the state the fixture observations concern")
+    period: Text = Field(description="a period id: year, half, quarter, month, or a named period")
+    as_of: DateField | None = Field(default=None, description="evaluate as of this date (default: far future)")
+    observations: list[dict[str, Any]] = Field(
+        default=[], description="observation fields that matter; the rest get fixture defaults"
+    )
+    expect: Literal["compliant", "partial", "violation", "none"] = Field(
+        description="the status of the rule's finding; `none` = no finding"
+    )
 
 
 class RuleTest(Strict):
-    commitment: Id
-    rule: Id
-    cases: list[RuleTestCase] = Field(min_length=1)
+    """Fixtures for one rule of one commitment: at least one passing and one failing case."""
+
+    commitment: Id = Field(description="the commitment id")
+    rule: Id = Field(description="the rule id within the commitment")
+    cases: list[RuleTestCase] = Field(min_length=1, description="the cases")
 
 
 class Assessment(Strict):
     """An analyst's judgement that sets or adjusts one cell; never applied silently."""
 
-    id: Id
-    state: StateCode
-    commitment: Id
-    period: Text
-    action: Literal["set", "adjust"]
-    status: FindingStatus | None = None
-    adjust: Annotated[float, Field(ge=-1, le=1)] | None = None
-    justification: Text
-    author: Text
-    date: DateField
-    expires: DateField | None = None
+    id: Id = Field(description="stable, unique id")
+    state: StateCode = Field(description="the cell's state")
+    commitment: Id = Field(description="the cell's commitment id")
+    period: Text = Field(description="the cell's period id, e.g. `1988` or `vienna`")
+    action: Literal["set", "adjust"] = Field(description="`set` the status, or `adjust` the computed score")
+    status: FindingStatus | None = Field(default=None, description="the status to set (with `action: set`)")
+    adjust: Annotated[float, Field(ge=-1, le=1)] | None = Field(
+        default=None, description="added to the computed score (with `action: adjust`); the result is kept in 0..1"
+    )
+    justification: Text = Field(description="why, with the evidence the rules cannot see")
+    author: Text = Field(description="who made the judgement")
+    date: DateField = Field(description="when; it applies only as of dates after this")
+    expires: DateField | None = Field(default=None, description="after this date it no longer applies")
 
     @model_validator(mode="after")
     def _action_fields(self) -> Assessment:
@@ -335,10 +411,14 @@ class Assessment(Strict):
 
 
 class MetricTarget(Strict):
-    metric: Id
-    op: NumericOp = "ge"
-    value: float
-    aggregate: Literal["latest", "max", "sum"] = "latest"
+    """A goal's figure: ``metric OP value`` is the target."""
+
+    metric: Id = Field(description="a metric id from `vocabulary.metrics`")
+    op: NumericOp = Field(default="ge", description="how the figure is compared with the target")
+    value: float = Field(description="the target figure")
+    aggregate: Literal["latest", "max", "sum"] = Field(
+        default="latest", description="how the window's figures are combined"
+    )
     baseline_value: float | None = Field(
         default=None,
         description="the metric's value at the baseline when the metric counts from the baseline "
@@ -347,13 +427,17 @@ class MetricTarget(Strict):
 
 
 class Goal(Strict):
-    id: Id
-    tier: Literal["immediate", "intermediate", "long-range"]
-    title: Text
-    target: Text
-    commitments: tuple[Id, ...] = ()
-    metric: MetricTarget | None = None
-    rules: list[Rule] = []
+    """One goal: measured by a metric target, by rules, or by the overall scorecard."""
+
+    id: Id = Field(description="stable id within the goal set")
+    tier: Literal["immediate", "intermediate", "long-range"] = Field(description="the tier it is judged in")
+    title: Text = Field(description="a short title")
+    target: Text = Field(description="what meeting the goal means, in words")
+    commitments: tuple[Id, ...] = Field(
+        default=(), description="commitments it relates to; a scorecard goal reads only these when given"
+    )
+    metric: MetricTarget | None = Field(default=None, description="a figure to reach")
+    rules: list[Rule] = Field(default=[], description="rules (any kind) whose findings measure progress")
     scorecard: bool = Field(default=False, description="read the state's overall scorecard score")
 
     @model_validator(mode="after")
@@ -366,19 +450,21 @@ class Goal(Strict):
 class VerdictBands(Strict):
     """Progress (0-1) gained since the baseline that counts as slight / significant."""
 
-    slight: float = 0.05
-    significant: float = 0.25
+    slight: float = Field(default=0.05, description="at least this gain is slight progress (this loss, regression)")
+    significant: float = Field(default=0.25, description="at least this gain is significant progress")
 
 
 class GoalSet(Strict):
-    id: Id
-    title: Text
-    source: Id
-    state: StateCode
-    baseline: DateField
-    assessed: DateField | None = None
-    bands: VerdictBands = VerdictBands()
-    goals: list[Goal] = Field(min_length=1)
+    """Goals set for one state at a baseline date, tracked as of any later date."""
+
+    id: Id = Field(description="the id given to `goals --goal-set`")
+    title: Text = Field(description="a readable title")
+    source: Id = Field(description="the source id of the document that set the goals")
+    state: StateCode = Field(description="the state the goals are for (default for `goals`)")
+    baseline: DateField = Field(description="when the goals were set: progress is measured from here")
+    assessed: DateField | None = Field(default=None, description="when the source itself judged progress")
+    bands: VerdictBands = Field(default=VerdictBands(), description="how much progress counts as slight / significant")
+    goals: list[Goal] = Field(min_length=1, description="the goals")
 
 
 # ---------------------------------------------------------------- file kinds

@@ -210,15 +210,24 @@ def explain(obj: Ctx, commitment: str, state: str, period: str, as_of: str | Non
 
 @main.command()
 @click.option("--out", default="schemas", show_default=True, metavar="DIR", help="Directory to write the schemas to.")
+@click.option("--markdown", metavar="FILE", help="Instead, write the Markdown reference of the file formats to FILE.")
 @click.pass_obj
 @handle_errors
-def schema(obj: Ctx, out: str) -> None:
-    """Write the JSON Schema of every file kind (for editors and the YAML language server).
+def schema(obj: Ctx, out: str, markdown: str | None) -> None:
+    """Write the JSON Schema of every file kind and output (for editors and the YAML language server).
 
     \b
-    Example:
+    Examples:
       helsinki-compliance schema --out schemas
+      helsinki-compliance schema --markdown docs/reference.md
     """
+    if markdown:
+        from .schemadoc import render_reference
+        from .storage import atomic_write
+
+        atomic_write(Path(markdown), render_reference())
+        obj.info(f"wrote the file-format reference to {markdown}")
+        return
     written = api.write_schemas(Path(out))
     obj.info(f"wrote {len(written)} schemas to {out}/")
 
@@ -692,9 +701,16 @@ def observe_list(obj: Ctx, state: str | None, start: str | None, end: str | None
             w.writerow([safe_csv_cell(str(v if not isinstance(v, list) else ";".join(v))) for v in r.values()])
         click.echo(buf.getvalue(), nl=False)
         return
-    for r in records:
-        quote = r["quote"] if len(r["quote"]) <= 60 else r["quote"][:57] + "..."
-        click.echo(f"{r['id']:<48} {r['date']:<22} {r['state']:<3} {r['kind']:<20} {quote}")
+    width = max((len(r["id"]) for r in records), default=0)
+    for o, r in zip(rows, records):
+        if o.standing:
+            subject = f" [{o.standing.subject}]" if o.standing.subject else ""
+            what = f"{o.standing.condition}{subject} {'in effect' if o.standing.in_effect else 'ended'}"
+        elif o.metric:
+            what = f"{o.metric.name} = {o.metric.value:g}"
+        else:
+            what = r["quote"] if len(r["quote"]) <= 50 else r["quote"][:47] + "..."
+        click.echo(f"{r['id']:<{width}}  {r['date']:<21}  {r['state']:<2}  {r['kind']:<18}  {r['source']:<16}  {what}")
     obj.info(f"{len(records)} observation{'s' if len(records) != 1 else ''}")
 
 

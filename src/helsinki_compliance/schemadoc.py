@@ -27,7 +27,7 @@ __all__ = ["render_reference", "main", "REGENERATE"]
 Schema = Mapping[str, Any]
 
 #: The command that rewrites the committed reference.
-REGENERATE = "python -m helsinki_compliance.schemadoc docs/reference.md"
+REGENERATE = "helsinki-compliance schema --markdown docs/reference.md"
 
 #: Patterns with a name: shown as that value type, described once in "Value types".
 NAMED_PATTERNS = {ID_PATTERN: "id", STATE_PATTERN: "state code", DATE_PATTERN: "date"}

@@ -1,0 +1,98 @@
+"""The tutorial, followed by a new user: build the wheel, install it in a fresh virtual
+environment, and run every command of docs/tutorial.md in order, outside the repository.
+
+Each command must succeed, and each sample output line the tutorial shows (except lines with
+"...") must appear in what the command printed, so the tutorial cannot drift from the tool.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+TUTORIAL = REPO / "docs" / "tutorial.md"
+
+
+def steps(text: str) -> list[tuple[str, str, list[str]]]:
+    """("file", path, lines) for a file block; ("cmd", command, expected output lines) per command."""
+    out: list[tuple[str, str, list[str]]] = []
+    pending_file = None
+    for m in re.finditer(r"(<!-- file: (\S+) -->\n)?```(\w+)\n(.*?)```", text, re.S):
+        _, path, lang, body = m.groups()
+        if path:
+            pending_file = path
+        if lang == "yaml" and pending_file:
+            out.append(("file", pending_file, body.splitlines()))
+            pending_file = None
+        elif lang == "console":
+            for line in body.splitlines():
+                if line.startswith("$ "):
+                    out.append(("cmd", line[2:], []))
+                elif out and out[-1][0] == "cmd":
+                    out[-1][2].append(line)
+    return out
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+@pytest.fixture(scope="module")
+def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    tmp = tmp_path_factory.mktemp("wheel")
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                            "-w", str(tmp / "dist"), str(REPO)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    wheel = next((tmp / "dist").glob("helsinki_compliance-*.whl"))
+    env_dir = tmp / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=False)  # dependencies from this environment
+    py = env_dir / "bin" / "python"
+    inst = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index",
+                           "-q", str(wheel)], capture_output=True, text=True)
+    assert inst.returncode == 0, inst.stderr
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HELSINKI_COMPLIANCE", "PYTHON"))}
+    env.update(PATH=f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1", HOME=str(tmp))
+    where = subprocess.run([str(py), "-c", "import helsinki_compliance as h; print(h.__file__)"], env=env,
+                           cwd=tmp, capture_output=True, text=True)
+    assert str(env_dir) in where.stdout, where  # the wheel, not the checkout
+    return env
+
+
+def test_the_wheel_carries_the_bundled_data(wheel_env: dict[str, str], tmp_path: Path) -> None:
+    r = subprocess.run(["helsinki-compliance", "validate"], env=wheel_env, cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "40 commitments" in r.stdout and "234 observations" in r.stdout
+    r = subprocess.run(["helsinki-compliance", "goals", "--as-of", "1987-12-31", "--format", "json"], env=wheel_env,
+                       cwd=tmp_path, capture_output=True, text=True)
+    assert '"immediate": "significant-progress"' in r.stdout
+
+
+def test_a_new_user_can_follow_the_tutorial_to_the_end(wheel_env: dict[str, str], tmp_path: Path) -> None:
+    todo = steps(TUTORIAL.read_text(encoding="utf-8"))
+    assert sum(1 for s in todo if s[0] == "cmd") >= 8
+    cwd = tmp_path / "work" / "helsinki-compliance"
+    cwd.mkdir(parents=True)
+    for kind, what, lines in todo:
+        if kind == "file":
+            (cwd / what).parent.mkdir(parents=True, exist_ok=True)
+            (cwd / what).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            continue
+        if what.startswith("cd "):
+            cwd = (cwd / shlex.split(what)[1]).resolve()
+            assert cwd.is_dir(), what
+            continue
+        r = subprocess.run(what, shell=True, env=wheel_env, cwd=cwd, capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, f"$ {what}\n{r.stdout}\n{r.stderr}"
+        printed = _norm(r.stdout + "\n" + r.stderr)
+        for line in lines:
+            if line.strip() and "..." not in line:
+                assert _norm(line) in printed, f"$ {what}\nexpected: {line!r}\ngot:\n{r.stdout}{r.stderr}"

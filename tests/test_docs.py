@@ -202,7 +202,7 @@ def test_tutorial_console_blocks_are_runnable_command_lists(tutorial: str) -> No
     commands = [line[2:] for b in blocks for line in b.splitlines() if line.startswith("$ ")]
     assert len(blocks) >= 8 and all(any(line.startswith("$ ") for line in b.splitlines()) for b in blocks)
     assert all(c.startswith(("helsinki-compliance ", "cd ")) for c in commands), commands
-    for step in ("init my-corpus", "observe add", "observe list", "goals --set my-goals"):
+    for step in ("init my-corpus", "observe add", "observe list", "goals --goal-set my-goals"):
         assert any(step in c for c in commands), step
 
 

@@ -216,7 +216,7 @@ def test_tutorial_data_files_are_valid_and_consistent(tutorial: str) -> None:
     assert goal_set.source == source.id and len(goal_set.goals) == 2
     add = next(c for c in re.findall(r"^\$ (.*)$", tutorial, flags=re.M) if "observe add" in c)
     assert f"--source {source.id}" in add
-    assert f"--set {goal_set.id}" in tutorial
+    assert f"--goal-set {goal_set.id}" in tutorial
 
 
 # ---------------------------------------------------------------- project files

@@ -129,3 +129,23 @@ def test_basket_scores_weight_commitments(tmp_path: Path) -> None:
     c = card(tmp_path, rows)
     g = c.group("SU", "III", "1979")
     assert g.assessed == 2 and abs(g.score - 3 / 5) < 1e-9  # (2*0 + 3*1) / 5
+
+
+def test_scorecard_records_are_tidy_and_match_the_cells() -> None:
+    import helsinki_compliance as hc
+    from conftest import REPO
+
+    corpus = hc.load(REPO)
+    card = hc.scorecard(corpus, states=["SU"], first=1987, last=1988, as_of=hc.parse_as_of("1991"))
+    records = card.to_records()
+    assert len(records) == len(card.cells) == 2 * len(card.commitments)
+    rec = next(r for r in records if r["commitment"] == "hfa.b3.info.broadcast" and r["period"] == "1987")
+    cell = card.cell("SU", "hfa.b3.info.broadcast", "1987")
+    assert (rec["status"], rec["score"], rec["basket"]) == (cell.status, cell.score, "III")
+    assert rec["observations"] == list(cell.observations) and rec["observations"]
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return
+    df = card.to_dataframe()
+    assert list(df["status"]) == [r["status"] for r in records]

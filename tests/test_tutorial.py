@@ -79,6 +79,18 @@ def test_the_wheel_carries_the_bundled_data(wheel_env: dict[str, str], tmp_path:
 def test_a_new_user_can_follow_the_tutorial_to_the_end(wheel_env: dict[str, str], tmp_path: Path) -> None:
     todo = steps(TUTORIAL.read_text(encoding="utf-8"))
     assert sum(1 for s in todo if s[0] == "cmd") >= 8
+    follow(todo, wheel_env, tmp_path)
+
+
+def test_the_readme_worked_example_prints_what_it_says(wheel_env: dict[str, str], tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Adding an observation: a worked example"):readme.index("## Your own corpus")]
+    todo = steps(section)
+    assert [w for k, w, _ in todo if k == "cmd"][0] == "helsinki-compliance init my-corpus"
+    follow(todo, wheel_env, tmp_path)
+
+
+def follow(todo: list[tuple[str, str, list[str]]], wheel_env: dict[str, str], tmp_path: Path) -> None:
     cwd = tmp_path / "work" / "helsinki-compliance"
     cwd.mkdir(parents=True)
     for kind, what, lines in todo:

@@ -141,6 +141,29 @@ class Scorecard:
     def group(self, state: str, group: str, period: str) -> GroupScore:
         return self.groups[(state, group, period)]
 
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat dict per cell (tidy long format, like the CSV report): for pandas, R, a spreadsheet."""
+        periods = {p.id: p for p in self.periods}
+        comms = {c.id: c for c in self.commitments}
+        out = []
+        for (state, cid, pid), cell in self.cells.items():
+            out.append({
+                "state": state, "period": pid, "period_start": periods[pid].start, "period_end": periods[pid].end,
+                "commitment": cid, "basket": comms[cid].basket, "status": cell.status, "score": cell.score,
+                "confidence": cell.confidence, "computed_status": cell.computed_status,
+                "assessment": cell.assessment.id if cell.assessment else None,
+                "observations": list(cell.observations), "findings": len(cell.findings),
+            })
+        return out
+
+    def to_dataframe(self) -> Any:
+        """:meth:`to_records` as a pandas DataFrame (pandas is optional: ImportError names it)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe() needs pandas: pip install pandas") from exc
+        return pd.DataFrame.from_records(self.to_records())
+
     def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
         sources = {o.id: o.source for o in corpus.observations} if corpus else None
         return {

@@ -83,12 +83,13 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
     """A terminal table: commitments down (grouped), periods across, a symbol per cell."""
     style = style or (lambda text, status: text)
     out: list[str] = []
-    width = max([len(c.id) for c in card.commitments] + [24])
+    labels = [f"basket {b} score" for b in {c.basket for c in card.commitments}]
+    width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [24])
     cols = [_short(p.id) for p in card.periods]
     colw = max([len(c) for c in cols] + [2])
     for state in card.states:
         out.append(f"{state} — scorecard as of {card.as_of.isoformat()}")
-        out.append(" " * (width + 2) + " ".join(c.rjust(colw) for c in cols))
+        out.append(" " * (width + 3) + " ".join(c.rjust(colw) for c in cols))
         for group, members in _grouped(card):
             out.append(group)
             for c in members:
@@ -96,7 +97,7 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
                 for p in card.periods:
                     cell = card.cells[(state, c.id, p.id)]
                     cells.append(style(_symbol(card, state, c.id, p.id).rjust(colw), cell.status))
-                out.append(f"  {c.id.ljust(width)}" + " ".join(cells))
+                out.append(f"  {c.id.ljust(width)} " + " ".join(cells))
         out.append("")
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
             vals = []
@@ -104,7 +105,7 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
                 gs = card.groups[(state, g, p.id)]
                 vals.append(style(("--" if gs.score is None else f"{round(gs.score * 100):d}").rjust(colw), gs.status))
             label = "overall score (0-100)" if g == "overall" else f"basket {g} score"
-            out.append(f"  {label.ljust(width)}" + " ".join(vals))
+            out.append(f"  {label.ljust(width)} " + " ".join(vals))
         counts: dict[str, int] = {}
         for (s, _, _), cell in card.cells.items():
             if s == state:

@@ -47,9 +47,11 @@ def find_data_dir(data: str | Path | None = None) -> Path:
     raise UsageError("no data directory: run inside a directory with commitments/ or pass --data DIR")
 
 
-def load(data: str | Path | None = None, *, today: date | None = None) -> Corpus:
-    """Load and validate a data directory (see :func:`find_data_dir`); raise ``DataError``."""
-    return loading.load(find_data_dir(data), today=today)
+def load(data: str | Path | None = None, *, today: date | None = None, cache: bool = False) -> Corpus:
+    """Load and validate a data directory (see :func:`find_data_dir`); raise ``DataError``.
+
+    ``cache``: reuse parsed files from ``DIR/.helsinki-cache`` (see :mod:`.cache`)."""
+    return loading.load(find_data_dir(data), today=today, cache=cache)
 
 
 def parse_as_of(text: str) -> date:

@@ -93,8 +93,10 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "cs
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.option("--no-cache", is_flag=True, envvar="HELSINKI_COMPLIANCE_NO_CACHE",
+              help="Parse every file afresh; do not read or write DIR/.helsinki-cache.")
 @click.pass_context
-def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool) -> None:
+def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool, no_cache: bool) -> None:
     """Track compliance with the Helsinki Final Act and later CSCE human-dimension commitments.
 
     \b
@@ -106,10 +108,11 @@ def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug
       helsinki-compliance report
     """
     ctx.obj = Ctx(data, quiet, verbose, debug)
+    ctx.obj.cache = not no_cache
 
 
 def _load(obj: Ctx, today: date | None = None) -> api.Corpus:
-    return api.load(obj.data, today=today)
+    return api.load(obj.data, today=today, cache=getattr(obj, "cache", False))
 
 
 @main.command()
@@ -124,7 +127,7 @@ def validate(obj: Ctx, strict: bool) -> None:
       helsinki-compliance validate
       helsinki-compliance validate --strict
     """
-    corpus = api.load(obj.data, today=date.today())
+    corpus = _load(obj, today=date.today())
     for w in corpus.warnings:
         click.echo(str(w), err=True)
     click.echo(

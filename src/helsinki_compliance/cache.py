@@ -13,7 +13,8 @@ Where and how (``<data dir>/.helsinki-cache/``, ignored by git)::
 means (models, dates, conditions, the YAML reader): an entry written by another version is never
 read. Each entry is one header line (format, fingerprint, the source's sha256, the payload's
 length and CRC-32) and one payload line (the items and their lines). Entries are written
-atomically (:func:`.storage.atomic_write`).
+atomically (:func:`.storage.atomic_write`, without fsync: a torn or lost entry after a crash is
+detected by its length and checksum and rebuilt, and fsync cost 0.45 s per 300 files).
 
 Trust. The entry is data, never code: JSON cannot execute anything (unlike pickle), and the
 items read back are **validated again** by the same pydantic models as a fresh parse (in Rust:
@@ -147,7 +148,7 @@ class FileCache:
         path = self._path(sha)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, header + b"\n" + payload)
+            atomic_write(path, header + b"\n" + payload, durable=False)  # checked on reading; no fsync
             self.written += 1
         except OSError:  # a read-only data dir (the bundled corpus, a mounted share): no cache
             pass

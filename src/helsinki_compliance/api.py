@@ -35,12 +35,13 @@ def find_data_dir(data: str | Path | None = None) -> Path:
     return data_config(data).root
 
 
-def load(data: str | Path | None = None, *, today: date | None = None) -> Corpus:
+def load(data: str | Path | None = None, *, today: date | None = None, cache: bool = False) -> Corpus:
     """Load and validate a data directory and the data it extends (see :mod:`.config`).
 
-    Raises :class:`DataError` listing every problem with its file, line and field."""
+    Raises :class:`DataError` listing every problem with its file, line and field.
+    ``cache``: reuse parsed files from ``DIR/.helsinki-cache`` (see :mod:`.cache`)."""
     cfg = data_config(data)
-    return loading.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs)
+    return loading.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
 
 
 def parse_as_of(text: str) -> date:

@@ -93,8 +93,10 @@ FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "cs
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.option("--no-cache", is_flag=True, envvar="HELSINKI_COMPLIANCE_NO_CACHE",
+              help="Parse every file afresh; do not read or write DIR/.helsinki-cache.")
 @click.pass_context
-def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool) -> None:
+def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool, no_cache: bool) -> None:
     """Track compliance with the Helsinki Final Act and later CSCE human-dimension commitments.
 
     \b
@@ -106,10 +108,11 @@ def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug
       helsinki-compliance report
     """
     ctx.obj = Ctx(data, quiet, verbose, debug)
+    ctx.obj.cache = not no_cache
 
 
 def _load(obj: Ctx, today: date | None = None) -> api.Corpus:
-    return api.load(obj.data, today=today)
+    return api.load(obj.data, today=today, cache=getattr(obj, "cache", False))
 
 
 @main.command()
@@ -125,7 +128,7 @@ def validate(obj: Ctx, strict: bool) -> None:
       helsinki-compliance validate --strict
     """
     cfg = api.data_config(obj.data)
-    corpus = api.load(obj.data, today=date.today())
+    corpus = _load(obj, today=date.today())
     # a corpus that extends another is answerable for its own files; the base's warnings are counted
     own = [w for w in corpus.warnings if cfg.base is None or not Path(w.file).is_absolute()]
     inherited = len(corpus.warnings) - len(own)
@@ -747,3 +750,38 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
     click.echo("cited in:" if cells else "cited in: no scorecard cell (no rule reads it)")
     for c in cells:
         click.echo(f"  {c}")
+
+# ---------------------------------------------------------------- synth (issue #8: benchmarks)
+
+
+@main.command("synth")
+@click.option("--observations", "n_obs", type=int, required=True, help="How many observations to write.")
+@click.option("--states", "n_states", type=int, default=57, show_default=True, help="How many participating states.")
+@click.option("--years", default="1975-2025", show_default=True, metavar="FROM-TO", help="Years the dates fall in.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed writes the same bytes.")
+@click.option("--out", required=True, metavar="DIR", help="Data directory to write (must be empty, or use --force).")
+@click.option("--force", is_flag=True, help="Replace the data directories in a non-empty DIR.")
+@click.pass_obj
+@handle_errors
+def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: str, force: bool) -> None:
+    """Write a synthetic corpus (real catalogue, synthetic observations) for benchmarks.
+
+    \b
+    Example:
+      helsinki-compliance synth --observations 100000 --states 57 --years 1975-2025 --seed 1 --out /tmp/hc-100k
+      helsinki-compliance --data /tmp/hc-100k validate
+    """
+    from .errors import UsageError
+    from .synth import synthesize
+
+    try:
+        first, last = (int(y) for y in years.split("-"))
+    except ValueError:
+        raise click.BadParameter("use FROM-TO, e.g. 1975-2025", param_hint="--years") from None
+    base = _load(obj)
+    try:
+        s = synthesize(base, Path(out), observations=n_obs, states=n_states, years=(first, last), seed=seed, force=force)
+    except (ValueError, FileExistsError) as exc:
+        raise UsageError(str(exc)) from None
+    obj.info(f"wrote {s.observations:,} observations of {len(s.states)} states in {s.files} files "
+             f"({s.bytes / 1e6:.1f} MB) to {out}/")

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import _yaml
+from .cache import Entry, FileCache, content_hash
 from .errors import DataError, Problem, did_you_mean, format_path
 from .periods import Period
 from .models import (
@@ -170,8 +171,8 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def parse_file(path: Path, display: str, problems: list[Problem]) -> tuple[_yaml.Document, str] | None:
-    """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended."""
+def read_bytes(path: Path, display: str, problems: list[Problem]) -> bytes | None:
+    """A data file's bytes (None, with a problem appended, when unreadable or over the size limit)."""
     try:
         raw = path.read_bytes() if path.stat().st_size <= _yaml.MAX_BYTES else None
     except OSError as exc:
@@ -179,7 +180,17 @@ def parse_file(path: Path, display: str, problems: list[Problem]) -> tuple[_yaml
         return None
     if raw is None:
         problems.append(Problem(display, 0, "", f"file is larger than the limit of {_yaml.MAX_BYTES:,} bytes"))
-        return None
+    return raw
+
+
+def parse_file(
+    path: Path, display: str, problems: list[Problem], raw: bytes | None = None
+) -> tuple[_yaml.Document, str] | None:
+    """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended."""
+    if raw is None:
+        raw = read_bytes(path, display, problems)
+        if raw is None:
+            return None
     try:
         doc = _yaml.load(raw)
     except _yaml.YamlError as exc:
@@ -302,13 +313,30 @@ def validate_items(
 # ---------------------------------------------------------------- load
 
 
-def read_files(root: Path, files: Iterable[Path]) -> tuple[list[ParsedFile], list[Problem]]:
-    """Stages 1-3 over ``files``."""
+def read_files(
+    root: Path, files: Iterable[Path], cache: FileCache | None = None
+) -> tuple[list[ParsedFile], list[Problem]]:
+    """Stages 1-3 over ``files``; with ``cache``, unchanged files are read back from it (see :mod:`.cache`)."""
     problems: list[Problem] = []
     parsed: list[ParsedFile] = []
     for path in files:
         display = _display(path, root)
-        got = parse_file(path, display, problems)
+        sha = None
+        raw = None
+        if cache is not None:
+            raw = read_bytes(path, display, problems)
+            if raw is None:
+                continue
+            sha = content_hash(raw)
+            entry = cache.get(sha)
+            if entry is not None:
+                hit = _from_entry(entry, path, display)
+                if hit is not None:
+                    parsed.append(hit)
+                    continue
+                cache.reject()
+        before = len(problems)
+        got = parse_file(path, display, problems, raw)
         if got is None:
             continue
         doc, key = got
@@ -320,7 +348,30 @@ def read_files(root: Path, files: Iterable[Path]) -> tuple[list[ParsedFile], lis
             for i, _ in pairs
         ]
         parsed.append(ParsedFile(display, key, items, origins, path))
+        if cache is not None and sha is not None and len(problems) == before:
+            value = doc.data[key]
+            cache.put(sha, Entry(key, [value[i] for i, _ in pairs] if many else [value],
+                                 [o.line for o in origins], [i for i, _ in pairs]))
     return parsed, problems
+
+
+def _from_entry(entry: Entry, path: Path, display: str) -> ParsedFile | None:
+    """A file read back from the cache, validated again by the same models (None: unusable entry)."""
+    if entry.key not in FILE_KINDS:
+        return None
+    many = FILE_KINDS[entry.key][1]
+    if not many and len(entry.items) != 1:
+        return None
+    try:
+        result = _adapter(entry.key).validate_python(entry.items if many else entry.items[0])
+    except ValidationError:
+        return None
+    items = list(result) if many else [result]
+    origins = [
+        Origin(display, line, (entry.key, i) if many else (entry.key,))
+        for line, i in zip(entry.lines, entry.indexes, strict=True)
+    ]
+    return ParsedFile(display, entry.key, items, origins, path)
 
 
 def load(
@@ -330,11 +381,14 @@ def load(
     extra_files: Sequence[str | Path] = (),
     base: str | Path | None = None,
     base_dirs: Sequence[str] = DATA_DIRS,
+    cache: bool = False,
 ) -> Corpus:
     """Load and validate the data under ``root``; raise :class:`DataError` on any error.
 
     ``base`` is another data directory whose files are loaded first (a user's own corpus can
-    reuse the bundled catalogue); ``base_dirs`` are the directories of it to load. ``today`` bounds observation dates (default: no bound).
+    reuse the bundled catalogue); ``base_dirs`` are the directories of it to load. ``today``
+    bounds observation dates (default: no bound).
+    ``cache``: read unchanged files from, and write parsed files to, ``root/.helsinki-cache``.
     """
     from .validation import build_corpus  # stage 4 lives in its own module
 
@@ -343,7 +397,7 @@ def load(
     if base is not None:
         files.extend(discover(Path(base), dirs=base_dirs))
     files.extend(discover(root, [Path(p) for p in extra_files]))
-    parsed, problems = read_files(root, files)
+    parsed, problems = read_files(root, files, FileCache(root) if cache else None)
     corpus, more = build_corpus(root, parsed, today=today)
     problems.extend(more)
     errors = [p for p in problems if p.level == "error"]

@@ -82,6 +82,10 @@ class StateEvidence:
                 self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
         for events in self.timelines.values():
             events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
+        # per condition, its timelines in subject order, indexed once (standing rules read these)
+        self.by_condition: dict[str, list[Timeline]] = {}
+        for (condition, subject), events in sorted(self.timelines.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+            self.by_condition.setdefault(condition, []).append(Timeline(subject, events))
 
     def within(self, start: date, end: date, as_of: date) -> list[Observation]:
         """Observations whose whole date interval lies in [start, end] and ends by ``as_of``."""
@@ -94,6 +98,30 @@ class StateEvidence:
         src = self.sources.get(obs.source)
         rel = CONFIDENCE_VALUES[src.reliability] if src else CONFIDENCE_VALUES["low"]
         return min(CONFIDENCE_VALUES[obs.confidence], rel)
+
+
+class _Track:
+    """Events of one timeline (sorted by end date) with their end dates, for bisection."""
+
+    __slots__ = ("events", "ends", "since")
+
+    def __init__(self, events: list[Observation]) -> None:
+        self.events = events
+        self.ends = [e.date.end for e in events]
+        self.since = [
+            (i, e) for i, e in enumerate(events) if e.standing and e.standing.in_effect and e.standing.since
+        ]
+
+
+class Timeline:
+    """One (condition, subject) timeline: all its events, and those that are not claims."""
+
+    __slots__ = ("subject", "all", "facts")
+
+    def __init__(self, subject: str | None, events: list[Observation]) -> None:
+        self.subject = subject
+        self.all = _Track(events)
+        self.facts = _Track([e for e in events if not e.claim])
 
 
 @dataclass
@@ -203,26 +231,31 @@ def _midpoint(a: str, b: str) -> str:
 @register("standing")
 def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
     findings: list[Finding] = []
-    ev = w.evidence
-    for (condition, subject), events in sorted(ev.timelines.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        if condition != rule.condition:
-            continue
+    condition = rule.condition
+    for timeline in w.evidence.by_condition.get(condition, ()):
+        subject = timeline.subject
         if rule.subjects is not None and subject not in rule.subjects:
             continue
-        events = [e for e in events if e.date.end <= w.as_of and (rule.include_claims or not e.claim)]
+        track = timeline.all if rule.include_claims else timeline.facts
+        ends = track.ends
+        known = bisect_right(ends, w.as_of)  # events[:known] are known by the as-of date
+        if not known:
+            continue
+        events = track.events
         if rule.tags_any or rule.tags_all:
-            tags = {t for e in events for t in e.tags}
+            tags = {t for e in events[:known] for t in e.tags}
             if not _tags_ok(tuple(tags), rule.tags_any, rule.tags_all):
                 continue
-        before = [e for e in events if e.date.end < w.start]
-        inside = [e for e in events if w.start <= e.date.start and e.date.end <= w.end]
+        first_in = bisect_left(ends, w.start, 0, known)  # events[:first_in] end before the period
+        last_in = bisect_right(ends, w.end, first_in, known)
+        last_before = events[first_in - 1] if first_in else None
+        inside = [e for e in events[first_in:last_in] if w.start <= e.date.start]
         covering = [
             e
-            for e in events
-            if e.standing and e.standing.in_effect and e.standing.since
-            and e.standing.since.start <= w.end and e.date.end >= w.start
+            for i, e in track.since
+            if i < known and e.standing.since.start <= w.end and e.date.end >= w.start  # type: ignore[union-attr]
         ]
-        start_state = before[-1].standing.in_effect if before else None  # type: ignore[union-attr]
+        start_state = last_before.standing.in_effect if last_before else None  # type: ignore[union-attr]
         held = start_state is True or any(e.standing.in_effect for e in inside) or bool(covering)  # type: ignore[union-attr]
         if inside:
             end_state: bool | None = inside[-1].standing.in_effect  # type: ignore[union-attr]
@@ -253,7 +286,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         else:
             continue
         # the observations that establish this: the last one before, plus those in the period
-        evidence = [*before[-1:], *inside, *covering]
+        evidence = [*([last_before] if last_before else []), *inside, *covering]
         ids = tuple(dict.fromkeys(o.id for o in evidence))
         findings.append(
             Finding(

@@ -11,8 +11,11 @@ import tempfile
 from pathlib import Path
 
 
-def atomic_write(path: Path, text: str | bytes) -> None:
-    """Replace ``path`` with ``text`` atomically (temp file, fsync, rename, fsync the dir)."""
+def atomic_write(path: Path, text: str | bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``text`` atomically (temp file, fsync, rename, fsync the dir).
+
+    ``durable=False`` skips both fsyncs: still atomic for readers, but a crash may lose the new
+    file (for caches, whose entries are checked on reading and cheap to rebuild)."""
     path = Path(path)
     data = text.encode("utf-8") if isinstance(text, str) else text
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -20,7 +23,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -28,6 +32,8 @@ def atomic_write(path: Path, text: str | bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+    if not durable:
+        return
     try:
         dfd = os.open(path.parent, os.O_RDONLY)
     except OSError:  # pragma: no cover - some platforms cannot open directories

@@ -173,15 +173,10 @@ def _display(path: Path, root: Path) -> str:
 def parse_file(path: Path, display: str, problems: list[Problem]) -> tuple[_yaml.Document, str] | None:
     """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended."""
     try:
-        raw = path.read_bytes() if path.stat().st_size <= _yaml.MAX_BYTES else None
+        doc = _yaml.load(_yaml.read_file(path))
     except OSError as exc:
-        problems.append(Problem(display, 0, "", f"cannot read file: {exc.strerror}"))
+        problems.append(Problem(display, 1, "", f"cannot read file: {exc.strerror or exc}"))
         return None
-    if raw is None:
-        problems.append(Problem(display, 0, "", f"file is larger than the limit of {_yaml.MAX_BYTES:,} bytes"))
-        return None
-    try:
-        doc = _yaml.load(raw)
     except _yaml.YamlError as exc:
         problems.append(Problem(display, exc.line, "", exc.message))
         return None
@@ -343,6 +338,8 @@ def load(
         files.extend(discover(Path(base)))
     files.extend(discover(root, [Path(p) for p in extra_files]))
     parsed, problems = read_files(root, files)
+    if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
+        raise DataError(problems)
     corpus, more = build_corpus(root, parsed, today=today)
     problems.extend(more)
     errors = [p for p in problems if p.level == "error"]

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import _yaml
-from .errors import DataError, Problem, did_you_mean, format_path
+from .errors import DataError, Problem, data_path, did_you_mean, format_path
 from .periods import Period
 from .models import (
     FILE_KINDS,
@@ -226,25 +226,6 @@ def _type_name(v: Any) -> str:
 # ---------------------------------------------------------------- stage 3
 
 
-def _walk_loc(data: Any, loc: Sequence[Any]) -> list[str | int]:
-    """Map a pydantic error location onto the data (dropping union-branch names)."""
-    out: list[str | int] = []
-    cur = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(cur, dict) and part in cur and (last or isinstance(cur[part], (dict, list))):
-            cur = cur[part]
-            out.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            cur = cur[part]
-            out.append(part)
-        elif i == len(loc) - 1 and isinstance(part, (str, int)):
-            out.append(part)
-            cur = None
-        # else: a union branch or validator name: not in the data
-    return out
-
-
 def _pydantic_message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     loc = err.get("loc", ())
@@ -257,6 +238,8 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         return "required field is missing"
     msg = str(err.get("msg", "invalid value"))
     msg = msg.removeprefix("Value error, ")
+    if kind == "union_tag_not_found":
+        return f"required field {err.get('ctx', {}).get('discriminator', 'kind')} is missing"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
@@ -280,7 +263,7 @@ def validate_items(
         seen: set[tuple[int, str]] = set()
         for err in exc.errors():
             loc = err["loc"]
-            path = [key, *_walk_loc(value, loc)]
+            path = [key, *data_path(value, loc, err.get("type") == "missing")]
             line = doc.line(tuple(path))
             msg = _pydantic_message(err)
             if (line, msg) in seen:

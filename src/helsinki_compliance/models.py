@@ -1,8 +1,10 @@
 """Pydantic models of the data files: commitments and their rules, observations, sources,
 states, instruments, periods, cases, assessments, goals, and the vocabulary.
 
-Every model is strict (unknown keys are errors) and frozen. The JSON Schemas published in
-``schemas/`` are generated from these models, so schema and loader cannot disagree.
+Every model is strict (unknown keys are errors) and frozen. Numbers must be written as numbers
+(``10000``, not ``"10000"``, never ``true``) and flags as ``true``/``false`` (not ``yes``, ``"no"``
+or ``1``): a value of the wrong type is an error, never silently converted. The JSON Schemas
+published in ``schemas/`` are generated from these models, so schema and loader cannot disagree.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -46,8 +50,52 @@ DATE_PATTERN = (
     r"(/\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?)?$"
 )
 
+def _describe(v: Any) -> str:
+    """How a YAML value reads in a message: ``the string '10'``, ``true``, ``a mapping``."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, str):
+        return f"the string {v!r}"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    return repr(v)
+
+
+def _number(v: Any) -> Any:
+    """A number as written in YAML: an int or a float, not a bool, not a quoted string."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        hint = " (remove the quotes)" if isinstance(v, str) else ""
+        raise ValueError(f"expected a number, found {_describe(v)}{hint}")
+    return v
+
+
+def _flag(v: Any) -> Any:
+    """A flag as written in YAML: ``true`` or ``false`` only."""
+    if not isinstance(v, bool):
+        raise ValueError(f"expected true or false, found {_describe(v)}")
+    return v
+
+
+def _list(v: Any) -> Any:
+    """A YAML list (kept as a tuple): ``[monitor]``, not the bare string ``monitor``."""
+    if isinstance(v, (list, tuple)):
+        return v
+    hint = f" (write [{v}])" if isinstance(v, str) and v else ""
+    raise ValueError(f"expected a list, found {_describe(v)}{hint}")
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=120)]
 StateCode = Annotated[str, Field(pattern=STATE_PATTERN)]
+#: Lists of ids, codes and words, written as YAML lists and kept as tuples.
+Ids = Annotated[tuple[Id, ...], BeforeValidator(_list)]
+StateCodes = Annotated[tuple[StateCode, ...], BeforeValidator(_list)]
+Words = Annotated[tuple[str, ...], BeforeValidator(_list)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
@@ -81,7 +129,7 @@ class MetricDefinition(Strict):
 
 class ConditionDefinition(Strict):
     description: Text
-    subjects: tuple[str, ...] | None = None
+    subjects: Words | None = None
 
 
 class Vocabulary(Strict):
@@ -110,7 +158,7 @@ class State(Strict):
     name: Text
     joined: DateField
     left: DateField | None = None
-    successors: tuple[StateCode, ...] = ()
+    successors: StateCodes = ()
 
 
 class Instrument(Strict):
@@ -133,19 +181,31 @@ class PeriodRef(Strict):
         return self
 
 
+def _edge_kind(v: Any) -> str:
+    return "ref" if isinstance(v, (dict, PeriodRef)) else "date"
+
+
+#: A named period's edge: a date, or ``{after: id}`` / ``{before: id}`` (one branch is tried, so an
+#: error names what the author meant, not both readings).
+PeriodEdge = Annotated[
+    Union[Annotated[DateField, Tag("date")], Annotated[PeriodRef, Tag("ref")]],
+    Discriminator(_edge_kind),
+]
+
+
 class NamedPeriod(Strict):
     id: Id
     title: Text
     group: Id | None = None
-    start: Union[DateField, PeriodRef]
-    end: Union[DateField, PeriodRef]
+    start: PeriodEdge
+    end: PeriodEdge
 
 
 class Case(Strict):
     id: Id
     name: Text
     state: StateCode
-    roles: tuple[Id, ...] = ()
+    roles: Ids = ()
     note: str | None = None
 
 
@@ -154,7 +214,7 @@ class Case(Strict):
 
 class Metric(Strict):
     name: Id
-    value: float
+    value: Number
     unit: Text
     qualifier: Literal["exact", "approx", "below", "above", "at-least", "at-most"] = "exact"
 
@@ -171,7 +231,7 @@ class Metric(Strict):
 class Standing(Strict):
     condition: Id
     subject: str | None = None
-    in_effect: bool
+    in_effect: Flag
     since: DateField | None = None
 
     @model_validator(mode="after")
@@ -187,16 +247,16 @@ class Observation(Strict):
     dated_by: Text
     state: StateCode
     kind: Id
-    tags: tuple[Id, ...] = ()
-    commitments: tuple[Id, ...] = ()
-    cases: tuple[Id, ...] = ()
+    tags: Ids = ()
+    commitments: Ids = ()
+    cases: Ids = ()
     metric: Metric | None = None
     standing: Standing | None = None
     source: Id
     locator: Text
     quote: Annotated[str, Field(min_length=1, max_length=600)]
     confidence: Confidence
-    claim: bool = False
+    claim: Flag = False
     note: str | None = None
 
     @model_validator(mode="after")
@@ -216,11 +276,11 @@ class RuleBase(Strict):
 
 
 class EventMatch(Strict):
-    kinds: tuple[Id, ...] = Field(default=(), description="observation kinds; empty = any kind")
-    tags_any: tuple[Id, ...] = ()
-    tags_all: tuple[Id, ...] = ()
-    cited: bool = Field(default=False, description="only observations that list this commitment")
-    include_claims: bool = False
+    kinds: Ids = Field(default=(), description="observation kinds; empty = any kind")
+    tags_any: Ids = ()
+    tags_all: Ids = ()
+    cited: Flag = Field(default=False, description="only observations that list this commitment")
+    include_claims: Flag = False
     where: Condition | None = None
 
     @model_validator(mode="after")
@@ -243,17 +303,17 @@ class StandingRule(RuleBase):
 
     kind: Literal["standing"]
     condition: Id
-    subjects: tuple[str, ...] | None = None
-    tags_any: tuple[Id, ...] = ()
-    tags_all: tuple[Id, ...] = ()
-    include_claims: bool = False
+    subjects: Words | None = None
+    tags_any: Ids = ()
+    tags_all: Ids = ()
+    include_claims: Flag = False
     while_in_effect: FindingStatus = "violation"
     when_ended: FindingStatus | None = None
 
 
 class Threshold(Strict):
     op: NumericOp
-    value: float
+    value: Number
     status: FindingStatus
 
 
@@ -264,17 +324,17 @@ class MetricRule(RuleBase):
     metric: Id
     aggregate: Literal["sum", "max", "min", "mean", "latest", "count"] = "latest"
     thresholds: list[Threshold] = Field(min_length=1)
-    include_claims: bool = False
+    include_claims: Flag = False
 
 
 Rule = Annotated[Union[EventRule, StandingRule, MetricRule], Field(discriminator="kind")]
 
 
 class Indicators(Strict):
-    kinds: tuple[Id, ...] = ()
-    tags: tuple[Id, ...] = ()
-    metrics: tuple[Id, ...] = ()
-    conditions: tuple[Id, ...] = ()
+    kinds: Ids = ()
+    tags: Ids = ()
+    metrics: Ids = ()
+    conditions: Ids = ()
     note: str | None = None
 
 
@@ -287,7 +347,7 @@ class Commitment(Strict):
     basket: Literal["I", "III", "human-dimension"]
     chapter: Text
     in_force: DateField | None = None
-    weight: Annotated[float, Field(gt=0, le=10)] = 1.0
+    weight: Annotated[Number, Field(gt=0, le=10)] = 1.0
     indicators: Indicators = Indicators()
     rules: list[Rule] = Field(min_length=1)
 
@@ -316,7 +376,7 @@ class Assessment(Strict):
     period: Text
     action: Literal["set", "adjust"]
     status: FindingStatus | None = None
-    adjust: Annotated[float, Field(ge=-1, le=1)] | None = None
+    adjust: Annotated[Number, Field(ge=-1, le=1)] | None = None
     justification: Text
     author: Text
     date: DateField
@@ -337,9 +397,9 @@ class Assessment(Strict):
 class MetricTarget(Strict):
     metric: Id
     op: NumericOp = "ge"
-    value: float
+    value: Number
     aggregate: Literal["latest", "max", "sum"] = "latest"
-    baseline_value: float | None = Field(
+    baseline_value: Number | None = Field(
         default=None,
         description="the metric's value at the baseline when the metric counts from the baseline "
         "(e.g. 'share released since January' is 0 in January)",
@@ -351,10 +411,10 @@ class Goal(Strict):
     tier: Literal["immediate", "intermediate", "long-range"]
     title: Text
     target: Text
-    commitments: tuple[Id, ...] = ()
+    commitments: Ids = ()
     metric: MetricTarget | None = None
     rules: list[Rule] = []
-    scorecard: bool = Field(default=False, description="read the state's overall scorecard score")
+    scorecard: Flag = Field(default=False, description="read the state's overall scorecard score")
 
     @model_validator(mode="after")
     def _has_measure(self) -> Goal:
@@ -366,8 +426,8 @@ class Goal(Strict):
 class VerdictBands(Strict):
     """Progress (0-1) gained since the baseline that counts as slight / significant."""
 
-    slight: float = 0.05
-    significant: float = 0.25
+    slight: Number = 0.05
+    significant: Number = 0.25
 
 
 class GoalSet(Strict):

@@ -8,7 +8,9 @@ The loader's limits (size, nodes, depth, aliases) are measured here with bounds,
 from __future__ import annotations
 
 import os
+import random
 import re
+import shutil
 import sys
 import textwrap
 import time
@@ -649,3 +651,67 @@ def test_problem_lines_have_the_documented_shape(tmp_path: Path) -> None:
     assert len(lines) >= 6
     assert all(shape.match(ln) for ln in lines[:-1]), lines
     assert lines[-1] == f"{len(lines) - 1} problems; nothing was written."
+
+
+# ---------------------------------------------------------------- fuzzing real files
+
+#: Mutated inputs per run; ``HC_FUZZ_INPUTS=3000 pytest -k fuzz`` searches harder (and prints the count).
+FUZZ_INPUTS = int(os.environ.get("HC_FUZZ_INPUTS", "40"))
+INSERTS = [b"\t", b"  - ", b": :", b"&a", b"*a", b"!!python/object:os.system", b"'", b'"', b"{", b"[", b"- id: x",
+           b"  date: '1977-02-30'", b"\xef\xbb\xbf", b"\r", b"~", b"<<: *a", b"? [a]", b"\x00", b"\xe2\x80\xa8", b"9" * 400]
+
+
+def mutate(raw: bytes, rnd: random.Random) -> tuple[str, bytes]:
+    """One random mutation of a file: byte flips, truncation, or a line deleted, doubled, swapped or inserted."""
+    how = rnd.choice(["flip", "truncate", "delete-lines", "double-line", "swap-lines", "insert"])
+    data = bytearray(raw)
+    if how == "flip":
+        for _ in range(rnd.randint(1, 8)):
+            data[rnd.randrange(len(data))] = rnd.randrange(256)
+        return how, bytes(data)
+    if how == "truncate":
+        return how, raw[: rnd.randrange(len(raw))]
+    lines = raw.split(b"\n")
+    i = rnd.randrange(len(lines))
+    if how == "delete-lines":
+        del lines[i : i + rnd.randint(1, 5)]
+    elif how == "double-line":
+        lines.insert(i, lines[rnd.randrange(len(lines))])
+    elif how == "swap-lines":
+        j = rnd.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    else:
+        lines.insert(i, rnd.choice(INSERTS))
+    return how, b"\n".join(lines)
+
+
+def test_fuzz_mutated_corpus_files_only_ever_raise_data_error(tmp_path: Path) -> None:
+    root = tmp_path / "fuzz"
+    repo = Path(__file__).resolve().parents[1]
+    shutil.copytree(repo / "commitments", root / "commitments")
+    (root / "observations").mkdir()
+    for name in ("sources.yaml", "cases.yaml", "schifter-1987.yaml"):
+        shutil.copy(repo / "observations" / name, root / "observations" / name)
+    targets = [root / "observations/schifter-1987.yaml", root / "observations/cases.yaml",
+               root / "commitments/hfa-1975/basket3-information.yaml", root / "commitments/periods.yaml",
+               root / "commitments/tests/basket3-information.yaml"]
+    originals = {p: p.read_bytes() for p in targets}
+    hc.load(root)  # the unmutated copy is valid
+    rnd = random.Random(9)
+    tried: dict[str, int] = {}
+    accepted = 0
+    for _ in range(FUZZ_INPUTS):
+        target = rnd.choice(targets)
+        how, data = mutate(originals[target], rnd)
+        tried[how] = tried.get(how, 0) + 1
+        target.write_bytes(data)
+        try:
+            hc.load(root)
+            accepted += 1
+        except hc.DataError as exc:
+            for p in exc.problems:
+                assert p.line >= 1 and "\n" not in p.message and p.file.endswith(".yaml"), str(p)
+        finally:
+            target.write_bytes(originals[target])
+    assert sum(tried.values()) == FUZZ_INPUTS
+    print(f"fuzz: {FUZZ_INPUTS} inputs {tried}, {accepted} still valid")

@@ -223,7 +223,7 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(data: Path, tmp_path: 
     r = CliRunner().invoke(main, ["--data", str(data), "observe", "import", str(f)])
     assert r.exit_code == 2
     assert f"{f}:3: date: '1990-02-30' is not a valid date" in r.stderr
-    assert f"{f}:3: metric_value: Input should be a valid number" in r.stderr
+    assert f"{f}:3: metric_value: expected a number" in r.stderr
     assert f"{f}:4: state: unknown state 'XX'" in r.stderr
     assert f"{f}:5: kind: unknown observation kind 'arest' (did you mean 'arrest'?)" in r.stderr
     assert snapshot(data) == before

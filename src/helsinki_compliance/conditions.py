@@ -17,7 +17,7 @@ from enum import Enum
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -99,13 +99,24 @@ FieldName = Literal[
 Scalar = Union[str, int, float, bool, None]
 
 
+def _scalar_or_list(v: Any) -> Any:
+    """A comparison value: one scalar or a list of scalars (checked once, so an error is one line)."""
+    items = v if isinstance(v, list) else [v]
+    for item in items:
+        if item is not None and not isinstance(item, (str, int, float, bool)):
+            what = "a mapping" if isinstance(item, dict) else "a list" if isinstance(item, list) else type(item).__name__
+            where = "in the list " if isinstance(v, list) else ""
+            raise ValueError(f"a condition value is a string, number, true/false, null or a list of them; found {what} {where}".rstrip())
+    return v
+
+
 class Comparison(BaseModel):
     """``{field, op, value}``: compare one field of an observation with a value."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     field: FieldName
     op: OperatorName
-    value: Union[Scalar, list[Scalar]] = None
+    value: Annotated[Union[Scalar, list[Scalar]], BeforeValidator(_scalar_or_list)] = None
 
 
 class AllOf(BaseModel):
@@ -189,3 +200,79 @@ def compile_condition(cond: Condition) -> Predicate:
 def compare(op: str, a: float, b: float) -> bool:
     """Apply a numeric operator from the table."""
     return OPERATORS[op](a, b)
+
+
+# ---------------------------------------------------------------- checks at load time
+
+#: Fields by the type of value they hold (the rest hold one string).
+NUMBER_FIELDS = frozenset({"metric.value"})
+FLAG_FIELDS = frozenset({"claim", "standing.in_effect"})
+LIST_FIELDS = frozenset({"tags", "cases", "commitments"})
+ORDERED_OPERATORS = frozenset({"lt", "le", "gt", "ge"})
+
+
+def comparisons(cond: Condition, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Comparison]]:
+    """Every comparison in a condition tree with its path inside the tree (``('all', 0)``)."""
+    out: list[tuple[tuple[str | int, ...], Comparison]] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, cond)]
+    while stack:
+        p, c = stack.pop()
+        if isinstance(c, Comparison):
+            out.append((p, c))
+        elif isinstance(c, AllOf):
+            stack.extend(((*p, "all", i), x) for i, x in enumerate(c.all))
+        elif isinstance(c, AnyOf):
+            stack.extend(((*p, "any", i), x) for i, x in enumerate(c.any))
+        else:
+            stack.append(((*p, "not"), c.not_))
+    return sorted(out, key=lambda pc: [str(x) for x in pc[0]])
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "a string"
+
+
+def _fits(field: str, value: Any) -> bool:
+    """Whether one comparison value can ever equal a value of ``field``."""
+    if value is None:
+        return True
+    if field in NUMBER_FIELDS:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if field in FLAG_FIELDS:
+        return isinstance(value, bool)
+    return isinstance(value, str)
+
+
+def comparison_problem(c: Comparison) -> str | None:
+    """Why a comparison can never be true as written (wrong value type for its field and op), or None."""
+    want = "a number" if c.field in NUMBER_FIELDS else "true/false" if c.field in FLAG_FIELDS else "a string"
+    if c.op == "exists":
+        return None if isinstance(c.value, bool) else f"op 'exists' takes true or false, not {_kind_of(c.value)}"
+    if c.op in ("in", "not_in"):
+        if not isinstance(c.value, list):
+            return f"op {c.op!r} takes a list of values, not {_kind_of(c.value)}"
+        if c.field in LIST_FIELDS:
+            return f"field {c.field!r} holds a list; use op 'contains' with one value"
+        bad = [v for v in c.value if not _fits(c.field, v)]
+        return f"field {c.field!r} holds {want}; the list has {_kind_of(bad[0])}" if bad else None
+    if isinstance(c.value, list):
+        return f"op {c.op!r} takes one value, not a list (use 'in' for a list)"
+    if c.op == "contains":
+        if c.field in LIST_FIELDS or c.field not in NUMBER_FIELDS | FLAG_FIELDS:
+            return None if isinstance(c.value, str) else f"op 'contains' looks for a string, not {_kind_of(c.value)}"
+        return f"op 'contains' needs a list or text field; {c.field!r} holds {want}"
+    if c.field in LIST_FIELDS:
+        return f"field {c.field!r} holds a list; use op 'contains' (or 'exists')"
+    if c.op in ORDERED_OPERATORS and c.field in FLAG_FIELDS:
+        return f"op {c.op!r} cannot order true/false values"
+    if not _fits(c.field, c.value) or (c.op in ORDERED_OPERATORS and c.value is None):
+        return f"field {c.field!r} holds {want}; the value is {_kind_of(c.value)}"
+    return None

@@ -7,9 +7,10 @@ found; the CLI prints one line per problem. Exit codes live here, in one place.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 #: Exit codes of the command-line tool.
 EXIT_OK = 0
@@ -70,3 +71,45 @@ def format_path(parts: Iterable[str | int]) -> str:
         else:
             out += f".{p}" if out else str(p)
     return out
+
+
+def data_path(data: Any, loc: Sequence[Any], missing: bool = False) -> list[str | int]:
+    """The path in ``data`` that a validator's error location ``loc`` points at.
+
+    A pydantic location mixes keys and indexes of the data with names that are not in it: union
+    branches (``function-after[...]``, ``str``, ``nullable[...]``) and discriminator tags, some of
+    which are also keys (a metric rule's tag ``metric`` beside its key ``metric``). The path kept
+    is the one that follows the data through the most parts of ``loc``, and on a tie the one that
+    reaches the later part (the field the error is about, not the tag before it). With
+    ``missing``, the last part (a field that is not there) is kept when the path ends at a mapping.
+    """
+    parts = tuple(loc)
+
+    @lru_cache(maxsize=None)
+    def best(i: int, path: tuple[str | int, ...]) -> tuple[int, int, tuple[str | int, ...]]:
+        if i == len(parts):
+            return 0, -1, path
+        skip = best(i + 1, path)
+        cur = _at(data, path)
+        part = parts[i]
+        if (isinstance(cur, dict) and isinstance(part, str) and part in cur) or (
+            isinstance(cur, list) and isinstance(part, int) and not isinstance(part, bool) and 0 <= part < len(cur)
+        ):
+            n, last, end = best(i + 1, (*path, part))
+            take = (n + 1, max(last, i), end)
+            if (take[0], take[1]) >= (skip[0], skip[1]):
+                return take
+        return skip
+
+    _, _, found = best(0, ())
+    out: list[str | int] = list(found)
+    if missing and parts and isinstance(_at(data, found), dict) and isinstance(parts[-1], str):
+        if not out or out[-1] != parts[-1]:
+            out.append(parts[-1])
+    return out
+
+
+def _at(data: Any, path: Sequence[str | int]) -> Any:
+    for part in path:
+        data = data[part]
+    return data

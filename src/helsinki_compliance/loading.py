@@ -23,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import _yaml
 from .cache import Entry, FileCache, content_hash
-from .errors import DataError, Problem, did_you_mean, format_path
+from .errors import DataError, Problem, data_path, did_you_mean, format_path
 from .periods import Period
 from .models import (
     FILE_KINDS,
@@ -172,15 +172,15 @@ def _display(path: Path, root: Path) -> str:
 
 
 def read_bytes(path: Path, display: str, problems: list[Problem]) -> bytes | None:
-    """A data file's bytes (None, with a problem appended, when unreadable or over the size limit)."""
+    """A data file's bytes (None, with a problem appended, when unreadable, not a regular file,
+    or over the size limit)."""
     try:
-        raw = path.read_bytes() if path.stat().st_size <= _yaml.MAX_BYTES else None
+        return _yaml.read_file(path)
     except OSError as exc:
-        problems.append(Problem(display, 0, "", f"cannot read file: {exc.strerror}"))
-        return None
-    if raw is None:
-        problems.append(Problem(display, 0, "", f"file is larger than the limit of {_yaml.MAX_BYTES:,} bytes"))
-    return raw
+        problems.append(Problem(display, 1, "", f"cannot read file: {exc.strerror or exc}"))
+    except _yaml.YamlError as exc:
+        problems.append(Problem(display, exc.line, "", exc.message))
+    return None
 
 
 def parse_file(
@@ -242,25 +242,6 @@ def _type_name(v: Any) -> str:
 # ---------------------------------------------------------------- stage 3
 
 
-def _walk_loc(data: Any, loc: Sequence[Any]) -> list[str | int]:
-    """Map a pydantic error location onto the data (dropping union-branch names)."""
-    out: list[str | int] = []
-    cur = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(cur, dict) and part in cur and (last or isinstance(cur[part], (dict, list))):
-            cur = cur[part]
-            out.append(part)
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            cur = cur[part]
-            out.append(part)
-        elif i == len(loc) - 1 and isinstance(part, (str, int)):
-            out.append(part)
-            cur = None
-        # else: a union branch or validator name: not in the data
-    return out
-
-
 def _pydantic_message(err: dict[str, Any]) -> str:
     kind = err.get("type", "")
     loc = err.get("loc", ())
@@ -273,6 +254,8 @@ def _pydantic_message(err: dict[str, Any]) -> str:
         return "required field is missing"
     msg = str(err.get("msg", "invalid value"))
     msg = msg.removeprefix("Value error, ")
+    if kind == "union_tag_not_found":
+        return f"required field {err.get('ctx', {}).get('discriminator', 'kind')} is missing"
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
@@ -296,7 +279,7 @@ def validate_items(
         seen: set[tuple[int, str]] = set()
         for err in exc.errors():
             loc = err["loc"]
-            path = [key, *_walk_loc(value, loc)]
+            path = [key, *data_path(value, loc, err.get("type") == "missing")]
             line = doc.line(tuple(path))
             msg = _pydantic_message(err)
             if (line, msg) in seen:
@@ -398,6 +381,8 @@ def load(
         files.extend(discover(Path(base), dirs=base_dirs))
     files.extend(discover(root, [Path(p) for p in extra_files]))
     parsed, problems = read_files(root, files, FileCache(root) if cache else None)
+    if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
+        raise DataError(problems)
     corpus, more = build_corpus(root, parsed, today=today)
     problems.extend(more)
     errors = [p for p in problems if p.level == "error"]

@@ -1,8 +1,10 @@
 """Pydantic models of the data files: commitments and their rules, observations, sources,
 states, instruments, periods, cases, assessments, goals, and the vocabulary.
 
-Every model is strict (unknown keys are errors) and frozen. The JSON Schemas published in
-``schemas/`` are generated from these models, so schema and loader cannot disagree.
+Every model is strict (unknown keys are errors) and frozen. Numbers must be written as numbers
+(``10000``, not ``"10000"``, never ``true``) and flags as ``true``/``false`` (not ``yes``, ``"no"``
+or ``1``): a value of the wrong type is an error, never silently converted. The JSON Schemas
+published in ``schemas/`` are generated from these models, so schema and loader cannot disagree.
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    field_validator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
+    Tag,
     WithJsonSchema,
     model_validator,
 )
@@ -46,8 +51,52 @@ DATE_PATTERN = (
     r"(/\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?)?$"
 )
 
+def _describe(v: Any) -> str:
+    """How a YAML value reads in a message: ``the string '10'``, ``true``, ``a mapping``."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, str):
+        return f"the string {v!r}"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    return repr(v)
+
+
+def _number(v: Any) -> Any:
+    """A number as written in YAML: an int or a float, not a bool, not a quoted string."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        hint = " (remove the quotes)" if isinstance(v, str) else ""
+        raise ValueError(f"expected a number, found {_describe(v)}{hint}")
+    return v
+
+
+def _flag(v: Any) -> Any:
+    """A flag as written in YAML: ``true`` or ``false`` only."""
+    if not isinstance(v, bool):
+        raise ValueError(f"expected true or false, found {_describe(v)}")
+    return v
+
+
+def _list(v: Any) -> Any:
+    """A YAML list (kept as a tuple): ``[monitor]``, not the bare string ``monitor``."""
+    if isinstance(v, (list, tuple)):
+        return v
+    hint = f" (write [{v}])" if isinstance(v, str) and v else ""
+    raise ValueError(f"expected a list, found {_describe(v)}{hint}")
+
+
+Number = Annotated[float, BeforeValidator(_number)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=120)]
 StateCode = Annotated[str, Field(pattern=STATE_PATTERN)]
+#: Lists of ids, codes and words, written as YAML lists and kept as tuples.
+Ids = Annotated[tuple[Id, ...], BeforeValidator(_list)]
+StateCodes = Annotated[tuple[StateCode, ...], BeforeValidator(_list)]
+Words = Annotated[tuple[str, ...], BeforeValidator(_list)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 
@@ -85,7 +134,7 @@ class ConditionDefinition(Strict):
     """A standing condition: a state of affairs that lasts until a source says it has ended."""
 
     description: Text = Field(description="what the condition is, and what its subject names")
-    subjects: tuple[str, ...] | None = Field(
+    subjects: Words | None = Field(
         default=None, description="the subjects it may name (e.g. radio stations); absent = any subject or none"
     )
 
@@ -128,7 +177,7 @@ class State(Strict):
     left: DateField | None = Field(
         default=None, description="the last day it existed as one; later periods are `not-in-force`"
     )
-    successors: tuple[StateCode, ...] = Field(default=(), description="codes of the states that succeeded it")
+    successors: StateCodes = Field(default=(), description="codes of the states that succeeded it")
 
 
 class Instrument(Strict):
@@ -153,14 +202,26 @@ class PeriodRef(Strict):
         return self
 
 
+def _edge_kind(v: Any) -> str:
+    return "ref" if isinstance(v, (dict, PeriodRef)) else "date"
+
+
+#: A named period's edge: a date, or ``{after: id}`` / ``{before: id}`` (one branch is tried, so an
+#: error names what the author meant, not both readings).
+PeriodEdge = Annotated[
+    Union[Annotated[DateField, Tag("date")], Annotated[PeriodRef, Tag("ref")]],
+    Discriminator(_edge_kind),
+]
+
+
 class NamedPeriod(Strict):
     """A named span of time (a review meeting, a leader's era) usable as `--period`."""
 
     id: Id = Field(description="the name given to `--period`")
     title: Text = Field(description="a readable title")
     group: Id | None = Field(default=None, description="a group name: `--period GROUP` selects all its periods")
-    start: Union[DateField, PeriodRef] = Field(description="first day: a date, or relative to another period")
-    end: Union[DateField, PeriodRef] = Field(description="last day: a date, or relative to another period")
+    start: PeriodEdge = Field(description="first day: a date, or relative to another period")
+    end: PeriodEdge = Field(description="last day: a date, or relative to another period")
 
 
 class Case(Strict):
@@ -169,7 +230,7 @@ class Case(Strict):
     id: Id = Field(description="the id observations give in `cases` and standing subjects")
     name: Text = Field(description="the person's or group's name")
     state: StateCode = Field(description="the state concerned")
-    roles: tuple[Id, ...] = Field(
+    roles: Ids = Field(
         default=(), description="vocabulary tags describing the case (monitor, refusenik, ...)"
     )
     note: str | None = Field(default=None, description="free remarks")
@@ -182,7 +243,7 @@ class Metric(Strict):
     """A figure an observation reports, with how exactly the source states it."""
 
     name: Id = Field(description="a metric id from `vocabulary.metrics`")
-    value: float = Field(description="the figure as the source gives it")
+    value: Number = Field(description="the figure as the source gives it")
     unit: Text = Field(description="must equal the metric's unit in the vocabulary")
     qualifier: Literal["exact", "approx", "below", "above", "at-least", "at-most"] = Field(
         default="exact", description="how the source qualifies the figure; `below 10,000` compares as just under it"
@@ -205,7 +266,7 @@ class Standing(Strict):
     subject: str | None = Field(
         default=None, description="what it applies to: a case id, a station (`voa`, `rferl`), ..."
     )
-    in_effect: bool = Field(description="true: the condition holds (begins or continues); false: it has ended")
+    in_effect: Flag = Field(description="true: the condition holds (begins or continues); false: it has ended")
     since: DateField | None = Field(
         default=None, description="when it began, if the source says so (only with `in_effect: true`)"
     )
@@ -225,9 +286,9 @@ class Observation(Strict):
     dated_by: Text = Field(description="the words in the source that date it, or how the date was inferred")
     state: StateCode = Field(description="the participating state concerned (`commitments/states.yaml`)")
     kind: Id = Field(description="what happened: a kind id from `vocabulary.kinds`")
-    tags: tuple[Id, ...] = Field(default=(), description="tag ids from `vocabulary.tags`; rules match on them")
-    commitments: tuple[Id, ...] = Field(default=(), description="ids of commitments it bears on")
-    cases: tuple[Id, ...] = Field(default=(), description="ids of cases it concerns")
+    tags: Ids = Field(default=(), description="tag ids from `vocabulary.tags`; rules match on them")
+    commitments: Ids = Field(default=(), description="ids of commitments it bears on")
+    cases: Ids = Field(default=(), description="ids of cases it concerns")
     metric: Metric | None = Field(default=None, description="a figure the source gives")
     standing: Standing | None = Field(default=None, description="a condition that lasts (begins, continues or ends)")
     source: Id = Field(description="the source id (`observations/sources.yaml`)")
@@ -238,7 +299,7 @@ class Observation(Strict):
     confidence: Confidence = Field(
         description="how sure the source is of this fact; capped by the source's reliability"
     )
-    claim: bool = Field(
+    claim: Flag = Field(
         default=False, description="true when it records a government's claim, which rules do not count unless asked"
     )
     note: str | None = Field(default=None, description="free remarks")
@@ -266,11 +327,11 @@ class RuleBase(Strict):
 class EventMatch(Strict):
     """Which observations an event rule matches; every part given must hold."""
 
-    kinds: tuple[Id, ...] = Field(default=(), description="observation kinds; empty = any kind")
-    tags_any: tuple[Id, ...] = Field(default=(), description="at least one of these tags")
-    tags_all: tuple[Id, ...] = Field(default=(), description="all of these tags")
-    cited: bool = Field(default=False, description="only observations that list this commitment")
-    include_claims: bool = Field(default=False, description="also count government claims (`claim: true`)")
+    kinds: Ids = Field(default=(), description="observation kinds; empty = any kind")
+    tags_any: Ids = Field(default=(), description="at least one of these tags")
+    tags_all: Ids = Field(default=(), description="all of these tags")
+    cited: Flag = Field(default=False, description="only observations that list this commitment")
+    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
     where: Condition | None = Field(default=None, description="a declarative condition on the observation's fields")
 
     @model_validator(mode="after")
@@ -293,14 +354,14 @@ class StandingRule(RuleBase):
 
     kind: Literal["standing"] = Field(description="`standing`: a condition carried forward")
     condition: Id = Field(description="a condition id from `vocabulary.conditions`")
-    subjects: tuple[str, ...] | None = Field(default=None, description="only these subjects; absent = every subject")
-    tags_any: tuple[Id, ...] = Field(
+    subjects: Words | None = Field(default=None, description="only these subjects; absent = every subject")
+    tags_any: Ids = Field(
         default=(), description="only subjects whose reporting observations have one of these tags"
     )
-    tags_all: tuple[Id, ...] = Field(
+    tags_all: Ids = Field(
         default=(), description="only subjects whose reporting observations have all of these tags"
     )
-    include_claims: bool = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
     while_in_effect: FindingStatus = Field(default="violation", description="the status while the condition holds")
     when_ended: FindingStatus | None = Field(
         default=None, description="the status once it is known to have ended; absent = no finding then"
@@ -311,7 +372,7 @@ class Threshold(Strict):
     """``aggregate OP value`` -> status."""
 
     op: NumericOp = Field(description="comparison of the aggregated figure with `value`")
-    value: float = Field(description="the figure to compare with")
+    value: Number = Field(description="the figure to compare with")
     status: FindingStatus = Field(description="the finding's status when the comparison holds")
 
 
@@ -324,7 +385,7 @@ class MetricRule(RuleBase):
         default="latest", description="how the period's figures are combined into one"
     )
     thresholds: list[Threshold] = Field(min_length=1, description="tried in order; the first that holds decides")
-    include_claims: bool = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
 
 
 Rule = Annotated[Union[EventRule, StandingRule, MetricRule], Field(discriminator="kind")]
@@ -333,10 +394,10 @@ Rule = Annotated[Union[EventRule, StandingRule, MetricRule], Field(discriminator
 class Indicators(Strict):
     """What evidence bears on a commitment: guidance for people adding observations."""
 
-    kinds: tuple[Id, ...] = Field(default=(), description="observation kinds to record")
-    tags: tuple[Id, ...] = Field(default=(), description="tags to give them")
-    metrics: tuple[Id, ...] = Field(default=(), description="metrics to report")
-    conditions: tuple[Id, ...] = Field(default=(), description="standing conditions to record")
+    kinds: Ids = Field(default=(), description="observation kinds to record")
+    tags: Ids = Field(default=(), description="tags to give them")
+    metrics: Ids = Field(default=(), description="metrics to report")
+    conditions: Ids = Field(default=(), description="standing conditions to record")
     note: str | None = Field(default=None, description="advice in words")
 
 
@@ -351,9 +412,7 @@ class Commitment(Strict):
     basket: Literal["I", "III", "human-dimension"] = Field(description="the group its score counts in")
     chapter: Text = Field(description="the heading it is listed under in scorecards")
     in_force: DateField | None = Field(default=None, description="when it binds; absent = the instrument's adoption")
-    weight: Annotated[float, Field(gt=0, le=10)] = Field(
-        default=1.0, description="how much it counts in basket and overall scores"
-    )
+    weight: Number = Field(default=1.0, gt=0, le=10, description="how much it counts in basket and overall scores")
     indicators: Indicators = Field(default=Indicators(), description="what evidence bears on it")
     rules: list[Rule] = Field(min_length=1, description="the rules whose findings make up each cell")
 
@@ -398,6 +457,11 @@ class Assessment(Strict):
     date: DateField = Field(description="when; it applies only as of dates after this")
     expires: DateField | None = Field(default=None, description="after this date it no longer applies")
 
+    @field_validator("adjust", mode="before")
+    @classmethod
+    def _adjust_is_a_number(cls, v: Any) -> Any:
+        return v if v is None else _number(v)
+
     @model_validator(mode="after")
     def _action_fields(self) -> Assessment:
         if self.action == "set" and self.status is None:
@@ -415,11 +479,11 @@ class MetricTarget(Strict):
 
     metric: Id = Field(description="a metric id from `vocabulary.metrics`")
     op: NumericOp = Field(default="ge", description="how the figure is compared with the target")
-    value: float = Field(description="the target figure")
+    value: Number = Field(description="the target figure")
     aggregate: Literal["latest", "max", "sum"] = Field(
         default="latest", description="how the window's figures are combined"
     )
-    baseline_value: float | None = Field(
+    baseline_value: Number | None = Field(
         default=None,
         description="the metric's value at the baseline when the metric counts from the baseline "
         "(e.g. 'share released since January' is 0 in January)",
@@ -433,12 +497,12 @@ class Goal(Strict):
     tier: Literal["immediate", "intermediate", "long-range"] = Field(description="the tier it is judged in")
     title: Text = Field(description="a short title")
     target: Text = Field(description="what meeting the goal means, in words")
-    commitments: tuple[Id, ...] = Field(
+    commitments: Ids = Field(
         default=(), description="commitments it relates to; a scorecard goal reads only these when given"
     )
     metric: MetricTarget | None = Field(default=None, description="a figure to reach")
     rules: list[Rule] = Field(default=[], description="rules (any kind) whose findings measure progress")
-    scorecard: bool = Field(default=False, description="read the state's overall scorecard score")
+    scorecard: Flag = Field(default=False, description="read the state's overall scorecard score")
 
     @model_validator(mode="after")
     def _has_measure(self) -> Goal:
@@ -450,8 +514,8 @@ class Goal(Strict):
 class VerdictBands(Strict):
     """Progress (0-1) gained since the baseline that counts as slight / significant."""
 
-    slight: float = Field(default=0.05, description="at least this gain is slight progress (this loss, regression)")
-    significant: float = Field(default=0.25, description="at least this gain is significant progress")
+    slight: Number = Field(default=0.05, description="at least this gain is slight progress (this loss, regression)")
+    significant: Number = Field(default=0.25, description="at least this gain is significant progress")
 
 
 class GoalSet(Strict):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -52,21 +53,23 @@ class RuleTestReport:
         return not self.failed and not self.uncovered
 
 
+def fixture_observation(case: RuleTestCase, index: int, raw: dict[str, Any]) -> Observation:
+    """One fixture observation with the documented defaults filled in (raises ``ValidationError``)."""
+    data = {
+        "id": f"fixture-{index + 1}",
+        "state": case.state,
+        "dated_by": "fixture",
+        "source": "fixture",
+        "locator": "fixture",
+        "quote": "fixture",
+        "confidence": "high",
+        **raw,
+    }
+    return Observation.model_validate(data)
+
+
 def _fixture_observations(case: RuleTestCase) -> list[Observation]:
-    out = []
-    for i, raw in enumerate(case.observations):
-        data = {
-            "id": f"fixture-{i + 1}",
-            "state": case.state,
-            "dated_by": "fixture",
-            "source": "fixture",
-            "locator": "fixture",
-            "quote": "fixture",
-            "confidence": "high",
-            **raw,
-        }
-        out.append(Observation.model_validate(data))
-    return out
+    return [fixture_observation(case, i, raw) for i, raw in enumerate(case.observations)]
 
 
 def run_case(corpus: Corpus, test: RuleTest, case: RuleTestCase) -> CaseResult:

@@ -14,9 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from . import _yaml
-from .errors import Problem, did_you_mean, format_path
+from .conditions import comparison_problem, comparisons
+from .errors import Problem, UsageError, data_path, did_you_mean, format_path
 from .loading import Corpus, Origin, ParsedFile
+from .loading import _pydantic_message as pydantic_message
 from .models import (
     Assessment,
     Case,
@@ -28,6 +32,7 @@ from .models import (
     NamedPeriod,
     Observation,
     RuleTest,
+    RuleTestCase,
     Source,
     StandingRule,
     State,
@@ -136,6 +141,32 @@ def build_corpus(
         for i, role in enumerate(case.roles):
             ref(o, ("roles", i), role, vocabulary.tags, "tag")
 
+    # ---- where conditions: values of the right type, words from the registries
+    def check_where(o: Origin, prefix: tuple[str | int, ...], where: Any) -> None:
+        registries: dict[str, tuple[Any, str]] = {
+            "kind": (vocabulary.kinds, "observation kind"),
+            "tags": (vocabulary.tags, "tag"),
+            "state": (states, "state"),
+            "source": (sources, "source"),
+            "cases": (cases, "case"),
+            "commitments": (commitments, "commitment"),
+            "metric.name": (vocabulary.metrics, "metric"),
+            "standing.condition": (vocabulary.conditions, "condition"),
+            "confidence": ({"high": 1, "medium": 1, "low": 1}, "confidence"),
+        }
+        for sub, comp in comparisons(where):
+            at = (*prefix, *sub, "value")
+            problem = comparison_problem(comp)
+            if problem:
+                rep.add(o, at, problem)
+                continue
+            if comp.field in registries and comp.op != "exists":
+                registry, what = registries[comp.field]
+                values = comp.value if isinstance(comp.value, list) else [comp.value]
+                for j, v in enumerate(values):
+                    if isinstance(v, str):
+                        ref(o, (*at, j) if isinstance(comp.value, list) else at, v, registry, what)
+
     # ---- rules (commitments and goals share one checker)
     def check_rules(o: Origin, rules: list[Any], prefix: tuple[str | int, ...]) -> None:
         seen: dict[str, int] = {}
@@ -151,6 +182,8 @@ def build_corpus(
                 for field in ("tags_any", "tags_all"):
                     for j, t in enumerate(getattr(rule.match, field)):
                         ref(o, (*base, "match", field, j), t, vocabulary.tags, "tag")
+                if rule.match.where is not None:
+                    check_where(o, (*base, "match", "where"), rule.match.where)
                 sig = repr((rule.match.model_dump(), "event"))
             elif isinstance(rule, StandingRule):
                 if ref(o, (*base, "condition"), rule.condition, vocabulary.conditions, "condition"):
@@ -187,6 +220,32 @@ def build_corpus(
         if c.instrument in instruments and c.in_force and c.in_force.start < instruments[c.instrument].adopted.start:
             rep.add(o, ("in_force",), "in force before its instrument was adopted")
 
+    # ---- rule tests: the fixture observations are checked here, so test-rules never meets a bad one
+    def check_fixture_case(o: Origin, at: tuple[str | int, ...], case: RuleTestCase) -> None:
+        from .ruletests import fixture_observation  # evaluation imports loading: import late
+
+        ref(o, (*at, "state"), case.state, states, "state")
+        try:
+            parse_period(case.period, resolved_periods)
+        except UsageError as exc:
+            rep.add(o, (*at, "period"), str(exc))
+        for k, raw in enumerate(case.observations):
+            where = (*at, "observations", k)
+            try:
+                fixture = fixture_observation(case, k, raw)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    sub = data_path(raw, err["loc"], err["type"] == "missing")
+                    rep.add(o, (*where, *sub), pydantic_message(dict(err)))
+                continue
+            ref(o, (*where, "kind"), fixture.kind, vocabulary.kinds, "observation kind")
+            for t_i, t in enumerate(fixture.tags):
+                ref(o, (*where, "tags", t_i), t, vocabulary.tags, "tag")
+            if fixture.metric:
+                ref(o, (*where, "metric", "name"), fixture.metric.name, vocabulary.metrics, "metric")
+            if fixture.standing:
+                ref(o, (*where, "standing", "condition"), fixture.standing.condition, vocabulary.conditions, "condition")
+
     # ---- rule tests
     rule_tests: list[RuleTest] = []
     for item, o in by_kind.get("rule_tests", []):
@@ -194,6 +253,8 @@ def build_corpus(
         if ref(o, ("commitment",), item.commitment, commitments, "commitment"):
             rule_ids = {r.id for r in commitments[item.commitment].rules}
             ref(o, ("rule",), item.rule, rule_ids, "rule")
+        for j, case in enumerate(item.cases):
+            check_fixture_case(o, ("cases", j), case)
 
     # ---- goals
     for gid, gs in goal_sets.items():

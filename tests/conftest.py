@@ -23,10 +23,21 @@ BROADCAST = {
     "chapter": "2. Information",
     "weight": 2,
     "rules": [
-        {"id": "jamming", "kind": "standing", "condition": "radio-jamming", "while_in_effect": "violation",
-         "when_ended": "compliant", "severity": "serious"},
-        {"id": "ban", "kind": "event", "match": {"kinds": ["censorship"], "tags_any": ["radio"]},
-         "status": "violation", "severity": "moderate"},
+        {
+            "id": "jamming",
+            "kind": "standing",
+            "condition": "radio-jamming",
+            "while_in_effect": "violation",
+            "when_ended": "compliant",
+            "severity": "serious",
+        },
+        {
+            "id": "ban",
+            "kind": "event",
+            "match": {"kinds": ["censorship"], "tags_any": ["radio"]},
+            "status": "violation",
+            "severity": "moderate",
+        },
     ],
 }
 EMIGRATION = {
@@ -39,10 +50,18 @@ EMIGRATION = {
     "chapter": "1. Human contacts",
     "weight": 3,
     "rules": [
-        {"id": "volume", "kind": "metric", "metric": "emigration.persons", "aggregate": "sum", "severity": "serious",
-         "thresholds": [{"op": "ge", "value": 10000, "status": "compliant"},
-                        {"op": "ge", "value": 1000, "status": "partial"},
-                        {"op": "lt", "value": 1000, "status": "violation"}]},
+        {
+            "id": "volume",
+            "kind": "metric",
+            "metric": "emigration.persons",
+            "aggregate": "sum",
+            "severity": "serious",
+            "thresholds": [
+                {"op": "ge", "value": 10000, "status": "compliant"},
+                {"op": "ge", "value": 1000, "status": "partial"},
+                {"op": "lt", "value": 1000, "status": "violation"},
+            ],
+        },
     ],
 }
 MONITORS = {
@@ -54,18 +73,40 @@ MONITORS = {
     "basket": "human-dimension",
     "chapter": "Vienna Concluding Document",
     "rules": [
-        {"id": "arrest", "kind": "event", "match": {"kinds": ["arrest"], "tags_any": ["monitor"]},
-         "status": "violation", "severity": "serious"},
+        {
+            "id": "arrest",
+            "kind": "event",
+            "match": {"kinds": ["arrest"], "tags_any": ["monitor"]},
+            "status": "violation",
+            "severity": "serious",
+        },
     ],
 }
 
-SOURCES = [{"id": "src", "title": "Test source", "author": "Tester", "date": "1990", "kind": "secondary",
-            "reliability": "high"}]
+SOURCES = [
+    {
+        "id": "src",
+        "title": "Test source",
+        "author": "Tester",
+        "date": "1990",
+        "kind": "secondary",
+        "reliability": "high",
+    }
+]
 
 
 def obs(oid: str, date: str, kind: str, **extra: Any) -> dict[str, Any]:
-    base = {"id": oid, "date": date, "dated_by": "test", "state": "SU", "kind": kind, "source": "src",
-            "locator": "p. 1", "quote": f"quote of {oid}", "confidence": "high"}
+    base = {
+        "id": oid,
+        "date": date,
+        "dated_by": "test",
+        "state": "SU",
+        "kind": kind,
+        "source": "src",
+        "locator": "p. 1",
+        "quote": f"quote of {oid}",
+        "confidence": "high",
+    }
     base.update(extra)
     return base
 
@@ -76,8 +117,12 @@ def write_yaml(path: Path, data: Any) -> Path:
     return path
 
 
-def make_data(root: Path, observations: list[dict[str, Any]] | None = None,
-              commitments: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None) -> Path:
+def make_data(
+    root: Path,
+    observations: list[dict[str, Any]] | None = None,
+    commitments: list[dict[str, Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
     """A data directory with the real registries and the given commitments/observations."""
     (root / "commitments").mkdir(parents=True, exist_ok=True)
     for name in ("vocabulary.yaml", "states.yaml", "instruments.yaml", "periods.yaml"):

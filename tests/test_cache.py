@@ -17,11 +17,16 @@ from helsinki_compliance.errors import DataError
 
 
 def _data(tmp_path: Path) -> Path:
-    return make_data(tmp_path / "d", [
-        obs("o.one", "1977-02-03", "arrest", tags=["monitor"]),
-        obs("o.two", "1980", "jamming", standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True}),
-        obs("o.no", "1981-05", "arrest", state="NO", note="NO stays Norway"),
-    ])
+    return make_data(
+        tmp_path / "d",
+        [
+            obs("o.one", "1977-02-03", "arrest", tags=["monitor"]),
+            obs(
+                "o.two", "1980", "jamming", standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True}
+            ),
+            obs("o.no", "1981-05", "arrest", state="NO", note="NO stays Norway"),
+        ],
+    )
 
 
 def _load(root: Path) -> tuple[loading.Corpus, FileCache]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from helsinki_compliance.cli import main
 from conftest import REPO, make_data, obs
+from helsinki_compliance.cli import main
 
 
 def run(*args: str):
@@ -76,7 +76,9 @@ def test_scorecard_json_is_identical_whatever_the_file_order(tmp_path: Path) -> 
 
 def test_scorecard_formats(tmp_path: Path) -> None:
     for fmt, marker in (("table", "C compliant"), ("markdown", "| commitment |"), ("csv", "state,period,")):
-        r = run("--data", str(REPO), "scorecard", "--format", fmt, "--as-of", "1991-12-31", "--from", "1986", "--to", "1988")
+        r = run(
+            "--data", str(REPO), "scorecard", "--format", fmt, "--as-of", "1991-12-31", "--from", "1986", "--to", "1988"
+        )
         assert r.exit_code == 0 and marker in r.output
 
 
@@ -86,7 +88,18 @@ def test_fail_on_gate() -> None:
 
 
 def test_explain_shows_rules_evidence_and_arithmetic() -> None:
-    r = run("--data", str(REPO), "explain", "hfa.b3.info.broadcast", "--state", "SU", "--period", "1987", "--as-of", "1991-12-31")
+    r = run(
+        "--data",
+        str(REPO),
+        "explain",
+        "hfa.b3.info.broadcast",
+        "--state",
+        "SU",
+        "--period",
+        "1987",
+        "--as-of",
+        "1991-12-31",
+    )
     assert r.exit_code == 0, r.output
     assert "STATUS:" in r.output and "Combination:" in r.output
     assert "memo.voa-no-longer-jammed" in r.output or "VOA" in r.output

@@ -54,11 +54,38 @@ def test_observe_add_in_an_own_corpus_writes_only_there(tmp_path: Path) -> None:
     bundled = bundled_data_dir()
     assert bundled is not None
     before = {p: p.read_bytes() for p in (bundled / "observations").glob("*.yaml")}
-    r = cli("observe", "add", "--state", "SU", "--date", "1988-11-30", "--kind", "policy-change",
-            "--commitment", "hfa.b3.info.broadcast", "--tag", "radio", "--tag", "rferl",
-            "--standing", "radio-jamming", "--subject", "rferl", "--ended", "--source", "my-source",
-            "--locator", "p. 1", "--quote", "jamming stopped", "--dated-by", "30 November 1988",
-            "--confidence", "high", cwd=mine)
+    r = cli(
+        "observe",
+        "add",
+        "--state",
+        "SU",
+        "--date",
+        "1988-11-30",
+        "--kind",
+        "policy-change",
+        "--commitment",
+        "hfa.b3.info.broadcast",
+        "--tag",
+        "radio",
+        "--tag",
+        "rferl",
+        "--standing",
+        "radio-jamming",
+        "--subject",
+        "rferl",
+        "--ended",
+        "--source",
+        "my-source",
+        "--locator",
+        "p. 1",
+        "--quote",
+        "jamming stopped",
+        "--dated-by",
+        "30 November 1988",
+        "--confidence",
+        "high",
+        cwd=mine,
+    )
     assert r.exit_code == 0, r.output
     assert "in observations/observations.yaml" in r.stdout
     assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
@@ -76,8 +103,9 @@ def test_extends_catalogue_loads_only_the_commitments(tmp_path: Path) -> None:
 
 def test_pyproject_table_names_the_data_directory(tmp_path: Path) -> None:
     cli("init", str(tmp_path / "corpus"))
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.helsinki-compliance]\ndata = "corpus"\n'
-                                             'extends = "bundled"\n')
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.helsinki-compliance]\ndata = "corpus"\nextends = "bundled"\n'
+    )
     cfg = data_config(cwd=tmp_path)
     assert cfg.root == tmp_path / "corpus" and cfg.config == tmp_path / "pyproject.toml"
     r = cli("validate", cwd=tmp_path)
@@ -88,7 +116,7 @@ def test_pyproject_table_names_the_data_directory(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('extend = "bundled"\n', "helsinki-compliance.toml:1: extend: unknown setting (did you mean 'extends'?)"),
-        ('extends = [1]\n', "helsinki-compliance.toml:1: extends: expected a string"),
+        ("extends = [1]\n", "helsinki-compliance.toml:1: extends: expected a string"),
         ('extends = "bundled\n', "helsinki-compliance.toml:1: TOML syntax"),
         ('extends = "../nowhere"\n', "helsinki-compliance.toml:1: extends: data directory"),
     ],

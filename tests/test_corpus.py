@@ -8,8 +8,8 @@ import unicodedata
 import pytest
 
 import helsinki_compliance as hc
-from helsinki_compliance.ruletests import run_rule_tests
 from conftest import REPO, SOURCES_DIR
+from helsinki_compliance.ruletests import run_rule_tests
 
 _TYPO = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 
@@ -36,7 +36,11 @@ def test_every_quote_appears_verbatim_in_its_source(corpus: hc.Corpus) -> None:
     for s in corpus.sources.values():
         if s.file:
             texts[s.id] = normalise((SOURCES_DIR / s.file).read_text(encoding="utf-8"))
-    missing = [f"{o.id}: {o.quote!r}" for o in corpus.observations if o.source in texts and normalise(o.quote) not in texts[o.source]]
+    missing = [
+        f"{o.id}: {o.quote!r}"
+        for o in corpus.observations
+        if o.source in texts and normalise(o.quote) not in texts[o.source]
+    ]
     assert not missing, "\n".join(missing)
     assert sum(1 for o in corpus.observations if o.source in texts) == len(corpus.observations)
 
@@ -53,6 +57,9 @@ def test_every_source_contributes(corpus: hc.Corpus) -> None:
 
 def test_rule_fixtures_pass(corpus: hc.Corpus) -> None:
     report = run_rule_tests(corpus)
-    failed = [f"{r.commitment}/{r.rule}: {r.name}: expected {r.expected}, got {r.actual} {r.error or ''}" for r in report.failed]
+    failed = [
+        f"{r.commitment}/{r.rule}: {r.name}: expected {r.expected}, got {r.actual} {r.error or ''}"
+        for r in report.failed
+    ]
     assert not failed, "\n".join(failed)
     assert len(report.results) >= 2 * sum(len(c.rules) for c in corpus.commitments.values()) * 0.9

@@ -17,7 +17,13 @@ def card(tmp_path: Path, observations: list, period: str = "year", first: int = 
 
 
 def jam(oid: str, date_: str, subject: str, in_effect: bool, **kw) -> dict:
-    return obs(oid, date_, "jamming", tags=["radio"], standing={"condition": "radio-jamming", "subject": subject, "in_effect": in_effect, **kw})
+    return obs(
+        oid,
+        date_,
+        "jamming",
+        tags=["radio"],
+        standing={"condition": "radio-jamming", "subject": subject, "in_effect": in_effect, **kw},
+    )
 
 
 def test_no_evidence_is_not_assessed_never_compliant(tmp_path: Path) -> None:
@@ -50,8 +56,9 @@ def test_standing_condition_is_carried_forward_until_ended(tmp_path: Path) -> No
 
 
 def test_one_station_ended_another_still_jammed_is_partial(tmp_path: Path) -> None:
-    c = card(tmp_path, [jam("v1", "1980", "voa", True), jam("r1", "1980", "rferl", True),
-                        jam("v2", "1987-05", "voa", False)])
+    c = card(
+        tmp_path, [jam("v1", "1980", "voa", True), jam("r1", "1980", "rferl", True), jam("v2", "1987-05", "voa", False)]
+    )
     cell = c.cell("SU", "t.broadcast", "1988")
     assert cell.status == "partial" and cell.score == 0.5
     assert sorted(f.status for f in cell.findings) == ["compliant", "violation"]
@@ -65,16 +72,48 @@ def test_partial_precision_falls_in_the_year_not_the_quarter(tmp_path: Path) -> 
 
 
 def test_standing_since_covers_the_earlier_periods(tmp_path: Path) -> None:
-    c = card(tmp_path, [jam("r", "1987-09-21/1987-12-31", "rferl", True, since="1987-01")], period="quarter", first=1987, last=1988)
+    c = card(
+        tmp_path,
+        [jam("r", "1987-09-21/1987-12-31", "rferl", True, since="1987-01")],
+        period="quarter",
+        first=1987,
+        last=1988,
+    )
     assert c.cell("SU", "t.broadcast", "1987-Q1").status == "violation"
     assert c.cell("SU", "t.broadcast", "1988-Q1").status == "violation"
 
 
 def test_metric_rule_thresholds(tmp_path: Path) -> None:
-    rows = [obs("e1", "1979", "statistic", tags=["emigration"], metric={"name": "emigration.persons", "value": 51320, "unit": "persons"}),
-            obs("e2", "1986", "statistic", tags=["emigration"], metric={"name": "emigration.persons", "value": 914, "unit": "persons"}),
-            obs("e3", "1987-H1", "statistic", tags=["emigration"], metric={"name": "emigration.persons", "value": 3000, "unit": "persons"}),
-            obs("e4", "1987-H2", "statistic", tags=["emigration"], metric={"name": "emigration.persons", "value": 5000, "unit": "persons"})]
+    rows = [
+        obs(
+            "e1",
+            "1979",
+            "statistic",
+            tags=["emigration"],
+            metric={"name": "emigration.persons", "value": 51320, "unit": "persons"},
+        ),
+        obs(
+            "e2",
+            "1986",
+            "statistic",
+            tags=["emigration"],
+            metric={"name": "emigration.persons", "value": 914, "unit": "persons"},
+        ),
+        obs(
+            "e3",
+            "1987-H1",
+            "statistic",
+            tags=["emigration"],
+            metric={"name": "emigration.persons", "value": 3000, "unit": "persons"},
+        ),
+        obs(
+            "e4",
+            "1987-H2",
+            "statistic",
+            tags=["emigration"],
+            metric={"name": "emigration.persons", "value": 5000, "unit": "persons"},
+        ),
+    ]
     c = card(tmp_path, rows)
     assert c.cell("SU", "t.emigration", "1979").status == "compliant"
     assert c.cell("SU", "t.emigration", "1986").status == "violation"
@@ -83,7 +122,17 @@ def test_metric_rule_thresholds(tmp_path: Path) -> None:
 
 
 def test_qualified_value_below_a_threshold_is_not_met(tmp_path: Path) -> None:
-    c = card(tmp_path, [obs("e", "1987", "statistic", metric={"name": "emigration.persons", "value": 10000, "unit": "persons", "qualifier": "below"})])
+    c = card(
+        tmp_path,
+        [
+            obs(
+                "e",
+                "1987",
+                "statistic",
+                metric={"name": "emigration.persons", "value": 10000, "unit": "persons", "qualifier": "below"},
+            )
+        ],
+    )
     assert c.cell("SU", "t.emigration", "1987").status == "partial"
 
 
@@ -100,7 +149,14 @@ def test_government_claims_are_not_evidence(tmp_path: Path) -> None:
 
 def test_combination_is_severity_weighted(tmp_path: Path) -> None:
     # jamming ended (compliant, serious 3) + a radio ban (violation, moderate 2) = 3/5 = 0.6 -> partial
-    c = card(tmp_path, [jam("v1", "1979", "voa", True), jam("v2", "1980-02", "voa", False), obs("b", "1981-03", "censorship", tags=["radio"])])
+    c = card(
+        tmp_path,
+        [
+            jam("v1", "1979", "voa", True),
+            jam("v2", "1980-02", "voa", False),
+            obs("b", "1981-03", "censorship", tags=["radio"]),
+        ],
+    )
     cell = c.cell("SU", "t.broadcast", "1981")
     assert cell.score == 0.6 and cell.status == "partial"
 
@@ -113,19 +169,38 @@ def test_named_periods_and_groups(tmp_path: Path) -> None:
 
 
 def test_analyst_assessment_is_applied_and_shown(tmp_path: Path) -> None:
-    assessment = {"assessments": [{"id": "a1", "state": "SU", "commitment": "t.broadcast", "period": "1980", "action": "set",
-                                    "status": "partial", "justification": "Selective jamming only.", "author": "A. Historian", "date": "1995"}]}
+    assessment = {
+        "assessments": [
+            {
+                "id": "a1",
+                "state": "SU",
+                "commitment": "t.broadcast",
+                "period": "1980",
+                "action": "set",
+                "status": "partial",
+                "justification": "Selective jamming only.",
+                "author": "A. Historian",
+                "date": "1995",
+            }
+        ]
+    }
     c = card(tmp_path, [jam("v1", "1979", "voa", True)], extra={"observations/assessments.yaml": assessment})
     cell = c.cell("SU", "t.broadcast", "1980")
     assert (cell.status, cell.computed_status, cell.assessment.id) == ("partial", "violation", "a1")
-    early = card(tmp_path / "e", [jam("v1", "1979", "voa", True)], as_of=date(1990, 1, 1),
-                 extra={"observations/assessments.yaml": assessment})
+    early = card(
+        tmp_path / "e",
+        [jam("v1", "1979", "voa", True)],
+        as_of=date(1990, 1, 1),
+        extra={"observations/assessments.yaml": assessment},
+    )
     assert early.cell("SU", "t.broadcast", "1980").assessment is None  # made after the as-of date
 
 
 def test_basket_scores_weight_commitments(tmp_path: Path) -> None:
-    rows = [jam("v1", "1979", "voa", True),
-            obs("e", "1979", "statistic", metric={"name": "emigration.persons", "value": 20000, "unit": "persons"})]
+    rows = [
+        jam("v1", "1979", "voa", True),
+        obs("e", "1979", "statistic", metric={"name": "emigration.persons", "value": 20000, "unit": "persons"}),
+    ]
     c = card(tmp_path, rows)
     g = c.group("SU", "III", "1979")
     assert g.assessed == 2 and abs(g.score - 3 / 5) < 1e-9  # (2*0 + 3*1) / 5

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import helsinki_compliance as hc
-from helsinki_compliance import goals
 from conftest import REPO, write_yaml
+from helsinki_compliance import goals
 
 MEMO_DATE = date(1987, 12, 31)  # the memo is undated; its notes place it between 21 Sep and the end of 1987
 
@@ -59,7 +59,11 @@ def test_every_goal_reproduces_the_memo(corpus: hc.Corpus) -> None:
 def test_tiers_reproduce_the_memo(corpus: hc.Corpus) -> None:
     t = goals.track(corpus, "schifter-1987", as_of=MEMO_DATE)
     # "significant progress in reaching our immediate goals and slight progress toward the intermediate goals"
-    assert t["tiers"] == {"immediate": "significant-progress", "intermediate": "slight-progress", "long-range": "slight-progress"}
+    assert t["tiers"] == {
+        "immediate": "significant-progress",
+        "intermediate": "slight-progress",
+        "long-range": "slight-progress",
+    }
     full = next(g for g in t["goals"] if g["id"] == "full-compliance")
     assert full["verdict"] != "met" and not full["current"]["met"]
 
@@ -77,11 +81,26 @@ def test_verdict_moves_when_a_later_observation_arrives(tmp_path: Path) -> None:
         shutil.copytree(REPO / d, root / d)
     before = goals.track(hc.load(root), "schifter-1987", as_of=date(1989, 12, 31))
     assert {g["id"]: g["verdict"] for g in before["goals"]}["radio-jamming"] == "significant-progress"
-    write_yaml(root / "observations" / "later.yaml", {"observations": [{
-        "id": "test.rferl-jamming-ended", "date": "1988-11-30", "dated_by": "30 November 1988", "state": "SU",
-        "kind": "policy-change", "tags": ["radio", "rferl"], "source": "schifter-1987", "locator": "test",
-        "quote": "jamming of RFE/RL continues", "confidence": "high",
-        "standing": {"condition": "radio-jamming", "subject": "rferl", "in_effect": False}}]})
+    write_yaml(
+        root / "observations" / "later.yaml",
+        {
+            "observations": [
+                {
+                    "id": "test.rferl-jamming-ended",
+                    "date": "1988-11-30",
+                    "dated_by": "30 November 1988",
+                    "state": "SU",
+                    "kind": "policy-change",
+                    "tags": ["radio", "rferl"],
+                    "source": "schifter-1987",
+                    "locator": "test",
+                    "quote": "jamming of RFE/RL continues",
+                    "confidence": "high",
+                    "standing": {"condition": "radio-jamming", "subject": "rferl", "in_effect": False},
+                }
+            ]
+        },
+    )
     after = goals.track(hc.load(root), "schifter-1987", as_of=date(1989, 12, 31))
     assert {g["id"]: g["verdict"] for g in after["goals"]}["radio-jamming"] == "met"
     # and the memo's own date is unaffected: the new fact was not known then
@@ -107,9 +126,21 @@ def test_verdicts_move_the_way_history_did_without_changing_the_goal_file(tmp_pa
         shutil.copytree(REPO / d, root / d)
     goal_file = (root / "goals" / "schifter-1987.yaml").read_bytes()
     shutil.copy(REPO / "tests" / "fixtures" / "later-history.yaml", root / "observations" / "later-history.yaml")
-    write_yaml(root / "observations" / "later-sources.yaml", {"sources": [{
-        "id": "later-history", "title": "Test fixture: later history", "author": "test", "date": "1992",
-        "kind": "fixture", "reliability": "high"}]})
+    write_yaml(
+        root / "observations" / "later-sources.yaml",
+        {
+            "sources": [
+                {
+                    "id": "later-history",
+                    "title": "Test fixture: later history",
+                    "author": "test",
+                    "date": "1992",
+                    "kind": "fixture",
+                    "reliability": "high",
+                }
+            ]
+        },
+    )
     corpus = hc.load(root)
     t = goals.timeline(corpus, hc.api.periods(corpus, "year", 1987, 1991), "schifter-1987")
     by_year = {row["period"]: row["verdicts"] for row in t["timeline"]}

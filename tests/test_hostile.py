@@ -114,14 +114,25 @@ def test_malformed_yaml(tmp_path: Path, content: str, line: int, message: str) -
         ("observations: []\n---\nobservations: []\n", 2, "", "one YAML document, not several"),
         ("observations:\n  - id: a\n    id: b\n", 3, "", "duplicate key 'id'"),
     ],
-    ids=["mapping-for-list", "null-for-list", "list-for-mapping", "top-level-list", "two-keys", "unknown-kind",
-         "null-key", "two-documents", "duplicate-key"],
+    ids=[
+        "mapping-for-list",
+        "null-for-list",
+        "list-for-mapping",
+        "top-level-list",
+        "two-keys",
+        "unknown-kind",
+        "null-key",
+        "two-documents",
+        "duplicate-key",
+    ],
 )
 def test_wrong_file_shape(tmp_path: Path, content: str, line: int, field: str, message: str) -> None:
     refused(cli(observation_file(tmp_path, content)), "observations/bad.yaml", line, field, message)
 
 
-@pytest.mark.parametrize("content", ["", "\n\n", "# only a comment\n", "\ufeff"], ids=["empty", "blank", "comment", "bom-only"])
+@pytest.mark.parametrize(
+    "content", ["", "\n\n", "# only a comment\n", "\ufeff"], ids=["empty", "blank", "comment", "bom-only"]
+)
 def test_empty_files(tmp_path: Path, content: str) -> None:
     refused(cli(observation_file(tmp_path, content)), "observations/bad.yaml", 1, "", "file is empty")
 
@@ -180,21 +191,61 @@ def test_control_characters_are_refused_with_their_line(tmp_path: Path, char: st
     [
         ('date: "1977-02-03"', "date: 1977", 3, "observations[0].date", "not a date string (quote dates in YAML)"),
         ("state: SU", "state: [SU]", 5, "observations[0].state", "Input should be a valid string"),
-        ("confidence: high", "confidence: 5", 10, "observations[0].confidence", "Input should be 'high', 'medium' or 'low'"),
-        ("confidence: high", "confidence: high\n    tags: monitor", 11, "observations[0].tags",
-         "expected a list, found the string 'monitor' (write [monitor])"),
-        ("confidence: high", "confidence: high\n    claim: yes", 11, "observations[0].claim",
-         "expected true or false, found the string 'yes'"),
-        ("confidence: high", "confidence: high\n    metric: {name: emigration.persons, value: '10', unit: persons}", 11,
-         "observations[0].metric.value", "expected a number, found the string '10' (remove the quotes)"),
-        ("confidence: high", "confidence: high\n    metric: {name: emigration.persons, value: true, unit: persons}", 11,
-         "observations[0].metric.value", "expected a number, found true"),
-        ("confidence: high", "confidence: high\n    standing: {condition: radio-jamming, in_effect: 'no'}", 11,
-         "observations[0].standing.in_effect", "expected true or false"),
+        (
+            "confidence: high",
+            "confidence: 5",
+            10,
+            "observations[0].confidence",
+            "Input should be 'high', 'medium' or 'low'",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    tags: monitor",
+            11,
+            "observations[0].tags",
+            "expected a list, found the string 'monitor' (write [monitor])",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    claim: yes",
+            11,
+            "observations[0].claim",
+            "expected true or false, found the string 'yes'",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    metric: {name: emigration.persons, value: '10', unit: persons}",
+            11,
+            "observations[0].metric.value",
+            "expected a number, found the string '10' (remove the quotes)",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    metric: {name: emigration.persons, value: true, unit: persons}",
+            11,
+            "observations[0].metric.value",
+            "expected a number, found true",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    standing: {condition: radio-jamming, in_effect: 'no'}",
+            11,
+            "observations[0].standing.in_effect",
+            "expected true or false",
+        ),
         ("  - id: good", "  - id: Good Obs", 2, "observations[0].id", "String should match pattern"),
     ],
-    ids=["date-number", "state-list", "confidence-number", "tags-string", "claim-yes", "value-quoted", "value-bool",
-         "in-effect-string", "id-pattern"],
+    ids=[
+        "date-number",
+        "state-list",
+        "confidence-number",
+        "tags-string",
+        "claim-yes",
+        "value-quoted",
+        "value-bool",
+        "in-effect-string",
+        "id-pattern",
+    ],
 )
 def test_wrong_types(tmp_path: Path, old: str, new: str, line: int, field: str, message: str) -> None:
     refused(cli(observation_file(tmp_path, edit(GOOD, old, new))), "observations/bad.yaml", line, field, message)
@@ -210,8 +261,13 @@ def test_items_that_are_not_mappings(tmp_path: Path) -> None:
 def test_missing_required_fields(tmp_path: Path, field: str) -> None:
     text = "".join(ln for ln in GOOD.splitlines(keepends=True) if not ln.strip().startswith(f"{field}:"))
     # a missing field is reported at its item's first line
-    refused(cli(observation_file(tmp_path, text)), "observations/bad.yaml", 2, f"observations[0].{field}",
-            "required field is missing")
+    refused(
+        cli(observation_file(tmp_path, text)),
+        "observations/bad.yaml",
+        2,
+        f"observations[0].{field}",
+        "required field is missing",
+    )
 
 
 def test_a_rule_without_a_kind(tmp_path: Path) -> None:
@@ -228,22 +284,39 @@ commitments:
       - id: r
         status: violation
 """
-    refused(cli(with_file(tmp_path, "commitments/nokind.yaml", text)), "commitments/nokind.yaml", 10,
-            "commitments[0].rules[0]", "required field 'kind' is missing")
+    refused(
+        cli(with_file(tmp_path, "commitments/nokind.yaml", text)),
+        "commitments/nokind.yaml",
+        10,
+        "commitments[0].rules[0]",
+        "required field 'kind' is missing",
+    )
 
 
 @pytest.mark.parametrize(
     "old,new,line,field,message",
     [
         ("quote:", "qoute:", 9, "observations[0].qoute", "unknown field (did you mean 'quote'?)"),
-        ("confidence: high", "confidence: high\n    tgas: [monitor]", 11, "observations[0].tgas",
-         "unknown field (did you mean 'tags'?)"),
-        ("confidence: high", "confidence: high\n    standing: {condition: radio-jamming, in_efect: true}", 11,
-         "observations[0].standing.in_efect", "unknown field (did you mean 'in_effect'?)"),
+        (
+            "confidence: high",
+            "confidence: high\n    tgas: [monitor]",
+            11,
+            "observations[0].tgas",
+            "unknown field (did you mean 'tags'?)",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    standing: {condition: radio-jamming, in_efect: true}",
+            11,
+            "observations[0].standing.in_efect",
+            "unknown field (did you mean 'in_effect'?)",
+        ),
     ],
     ids=["qoute", "tgas", "nested-in_efect"],
 )
-def test_unknown_fields_with_did_you_mean(tmp_path: Path, old: str, new: str, line: int, field: str, message: str) -> None:
+def test_unknown_fields_with_did_you_mean(
+    tmp_path: Path, old: str, new: str, line: int, field: str, message: str
+) -> None:
     refused(cli(observation_file(tmp_path, edit(GOOD, old, new))), "observations/bad.yaml", line, field, message)
 
 
@@ -260,7 +333,17 @@ def test_unknown_fields_with_did_you_mean(tmp_path: Path, old: str, new: str, li
         ("1977-03-15/1977-03-14", "the range ends before it starts"),
         ("1977/", "is not a date"),
     ],
-    ids=["feb-30", "month-13", "quarter-5", "year-0", "arabic-digits", "time", "range-years", "range-days", "open-range"],
+    ids=[
+        "feb-30",
+        "month-13",
+        "quarter-5",
+        "year-0",
+        "arabic-digits",
+        "time",
+        "range-years",
+        "range-days",
+        "open-range",
+    ],
 )
 def test_impossible_dates_and_backward_ranges(tmp_path: Path, date_text: str, message: str) -> None:
     text = edit(GOOD, 'date: "1977-02-03"', f'date: "{date_text}"')
@@ -270,7 +353,9 @@ def test_impossible_dates_and_backward_ranges(tmp_path: Path, date_text: str, me
 def test_dates_in_the_future_are_errors(tmp_path: Path) -> None:
     text = edit(GOOD, 'date: "1977-02-03"', 'date: "2999-01"')
     root = observation_file(tmp_path, text)
-    refused(cli(root), "observations/bad.yaml", 3, "observations[0].date", f"is in the future (today is {date.today()})")
+    refused(
+        cli(root), "observations/bad.yaml", 3, "observations[0].date", f"is in the future (today is {date.today()})"
+    )
     # relative to the given today, not the wall clock: the same file is fine as of 3000
     assert hc.load(root, today=date(3000, 1, 1)).observations[0].id == "good"
     # a range that starts in the past but ends in the future is allowed (it is still going on)
@@ -297,12 +382,34 @@ def test_observation_before_its_commitment_was_in_force_is_a_warning(tmp_path: P
         ("state: SU", "state: SX", 5, "observations[0].state", "unknown state 'SX'"),
         ("state: SU", "state: ZZ", 5, "observations[0].state", "unknown state 'ZZ'"),
         ("source: src", "source: srcc", 7, "observations[0].source", "unknown source 'srcc' (did you mean 'src'?)"),
-        ("confidence: high", "confidence: high\n    commitments: [t.monitor]", 11, "observations[0].commitments[0]",
-         "unknown commitment 't.monitor' (did you mean 't.monitors'?)"),
-        ("confidence: high", "confidence: high\n    cases: [ginzberg]", 11, "observations[0].cases[0]", "unknown case 'ginzberg'"),
-        ("kind: arrest", "kind: arest", 6, "observations[0].kind", "unknown observation kind 'arest' (did you mean 'arrest'?)"),
-        ("confidence: high", "confidence: high\n    standing: {condition: radio-jamming, subject: vao, in_effect: true}", 11,
-         "observations[0].standing.subject", "unknown subject 'vao' of radio-jamming (did you mean 'voa'?)"),
+        (
+            "confidence: high",
+            "confidence: high\n    commitments: [t.monitor]",
+            11,
+            "observations[0].commitments[0]",
+            "unknown commitment 't.monitor' (did you mean 't.monitors'?)",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    cases: [ginzberg]",
+            11,
+            "observations[0].cases[0]",
+            "unknown case 'ginzberg'",
+        ),
+        (
+            "kind: arrest",
+            "kind: arest",
+            6,
+            "observations[0].kind",
+            "unknown observation kind 'arest' (did you mean 'arrest'?)",
+        ),
+        (
+            "confidence: high",
+            "confidence: high\n    standing: {condition: radio-jamming, subject: vao, in_effect: true}",
+            11,
+            "observations[0].standing.subject",
+            "unknown subject 'vao' of radio-jamming (did you mean 'voa'?)",
+        ),
     ],
     ids=["state-sx", "state-zz", "source", "commitment", "case", "kind", "subject"],
 )
@@ -313,8 +420,13 @@ def test_unknown_references(tmp_path: Path, old: str, new: str, line: int, field
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
     root = observation_file(tmp_path, GOOD)
     (root / "observations/zz-copy.yaml").write_text(GOOD, encoding="utf-8")
-    refused(cli(root), "observations/zz-copy.yaml", 2, "observations[0].id",
-            "duplicate id 'good' (first defined at observations/bad.yaml:2)")
+    refused(
+        cli(root),
+        "observations/zz-copy.yaml",
+        2,
+        "observations[0].id",
+        "duplicate id 'good' (first defined at observations/bad.yaml:2)",
+    )
 
 
 def test_a_broken_registry_is_one_problem_not_an_echo_in_every_file(tmp_path: Path) -> None:
@@ -341,19 +453,27 @@ commitments:
 
 
 def rules_file(tmp_path: Path, rules: str) -> Path:
-    return with_file(tmp_path, "commitments/hostile.yaml", COMMITMENT + textwrap.indent(textwrap.dedent(rules), "      "))
+    return with_file(
+        tmp_path, "commitments/hostile.yaml", COMMITMENT + textwrap.indent(textwrap.dedent(rules), "      ")
+    )
 
 
 @pytest.mark.parametrize(
     "rules,line,field,message",
     [
-        ("""\
+        (
+            """\
          - id: r
            kind: event
            match: {kinds: [arrest], where: {field: colour, op: eq, value: red}}
            status: violation
-         """, 12, "commitments[0].rules[0].match.where.field", "Input should be 'kind', 'tags'"),
-        ("""\
+         """,
+            12,
+            "commitments[0].rules[0].match.where.field",
+            "Input should be 'kind', 'tags'",
+        ),
+        (
+            """\
          - id: r
            kind: event
            match:
@@ -362,50 +482,92 @@ def rules_file(tmp_path: Path, rules: str) -> Path:
                all:
                  - {field: metric.value, op: ge, value: "10000"}
            status: violation
-         """, 16, "commitments[0].rules[0].match.where.all[0].value",
-         "field 'metric.value' holds a number; the value is a string"),
-        ("""\
+         """,
+            16,
+            "commitments[0].rules[0].match.where.all[0].value",
+            "field 'metric.value' holds a number; the value is a string",
+        ),
+        (
+            """\
          - id: r
            kind: event
            match: {kinds: [arrest], where: {not: {field: kind, op: in, value: [arrest, trail]}}}
            status: violation
-         """, 12, "commitments[0].rules[0].match.where.not.value[1]", "unknown observation kind 'trail' (did you mean 'trial'?)"),
-        ("""\
+         """,
+            12,
+            "commitments[0].rules[0].match.where.not.value[1]",
+            "unknown observation kind 'trail' (did you mean 'trial'?)",
+        ),
+        (
+            """\
          - id: r
            kind: event
            match: {kinds: [arrest], where: {field: tags, op: eq, value: monitor}}
            status: violation
-         """, 12, "commitments[0].rules[0].match.where.value", "field 'tags' holds a list; use op 'contains'"),
-        ("""\
+         """,
+            12,
+            "commitments[0].rules[0].match.where.value",
+            "field 'tags' holds a list; use op 'contains'",
+        ),
+        (
+            """\
          - id: r
            kind: event
            match: {kinds: [arrest], where: {field: kind, op: eq, value: {a: 1}}}
            status: violation
-         """, 12, "commitments[0].rules[0].match.where.value", "a condition value is a string, number"),
-        ("""\
+         """,
+            12,
+            "commitments[0].rules[0].match.where.value",
+            "a condition value is a string, number",
+        ),
+        (
+            """\
          - id: m
            kind: metric
            metric: emigration.person
            thresholds: [{op: ge, value: 1, status: compliant}]
-         """, 12, "commitments[0].rules[0].metric", "unknown metric 'emigration.person' (did you mean 'emigration.persons'?)"),
-        ("""\
+         """,
+            12,
+            "commitments[0].rules[0].metric",
+            "unknown metric 'emigration.person' (did you mean 'emigration.persons'?)",
+        ),
+        (
+            """\
          - id: s
            kind: standing
            condition: radio-jaming
-         """, 12, "commitments[0].rules[0].condition", "unknown condition 'radio-jaming' (did you mean 'radio-jamming'?)"),
+         """,
+            12,
+            "commitments[0].rules[0].condition",
+            "unknown condition 'radio-jaming' (did you mean 'radio-jamming'?)",
+        ),
     ],
-    ids=["where-unknown-field", "where-number-as-string", "where-unknown-kind", "where-list-field-eq", "where-mapping-value",
-         "unknown-metric", "unknown-condition"],
+    ids=[
+        "where-unknown-field",
+        "where-number-as-string",
+        "where-unknown-kind",
+        "where-list-field-eq",
+        "where-mapping-value",
+        "unknown-metric",
+        "unknown-condition",
+    ],
 )
-def test_rules_that_reference_unknown_fields_or_metrics(tmp_path: Path, rules: str, line: int, field: str, message: str) -> None:
+def test_rules_that_reference_unknown_fields_or_metrics(
+    tmp_path: Path, rules: str, line: int, field: str, message: str
+) -> None:
     refused(cli(rules_file(tmp_path, rules)), "commitments/hostile.yaml", line, field, message)
 
 
 @pytest.mark.parametrize(
     "value,message",
-    [("'10000'", "expected a number, found the string '10000' (remove the quotes)"), ("true", "expected a number, found true"),
-     ("[1, 2]", "expected a number, found a list"), ("ten thousand", "expected a number, found the string 'ten thousand'"),
-     ("1e400", "is too large (it is not a finite number)"), (".nan", "not allowed (infinite or not a number)")],
+    [
+        ("'10000'", "expected a number, found the string '10000' (remove the quotes)"),
+        ("true", "expected a number, found true"),
+        ("[1, 2]", "expected a number, found a list"),
+        ("ten thousand", "expected a number, found the string 'ten thousand'"),
+        ("1e400", "is too large (it is not a finite number)"),
+        (".nan", "not allowed (infinite or not a number)"),
+    ],
     ids=["quoted", "bool", "list", "words", "overflow", "nan"],
 )
 def test_thresholds_of_the_wrong_type(tmp_path: Path, value: str, message: str) -> None:
@@ -417,7 +579,11 @@ def test_thresholds_of_the_wrong_type(tmp_path: Path, value: str, message: str) 
         - {{op: ge, value: 1000, status: compliant}}
         - {{op: lt, value: {value}, status: violation}}
     """
-    field = "commitments[0].rules[0].thresholds[1].value" if "too large" not in message and "not allowed" not in message else ""
+    field = (
+        "commitments[0].rules[0].thresholds[1].value"
+        if "too large" not in message and "not allowed" not in message
+        else ""
+    )
     refused(cli(rules_file(tmp_path, rules)), "commitments/hostile.yaml", 15, field, message)
 
 
@@ -426,8 +592,13 @@ def test_conflicting_rules(tmp_path: Path) -> None:
     - {id: a, kind: event, match: {kinds: [arrest]}, status: violation}
     - {id: b, kind: event, match: {kinds: [arrest]}, status: compliant}
     """
-    refused(cli(rules_file(tmp_path, rules)), "commitments/hostile.yaml", 11, "commitments[0].rules[1]",
-            "rule 'b' conflicts with another rule that reads the same evidence with a different outcome")
+    refused(
+        cli(rules_file(tmp_path, rules)),
+        "commitments/hostile.yaml",
+        11,
+        "commitments[0].rules[1]",
+        "rule 'b' conflicts with another rule that reads the same evidence with a different outcome",
+    )
 
 
 def test_rule_test_fixtures_are_checked_by_validate(tmp_path: Path) -> None:
@@ -447,8 +618,16 @@ rule_tests:
         expect: none
 """
     r = cli(with_file(tmp_path, "commitments/tests/hostile.yaml", text))
-    refused(r, "commitments/tests/hostile.yaml", 8, "rule_tests[0].cases[0].observations[0].date", "is not a valid date")
-    refused(r, "commitments/tests/hostile.yaml", 9, "rule_tests[0].cases[0].observations[1].kind", "unknown observation kind")
+    refused(
+        r, "commitments/tests/hostile.yaml", 8, "rule_tests[0].cases[0].observations[0].date", "is not a valid date"
+    )
+    refused(
+        r,
+        "commitments/tests/hostile.yaml",
+        9,
+        "rule_tests[0].cases[0].observations[1].kind",
+        "unknown observation kind",
+    )
     refused(r, "commitments/tests/hostile.yaml", 12, "rule_tests[0].cases[1].period", "unknown period '1990-Q7'")
 
 
@@ -458,14 +637,27 @@ PERIODS = "periods:\n"
 @pytest.mark.parametrize(
     "periods,line,field,message",
     [
-        ("  - {id: a, title: A, start: {after: b}, end: '1980'}\n  - {id: b, title: B, start: {after: a}, end: '1990'}\n",
-         2, "periods[0]", "named periods refer to each other in a cycle: a -> b -> a"),
+        (
+            "  - {id: a, title: A, start: {after: b}, end: '1980'}\n  - {id: b, title: B, start: {after: a}, end: '1990'}\n",
+            2,
+            "periods[0]",
+            "named periods refer to each other in a cycle: a -> b -> a",
+        ),
         ("  - {id: a, title: A, start: {after: a}, end: '1980'}\n", 2, "periods[0]", "cycle: a -> a"),
-        ("  - {id: a, title: A, start: '1975', end: {before: c}}\n  - {id: b, title: B, start: {after: a}, end: '1990'}\n"
-         "  - {id: c, title: C, start: {after: b}, end: '1995'}\n", 2, "periods[0]", "cycle: a -> c -> b -> a"),
+        (
+            "  - {id: a, title: A, start: '1975', end: {before: c}}\n  - {id: b, title: B, start: {after: a}, end: '1990'}\n"
+            "  - {id: c, title: C, start: {after: b}, end: '1995'}\n",
+            2,
+            "periods[0]",
+            "cycle: a -> c -> b -> a",
+        ),
         ("  - {id: a, title: A, start: {after: zz}, end: '1980'}\n", 2, "periods[0]", "refers to unknown period 'zz'"),
-        ("  - {id: a, title: A, start: {after: b, before: b}, end: '1980'}\n", 2, "periods[0].start",
-         "give exactly one of 'after' or 'before'"),
+        (
+            "  - {id: a, title: A, start: {after: b, before: b}, end: '1980'}\n",
+            2,
+            "periods[0].start",
+            "give exactly one of 'after' or 'before'",
+        ),
         ("  - {id: a, title: A, start: '1985', end: '1980'}\n", 2, "periods[0]", "ends (1980-12-31) before it starts"),
     ],
     ids=["two-cycle", "self", "three-cycle", "unknown", "after-and-before", "backwards"],
@@ -572,14 +764,25 @@ def test_a_file_just_over_the_limit_is_refused_and_one_under_is_parsed(tmp_path:
 def test_too_many_values_in_one_file_are_refused(tmp_path: Path) -> None:
     text = "observations: [" + "0," * _yaml.MAX_NODES + "0]\n"  # ~1 MB, under the size limit
     t0 = time.perf_counter()
-    refused(cli(observation_file(tmp_path, text)), "observations/bad.yaml", 1, "",
-            f"file holds more than {_yaml.MAX_NODES:,} values")
+    refused(
+        cli(observation_file(tmp_path, text)),
+        "observations/bad.yaml",
+        1,
+        "",
+        f"file holds more than {_yaml.MAX_NODES:,} values",
+    )
     assert time.perf_counter() - t0 < 10.0
 
 
 def test_numbers_too_long_to_convert_are_refused(tmp_path: Path) -> None:
-    text = edit(GOOD, "confidence: high", "confidence: high\n    metric: {name: emigration.persons, value: " + "9" * 5000 + ", unit: persons}")
-    refused(cli(observation_file(tmp_path, text)), "observations/bad.yaml", 11, "", "number with 5,000 digits is too long")
+    text = edit(
+        GOOD,
+        "confidence: high",
+        "confidence: high\n    metric: {name: emigration.persons, value: " + "9" * 5000 + ", unit: persons}",
+    )
+    refused(
+        cli(observation_file(tmp_path, text)), "observations/bad.yaml", 11, "", "number with 5,000 digits is too long"
+    )
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
@@ -619,8 +822,15 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:  #
 
 @pytest.mark.parametrize(
     "args",
-    [["validate"], ["scorecard", "--state", "SU"], ["explain", "t.monitors", "--state", "SU", "--period", "1990"],
-     ["goals"], ["stats"], ["test-rules"], ["commitments"]],
+    [
+        ["validate"],
+        ["scorecard", "--state", "SU"],
+        ["explain", "t.monitors", "--state", "SU", "--period", "1990"],
+        ["goals"],
+        ["stats"],
+        ["test-rules"],
+        ["commitments"],
+    ],
     ids=lambda a: a[0],
 )
 def test_every_command_refuses_bad_data_the_same_way(tmp_path: Path, args: list[str]) -> None:
@@ -631,7 +841,9 @@ def test_every_command_refuses_bad_data_the_same_way(tmp_path: Path, args: list[
 
 def test_problem_lines_have_the_documented_shape(tmp_path: Path) -> None:
     """Over a file with many problems: each line is FILE:LINE: [field: ]message, one line each."""
-    text = GOOD + """\
+    text = (
+        GOOD
+        + """\
   - id: Bad
     date: "1977-02-30"
     dated_by: x
@@ -643,6 +855,7 @@ def test_problem_lines_have_the_documented_shape(tmp_path: Path) -> None:
     confidence: sure
     tgas: []
 """
+    )
     r = cli(observation_file(tmp_path, text))
     no_traceback(r)
     assert r.exit_code == 2
@@ -657,8 +870,28 @@ def test_problem_lines_have_the_documented_shape(tmp_path: Path) -> None:
 
 #: Mutated inputs per run; ``HC_FUZZ_INPUTS=3000 pytest -k fuzz`` searches harder (and prints the count).
 FUZZ_INPUTS = int(os.environ.get("HC_FUZZ_INPUTS", "40"))
-INSERTS = [b"\t", b"  - ", b": :", b"&a", b"*a", b"!!python/object:os.system", b"'", b'"', b"{", b"[", b"- id: x",
-           b"  date: '1977-02-30'", b"\xef\xbb\xbf", b"\r", b"~", b"<<: *a", b"? [a]", b"\x00", b"\xe2\x80\xa8", b"9" * 400]
+INSERTS = [
+    b"\t",
+    b"  - ",
+    b": :",
+    b"&a",
+    b"*a",
+    b"!!python/object:os.system",
+    b"'",
+    b'"',
+    b"{",
+    b"[",
+    b"- id: x",
+    b"  date: '1977-02-30'",
+    b"\xef\xbb\xbf",
+    b"\r",
+    b"~",
+    b"<<: *a",
+    b"? [a]",
+    b"\x00",
+    b"\xe2\x80\xa8",
+    b"9" * 400,
+]
 
 
 def mutate(raw: bytes, rnd: random.Random) -> tuple[str, bytes]:
@@ -692,9 +925,13 @@ def test_fuzz_mutated_corpus_files_only_ever_raise_data_error(tmp_path: Path) ->
     (root / "observations").mkdir()
     for name in ("sources.yaml", "cases.yaml", "schifter-1987.yaml"):
         shutil.copy(repo / "observations" / name, root / "observations" / name)
-    targets = [root / "observations/schifter-1987.yaml", root / "observations/cases.yaml",
-               root / "commitments/hfa-1975/basket3-information.yaml", root / "commitments/periods.yaml",
-               root / "commitments/tests/basket3-information.yaml"]
+    targets = [
+        root / "observations/schifter-1987.yaml",
+        root / "observations/cases.yaml",
+        root / "commitments/hfa-1975/basket3-information.yaml",
+        root / "commitments/periods.yaml",
+        root / "commitments/tests/basket3-information.yaml",
+    ]
     originals = {p: p.read_bytes() for p in targets}
     hc.load(root)  # the unmutated copy is valid
     rnd = random.Random(9)

@@ -21,21 +21,34 @@ AS_OF = date(1991, 12, 31)
 
 
 def _obs(oid: str, d: str, kind: str, state: str = "SU", **extra: Any) -> Observation:
-    base = {"id": oid, "date": d, "dated_by": "test", "state": state, "kind": kind, "source": "copeland-1991",
-            "locator": "p. 1", "quote": "test", "confidence": "high"}
+    base = {
+        "id": oid,
+        "date": d,
+        "dated_by": "test",
+        "state": state,
+        "kind": kind,
+        "source": "copeland-1991",
+        "locator": "p. 1",
+        "quote": "test",
+        "confidence": "high",
+    }
     base.update(extra)
     return Observation.model_validate(base)
 
 
 NEW = [
-    _obs("t.voa-jammed-again", "1988-03", "jamming", tags=["radio", "voa"],
-         standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True, "since": "1988-01"}),
+    _obs(
+        "t.voa-jammed-again",
+        "1988-03",
+        "jamming",
+        tags=["radio", "voa"],
+        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True, "since": "1988-01"},
+    ),
     _obs("t.monitor-arrest", "1980-06-02", "arrest", state="PL", tags=["monitor", "political-prisoner"]),
     _obs("t.emigration", "1979", "statistic", metric={"name": "emigration.persons", "value": 51000, "unit": "persons"}),
     _obs("t.claim", "1986-05", "release", tags=["political-prisoner"], claim=True),
     _obs("t.future", "1995-02", "arrest", tags=["monitor"]),  # after the as-of date: changes nothing
-    _obs("t.cz-ends", "1989-12", "policy-change", state="CS",
-         standing={"condition": "censorship", "in_effect": False}),
+    _obs("t.cz-ends", "1989-12", "policy-change", state="CS", standing={"condition": "censorship", "in_effect": False}),
 ]
 
 
@@ -103,8 +116,11 @@ def synthetic(real: hc.Corpus, tmp_path_factory: pytest.TempPathFactory) -> tupl
     corpus = hc.load(base / "a")
     other = hc.load(base / "b")
     states = {o.state for o in corpus.observations if o.id.startswith("syn.")}
-    new = [o.model_copy(update={"id": "new." + o.id}) for o in other.observations
-           if o.id.startswith("syn.") and o.state in states][:60]
+    new = [
+        o.model_copy(update={"id": "new." + o.id})
+        for o in other.observations
+        if o.id.startswith("syn.") and o.state in states
+    ][:60]
     return corpus, new
 
 

@@ -38,9 +38,13 @@ def test_missing_required_field_and_wrong_type(tmp_path: Path) -> None:
 
 
 def test_unknown_references_name_the_field_with_suggestions(tmp_path: Path) -> None:
-    root = make_data(tmp_path, [obs("a", "1977", "arest", state="SX", source="srcc", tags=["monitr"], cases=["nobody"])])
+    root = make_data(
+        tmp_path, [obs("a", "1977", "arest", state="SX", source="srcc", tags=["monitr"], cases=["nobody"])]
+    )
     msgs = problems(root)
-    assert "observations/obs.yaml:5: observations[0].state: unknown state 'SX'" in " ".join(msgs) or any(".state: unknown state 'SX'" in m for m in msgs)
+    assert "observations/obs.yaml:5: observations[0].state: unknown state 'SX'" in " ".join(msgs) or any(
+        ".state: unknown state 'SX'" in m for m in msgs
+    )
     assert any(".kind: unknown observation kind 'arest' (did you mean 'arrest'?)" in m for m in msgs)
     assert any(".source: unknown source 'srcc' (did you mean 'src'?)" in m for m in msgs)
     assert any(".tags[0]: unknown tag 'monitr' (did you mean 'monitor'?)" in m for m in msgs)
@@ -48,11 +52,17 @@ def test_unknown_references_name_the_field_with_suggestions(tmp_path: Path) -> N
 
 
 def test_duplicate_ids_across_files(tmp_path: Path) -> None:
-    root = make_data(tmp_path, [obs("a", "1977", "arrest")],
-                     extra={"observations/more.yaml": {"observations": [obs("a", "1978", "arrest")]}})
+    root = make_data(
+        tmp_path,
+        [obs("a", "1977", "arrest")],
+        extra={"observations/more.yaml": {"observations": [obs("a", "1978", "arrest")]}},
+    )
     (msg,) = problems(root)
     # files are read in sorted order, so more.yaml is first
-    assert "observations/obs.yaml:2: observations[0].id: duplicate id 'a' (first defined at observations/more.yaml:2)" == msg
+    assert (
+        "observations/obs.yaml:2: observations[0].id: duplicate id 'a' (first defined at observations/more.yaml:2)"
+        == msg
+    )
 
 
 def test_future_dates_are_errors(tmp_path: Path) -> None:
@@ -62,9 +72,13 @@ def test_future_dates_are_errors(tmp_path: Path) -> None:
 
 
 def test_metric_unit_must_match(tmp_path: Path) -> None:
-    root = make_data(tmp_path, [obs("a", "1977", "statistic", metric={"name": "emigration.persons", "value": 5, "unit": "people"})])
+    root = make_data(
+        tmp_path, [obs("a", "1977", "statistic", metric={"name": "emigration.persons", "value": 5, "unit": "people"})]
+    )
     (msg,) = problems(root)
-    assert msg.endswith("observations[0].metric.unit: unit 'people' does not match metric emigration.persons (expected 'persons')")
+    assert msg.endswith(
+        "observations[0].metric.unit: unit 'people' does not match metric emigration.persons (expected 'persons')"
+    )
 
 
 def test_range_that_ends_before_it_starts(tmp_path: Path) -> None:
@@ -73,11 +87,31 @@ def test_range_that_ends_before_it_starts(tmp_path: Path) -> None:
 
 
 def test_rule_errors(tmp_path: Path) -> None:
-    bad = {"id": "t.bad", "instrument": "hfa-1975", "section": "s", "title": "t", "summary": "s", "basket": "III", "chapter": "c",
-           "rules": [{"id": "r1", "kind": "event", "match": {"kinds": ["arrest"], "where": {"field": "colour", "op": "eq", "value": 1}}, "status": "violation"},
-                     {"id": "r2", "kind": "metric", "metric": "emigration.persons", "thresholds": [{"op": "ge", "value": "many", "status": "compliant"}]},
-                     {"id": "r3", "kind": "standing", "condition": "radio-jaming"},
-                     {"id": "r4", "kind": "evnt", "status": "violation"}]}
+    bad = {
+        "id": "t.bad",
+        "instrument": "hfa-1975",
+        "section": "s",
+        "title": "t",
+        "summary": "s",
+        "basket": "III",
+        "chapter": "c",
+        "rules": [
+            {
+                "id": "r1",
+                "kind": "event",
+                "match": {"kinds": ["arrest"], "where": {"field": "colour", "op": "eq", "value": 1}},
+                "status": "violation",
+            },
+            {
+                "id": "r2",
+                "kind": "metric",
+                "metric": "emigration.persons",
+                "thresholds": [{"op": "ge", "value": "many", "status": "compliant"}],
+            },
+            {"id": "r3", "kind": "standing", "condition": "radio-jaming"},
+            {"id": "r4", "kind": "evnt", "status": "violation"},
+        ],
+    }
     msgs = problems(make_data(tmp_path, [], commitments=[bad]))
     text = "\n".join(msgs)
     assert "commitments[0].rules[0].match.where.field:" in text
@@ -86,13 +120,23 @@ def test_rule_errors(tmp_path: Path) -> None:
     # r3 passes the model stage; its unknown condition is reported once models are clean
     good = dict(bad, rules=[bad["rules"][2]])
     (msg,) = problems(make_data(tmp_path / "2", [], commitments=[good]))
-    assert msg.endswith("commitments[0].rules[0].condition: unknown condition 'radio-jaming' (did you mean 'radio-jamming'?)")
+    assert msg.endswith(
+        "commitments[0].rules[0].condition: unknown condition 'radio-jaming' (did you mean 'radio-jamming'?)"
+    )
 
 
 def test_conflicting_rules_are_errors(tmp_path: Path) -> None:
     r = {"id": "a", "kind": "event", "match": {"kinds": ["arrest"]}, "status": "violation"}
-    c = {"id": "t.c", "instrument": "hfa-1975", "section": "s", "title": "t", "summary": "s", "basket": "III", "chapter": "c",
-         "rules": [r, dict(r, id="b", status="compliant")]}
+    c = {
+        "id": "t.c",
+        "instrument": "hfa-1975",
+        "section": "s",
+        "title": "t",
+        "summary": "s",
+        "basket": "III",
+        "chapter": "c",
+        "rules": [r, dict(r, id="b", status="compliant")],
+    }
     (msg,) = problems(make_data(tmp_path, [], commitments=[c]))
     assert "conflicts with another rule" in msg
 

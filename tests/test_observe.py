@@ -17,24 +17,50 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
+from conftest import REPO
 from helsinki_compliance import observe
 from helsinki_compliance.cli import main
-from conftest import REPO
 
-SOURCE = textwrap.indent(textwrap.dedent("""\
+SOURCE = textwrap.indent(
+    textwrap.dedent("""\
     - id: rferl-1988
       title: "Radio Liberty no longer jammed"
       author: "A newspaper report"
       date: "1988-12-01"
       kind: press
       reliability: medium
-"""), "  ")
+"""),
+    "  ",
+)
 
 RL_END = [
-    "--state", "SU", "--date", "1988-11-30", "--kind", "policy-change", "--commitment", "hfa.b3.info.broadcast",
-    "--tag", "radio", "--tag", "rferl", "--standing", "radio-jamming", "--subject", "rferl", "--ended",
-    "--source", "rferl-1988", "--locator", "p. 1", "--quote", "the jamming of Radio Liberty stopped",
-    "--dated-by", "30 November 1988", "--confidence", "high",
+    "--state",
+    "SU",
+    "--date",
+    "1988-11-30",
+    "--kind",
+    "policy-change",
+    "--commitment",
+    "hfa.b3.info.broadcast",
+    "--tag",
+    "radio",
+    "--tag",
+    "rferl",
+    "--standing",
+    "radio-jamming",
+    "--subject",
+    "rferl",
+    "--ended",
+    "--source",
+    "rferl-1988",
+    "--locator",
+    "p. 1",
+    "--quote",
+    "the jamming of Radio Liberty stopped",
+    "--dated-by",
+    "30 November 1988",
+    "--confidence",
+    "high",
 ]
 
 
@@ -54,8 +80,11 @@ def run(root: Path, *args: str, input: str | None = None):  # noqa: A002
 
 def snapshot(root: Path) -> dict[str, bytes]:
     """Every data file's bytes (the empty lock file is not data)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != observe.LOCK_NAME}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != observe.LOCK_NAME
+    }
 
 
 def test_add_writes_the_observation_and_prints_what_it_changes(data: Path) -> None:
@@ -76,13 +105,32 @@ def test_add_writes_the_observation_and_prints_what_it_changes(data: Path) -> No
 def test_append_keeps_the_existing_file_byte_for_byte(data: Path) -> None:
     path = data / "observations" / "schifter-1987.yaml"
     before = path.read_bytes()
-    r = run(data, "add", "--state", "SU", "--date", "1987-10", "--dated-by", "October 1987", "--kind", "release",
-            "--tag", "political-prisoner", "--source", "schifter-1987", "--locator", "[Page 293], test",
-            "--quote", "a test quote", "--confidence", "low")
+    r = run(
+        data,
+        "add",
+        "--state",
+        "SU",
+        "--date",
+        "1987-10",
+        "--dated-by",
+        "October 1987",
+        "--kind",
+        "release",
+        "--tag",
+        "political-prisoner",
+        "--source",
+        "schifter-1987",
+        "--locator",
+        "[Page 293], test",
+        "--quote",
+        "a test quote",
+        "--confidence",
+        "low",
+    )
     assert r.exit_code == 0, r.output
     after = path.read_bytes()
     assert after.startswith(before)  # comments, order and formatting untouched
-    assert b"a test quote" in after[len(before):]
+    assert b"a test quote" in after[len(before) :]
     assert (path.stat().st_mode & 0o777) == 0o644 or os.name != "posix"
 
 
@@ -91,15 +139,20 @@ def test_append_keeps_the_existing_file_byte_for_byte(data: Path) -> None:
     [
         ("--source", "rferl-198", "--source: unknown source 'rferl-198' (did you mean 'rferl-1988'?)"),
         ("--kind", "policy-chnge", "--kind: unknown observation kind 'policy-chnge' (did you mean 'policy-change'?)"),
-        ("--commitment", "hfa.b3.info.brodcast", "--commitment: unknown commitment 'hfa.b3.info.brodcast' (did you mean 'hfa.b3.info.broadcast'?)"),
+        (
+            "--commitment",
+            "hfa.b3.info.brodcast",
+            "--commitment: unknown commitment 'hfa.b3.info.brodcast' (did you mean 'hfa.b3.info.broadcast'?)",
+        ),
         ("--date", "1988-11-31", "--date: '1988-11-31' is not a valid date"),
         ("--date", "2999-01-01", "--date: 2999-01-01 is in the future"),
         ("--state", "XX", "--state: unknown state 'XX'"),
         ("--subject", "rfe", "--subject: unknown subject 'rfe' of radio-jamming"),
     ],
 )
-def test_each_error_class_is_named_by_its_flag_and_nothing_is_written(data: Path, flag: str, value: str,
-                                                                      message: str) -> None:
+def test_each_error_class_is_named_by_its_flag_and_nothing_is_written(
+    data: Path, flag: str, value: str, message: str
+) -> None:
     args = list(RL_END)
     args[args.index(flag) + 1] = value
     before = snapshot(data)
@@ -138,9 +191,28 @@ def test_duplicates_are_refused_with_the_existing_id_unless_allowed(data: Path) 
 
 
 def test_an_existing_duplicate_in_the_bundled_corpus_is_found(data: Path) -> None:
-    r = run(data, "add", "--state", "SU", "--date", "1987-09-21/1987-12-31", "--kind", "jamming",
-            "--tag", "radio", "--source", "schifter-1987", "--locator", "elsewhere",
-            "--quote", "jamming of  RFE/RL continues", "--dated-by", "x", "--confidence", "high")
+    r = run(
+        data,
+        "add",
+        "--state",
+        "SU",
+        "--date",
+        "1987-09-21/1987-12-31",
+        "--kind",
+        "jamming",
+        "--tag",
+        "radio",
+        "--source",
+        "schifter-1987",
+        "--locator",
+        "elsewhere",
+        "--quote",
+        "jamming of  RFE/RL continues",
+        "--dated-by",
+        "x",
+        "--confidence",
+        "high",
+    )
     assert r.exit_code == 2 and "duplicate of memo.rferl-jammed" in r.stderr
 
 
@@ -171,14 +243,16 @@ def test_ids_are_derived_from_the_fact_and_never_reused(data: Path, tmp_path: Pa
 
 def test_file_of_many_observations_and_json_output(data: Path, tmp_path: Path) -> None:
     f = tmp_path / "new.yaml"
-    f.write_text(textwrap.dedent("""\
+    f.write_text(
+        textwrap.dedent("""\
         observations:
           - {date: "1989", dated_by: "1989", state: SU, kind: statistic, tags: [emigration],
              metric: {name: emigration.persons, value: 70000, unit: persons},
              source: rferl-1988, locator: "p. 3", quote: "about 70,000 left", confidence: medium}
           - {date: "1989-05", dated_by: "May 1989", state: SU, kind: release, tags: [political-prisoner],
              source: rferl-1988, locator: "p. 4", quote: "the last prisoners were freed", confidence: low}
-        """))
+        """)
+    )
     r = run(data, "add", "--file", str(f), "--format", "json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
@@ -187,7 +261,8 @@ def test_file_of_many_observations_and_json_output(data: Path, tmp_path: Path) -
 
 def test_file_errors_name_the_file_line_and_field(data: Path, tmp_path: Path) -> None:
     f = tmp_path / "bad.yaml"
-    f.write_text(textwrap.dedent("""\
+    f.write_text(
+        textwrap.dedent("""\
         - date: "1989"
           dated_by: "1989"
           state: SU
@@ -196,7 +271,8 @@ def test_file_errors_name_the_file_line_and_field(data: Path, tmp_path: Path) ->
           locator: "p. 3"
           quote: "q"
           confidnce: medium
-        """))
+        """)
+    )
     r = run(data, "add", "--file", str(f))
     assert r.exit_code == 2
     assert f"{f}:8: confidnce: unknown field (did you mean 'confidence'?)" in r.stderr
@@ -204,7 +280,9 @@ def test_file_errors_name_the_file_line_and_field(data: Path, tmp_path: Path) ->
 
 
 def _csv(rows: list[str]) -> str:
-    head = "date,dated_by,state,kind,tags,commitments,source,locator,quote,confidence,metric_name,metric_value,metric_unit"
+    head = (
+        "date,dated_by,state,kind,tags,commitments,source,locator,quote,confidence,metric_name,metric_value,metric_unit"
+    )
     return "\n".join([head, *rows]) + "\n"
 
 
@@ -213,12 +291,16 @@ GOOD_ROW = "1989,Annual total,SU,statistic,emigration,hfa.b3.hc.family-reunifica
 
 def test_import_is_all_or_nothing_and_lists_every_bad_row(data: Path, tmp_path: Path) -> None:
     f = tmp_path / "rows.csv"
-    f.write_text(_csv([
-        GOOD_ROW,
-        "1990-02-30,x,SU,statistic,emigration,,rferl-1988,p. 4,q,medium,emigration.persons,abc,persons",
-        "1990,x,XX,arrest,,,rferl-1988,p. 5,another quote,high,,,",
-        "1990,x,SU,arest,,,rferl-1988,p. 6,a third quote,high,,,",
-    ]))
+    f.write_text(
+        _csv(
+            [
+                GOOD_ROW,
+                "1990-02-30,x,SU,statistic,emigration,,rferl-1988,p. 4,q,medium,emigration.persons,abc,persons",
+                "1990,x,XX,arrest,,,rferl-1988,p. 5,another quote,high,,,",
+                "1990,x,SU,arest,,,rferl-1988,p. 6,a third quote,high,,,",
+            ]
+        )
+    )
     before = snapshot(data)
     r = CliRunner().invoke(main, ["--data", str(data), "observe", "import", str(f)])
     assert r.exit_code == 2
@@ -239,8 +321,10 @@ def test_import_refuses_unknown_columns_and_reads_json_with_lines(data: Path, tm
     r = CliRunner().invoke(main, ["--data", str(data), "observe", "import", str(f)])
     assert r.exit_code == 2 and "qoute: unknown column (did you mean 'quote'?)" in r.stderr
     j = tmp_path / "rows.json"
-    j.write_text('[\n  {"date": "1989", "dated_by": "x", "state": "SU", "kind": "statistic",\n'
-                 '   "source": "rferl-1988", "locator": "p", "quote": "q", "confidence": "sure"}\n]\n')
+    j.write_text(
+        '[\n  {"date": "1989", "dated_by": "x", "state": "SU", "kind": "statistic",\n'
+        '   "source": "rferl-1988", "locator": "p", "quote": "q", "confidence": "sure"}\n]\n'
+    )
     r = CliRunner().invoke(main, ["--data", str(data), "observe", "import", str(j)])
     assert r.exit_code == 2 and f"{j}:3: confidence: Input should be 'high', 'medium' or 'low'" in r.stderr
 
@@ -258,8 +342,20 @@ def test_list_filters_and_show(data: Path) -> None:
     r = run(data, "list", "--state", "SU", "--kind", "jamming", "--format", "json")
     ids = [x["id"] for x in json.loads(r.stdout)]
     assert ids == ["mhg.western-radio-jammed-1975", "memo.rferl-jammed"]
-    r = run(data, "list", "--from", "1987-10", "--to", "1987-12", "--source", "schifter-1987", "--text", "RFE/RL",
-            "--format", "json")
+    r = run(
+        data,
+        "list",
+        "--from",
+        "1987-10",
+        "--to",
+        "1987-12",
+        "--source",
+        "schifter-1987",
+        "--text",
+        "RFE/RL",
+        "--format",
+        "json",
+    )
     assert [x["id"] for x in json.loads(r.stdout)] == ["memo.rferl-jammed"]
     assert json.loads(run(data, "list", "--case", "no-such-case", "--format", "json").stdout) == []
     s = run(data, "show", "memo.rferl-jammed")
@@ -271,12 +367,28 @@ def test_list_filters_and_show(data: Path) -> None:
 
 
 def test_interactive_prompts(data: Path) -> None:
-    answers = "\n".join([
-        "SU", "1988-11-30", "30 November 1988", "policy-change", "radio, rferl", "hfa.b3.info.broadcast",
-        "rferl-1988", "p. 1", "the jamming of Radio Liberty stopped", "high",
-        "y", "radio-jamming", "rferl", "y",  # standing condition, subject, ended
-        "n",  # no metric
-    ]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "SU",
+                "1988-11-30",
+                "30 November 1988",
+                "policy-change",
+                "radio, rferl",
+                "hfa.b3.info.broadcast",
+                "rferl-1988",
+                "p. 1",
+                "the jamming of Radio Liberty stopped",
+                "high",
+                "y",
+                "radio-jamming",
+                "rferl",
+                "y",  # standing condition, subject, ended
+                "n",  # no metric
+            ]
+        )
+        + "\n"
+    )
     r = run(data, "add", "--interactive", input=answers)
     assert r.exit_code == 0, r.output
     assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
@@ -305,8 +417,12 @@ def _count(root: Path, prefix: str) -> int:
 def test_concurrent_writers_lose_nothing(data: Path, tmp_path: Path) -> None:
     script = tmp_path / "add.py"
     script.write_text(ADD_SCRIPT)
-    procs = [subprocess.Popen([sys.executable, str(script), str(data), f"w{k}", "2"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE) for k in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(data), f"w{k}", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for k in range(4)
+    ]
     for p in procs:
         _, err = p.communicate(timeout=180)
         assert p.returncode == 0, err.decode()
@@ -321,8 +437,11 @@ def test_a_write_killed_at_random_points_leaves_a_valid_corpus(data: Path, tmp_p
     rng = random.Random(1988)
     done = 0
     for attempt in range(5):
-        p = subprocess.Popen([sys.executable, str(script), str(data), f"k{attempt}", "50"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE)
+        p = subprocess.Popen(
+            [sys.executable, str(script), str(data), f"k{attempt}", "50"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         time.sleep(rng.uniform(0.8, 3.0))
         p.send_signal(signal.SIGKILL)
         out, _ = p.communicate()

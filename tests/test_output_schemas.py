@@ -10,11 +10,10 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
+from conftest import REPO
 from helsinki_compliance import _yaml, api
 from helsinki_compliance.cli import main
 from helsinki_compliance.output_schemas import output_schemas
-
-from conftest import REPO
 
 SCHEMAS = output_schemas()
 
@@ -80,7 +79,9 @@ def test_committed_schemas_are_fresh(tmp_path: Path) -> None:
     names = sorted(p.name for p in written)
     assert names == sorted(p.name for p in committed.glob("*.json")), "run: helsinki-compliance schema --out schemas"
     for p in written:
-        assert p.read_bytes() == (committed / p.name).read_bytes(), f"{p.name} is stale: run helsinki-compliance schema --out schemas"
+        assert p.read_bytes() == (committed / p.name).read_bytes(), (
+            f"{p.name} is stale: run helsinki-compliance schema --out schemas"
+        )
 
 
 def test_every_data_file_names_a_schema_that_accepts_it() -> None:

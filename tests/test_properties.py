@@ -37,12 +37,18 @@ STATES = ["SU", "PL", "CS"]
 VOCAB = BASE.vocabulary
 READ = _what_rules_read(list(BASE.commitments.values()))
 UNREAD_KINDS = sorted(set(VOCAB.kinds) - READ["kinds"])
-PERIODS = [*calendar_periods("year", 1976, 1978), *calendar_periods("year", 1987, 1989), BASE.named_periods["gorbachev"]]
+PERIODS = [
+    *calendar_periods("year", 1976, 1978),
+    *calendar_periods("year", 1987, 1989),
+    BASE.named_periods["gorbachev"],
+]
 AS_OF = date(1991, 12, 31)
 
 #: Examples per property; ``HC_PROPERTY_EXAMPLES=500 pytest tests/test_properties.py`` searches harder.
 EXAMPLES = int(os.environ.get("HC_PROPERTY_EXAMPLES", "25"))
-FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FAST = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 
 
 # ---------------------------------------------------------------- strategies over the real vocabulary
@@ -51,6 +57,7 @@ FAST = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[Hea
 @st.composite
 def date_texts(draw: st.DrawFn) -> str:
     """A date at any precision in 1975-1991, or a range."""
+
     def single() -> tuple[str, tuple[int, int, int]]:
         y = draw(st.integers(1975, 1991))
         form = draw(st.sampled_from(["year", "half", "quarter", "month", "day"]))
@@ -174,10 +181,13 @@ def test_evaluation_does_not_depend_on_observation_order(obs: list[Observation],
     assert outcome(card(list(reversed(obs)))) == outcome(card(obs))
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(corpora(min_size=2, max_size=12), st.randoms(use_true_random=False))
-def test_evaluation_does_not_depend_on_file_order_or_split(tmp_path_factory: pytest.TempPathFactory,
-                                                           obs: list[Observation], rnd: random.Random) -> None:
+def test_evaluation_does_not_depend_on_file_order_or_split(
+    tmp_path_factory: pytest.TempPathFactory, obs: list[Observation], rnd: random.Random
+) -> None:
     """Through the loader: the same observations split over files differently give the same cards."""
     results = []
     for attempt in range(2):
@@ -192,7 +202,9 @@ def test_evaluation_does_not_depend_on_file_order_or_split(tmp_path_factory: pyt
         cut = rnd.randint(0, len(items))
         names = ["a-obs.yaml", "z-obs.yaml"] if attempt == 0 else ["z-obs.yaml", "a-obs.yaml"]
         for name, part in zip(names, (items[:cut], items[cut:]), strict=True):
-            (root / "observations" / name).write_text(yaml.safe_dump({"observations": part}, sort_keys=False), encoding="utf-8")
+            (root / "observations" / name).write_text(
+                yaml.safe_dump({"observations": part}, sort_keys=False), encoding="utf-8"
+            )
         corpus = hc.load(root)
         results.append(outcome(Evaluator(corpus).scorecard(STATES, PERIODS, AS_OF)))
     assert results[0] == results[1] == outcome(card(obs))
@@ -266,25 +278,63 @@ def test_adding_evidence_of_a_violation_never_raises_a_score(obs: list[Observati
     "the union is deliberate (release records carry no 'monitor' tag), so the fix is a semantic choice.",
 )
 def test_monotonicity_with_a_tag_filtered_standing_rule() -> None:
-    commitment = hc.models.Commitment.model_validate({
-        "id": "t.jam", "instrument": "hfa-1975", "section": "s", "title": "t", "summary": "s", "basket": "III",
-        "chapter": "c",
-        "rules": [
-            {"id": "jam", "kind": "standing", "condition": "radio-jamming", "subjects": ["voa"], "tags_any": ["radio"],
-             "when_ended": "compliant", "severity": "serious"},
-            {"id": "ban", "kind": "event", "match": {"kinds": ["censorship"]}, "status": "violation", "severity": "serious"},
-        ],
-    })
+    commitment = hc.models.Commitment.model_validate(
+        {
+            "id": "t.jam",
+            "instrument": "hfa-1975",
+            "section": "s",
+            "title": "t",
+            "summary": "s",
+            "basket": "III",
+            "chapter": "c",
+            "rules": [
+                {
+                    "id": "jam",
+                    "kind": "standing",
+                    "condition": "radio-jamming",
+                    "subjects": ["voa"],
+                    "tags_any": ["radio"],
+                    "when_ended": "compliant",
+                    "severity": "serious",
+                },
+                {
+                    "id": "ban",
+                    "kind": "event",
+                    "match": {"kinds": ["censorship"]},
+                    "status": "violation",
+                    "severity": "serious",
+                },
+            ],
+        }
+    )
 
     def o(oid: str, when: str, kind: str, **extra: Any) -> Observation:
-        return Observation.model_validate({"id": oid, "date": when, "dated_by": "x", "state": "SU", "kind": kind,
-                                           "source": "mhg-crackdown", "locator": "x", "quote": "x", "confidence": "high",
-                                           **extra})
+        return Observation.model_validate(
+            {
+                "id": oid,
+                "date": when,
+                "dated_by": "x",
+                "state": "SU",
+                "kind": kind,
+                "source": "mhg-crackdown",
+                "locator": "x",
+                "quote": "x",
+                "confidence": "high",
+                **extra,
+            }
+        )
 
-    ended = o("ended", "1980", "policy-change", standing={"condition": "radio-jamming", "subject": "voa", "in_effect": False})
+    ended = o(
+        "ended", "1980", "policy-change", standing={"condition": "radio-jamming", "subject": "voa", "in_effect": False}
+    )
     ban = o("ban", "1981", "censorship")
-    jammed = o("jammed", "1979", "jamming", tags=["radio"],
-               standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True})
+    jammed = o(
+        "jammed",
+        "1979",
+        "jamming",
+        tags=["radio"],
+        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True},
+    )
     assert _reads_it_as(jammed) <= {"violation"}  # evidence of a violation only
     year = calendar_periods("year", 1981, 1981)[0]
 

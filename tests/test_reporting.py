@@ -35,37 +35,76 @@ PRISONERS = {
     "chapter": FORMULA,
     "weight": 3,
     "rules": [
-        {"id": "named-prisoners", "kind": "standing", "condition": "imprisonment", "while_in_effect": "violation",
-         "when_ended": "compliant", "severity": "serious"},
-        {"id": "arrests", "kind": "event", "match": {"kinds": ["arrest"], "tags_any": ["monitor"]},
-         "status": "violation", "severity": "moderate"},
+        {
+            "id": "named-prisoners",
+            "kind": "standing",
+            "condition": "imprisonment",
+            "while_in_effect": "violation",
+            "when_ended": "compliant",
+            "severity": "serious",
+        },
+        {
+            "id": "arrests",
+            "kind": "event",
+            "match": {"kinds": ["arrest"], "tags_any": ["monitor"]},
+            "status": "violation",
+            "severity": "moderate",
+        },
     ],
 }
 
 OBSERVATIONS = [
-    obs("t.jam-voa", "1977-05", "jamming", tags=["radio"], quote=NASTY,
-        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True}),
+    obs(
+        "t.jam-voa",
+        "1977-05",
+        "jamming",
+        tags=["radio"],
+        quote=NASTY,
+        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": True},
+    ),
     obs("t.ban", "1978-03", "censorship", tags=["radio"], quote="A *bold* ban | with a pipe"),
-    obs("t.orlov-arrested", "1977-02", "arrest", tags=["monitor"], cases=["orlov"],
-        standing={"condition": "imprisonment", "subject": "orlov", "in_effect": True}),
-    obs("t.orlov-released", "1986-02", "release", cases=["orlov"],
-        standing={"condition": "imprisonment", "subject": "orlov", "in_effect": False}),
-    obs("t.jam-ends", "1988-11-30", "policy-change", tags=["radio"],
-        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": False}),
+    obs(
+        "t.orlov-arrested",
+        "1977-02",
+        "arrest",
+        tags=["monitor"],
+        cases=["orlov"],
+        standing={"condition": "imprisonment", "subject": "orlov", "in_effect": True},
+    ),
+    obs(
+        "t.orlov-released",
+        "1986-02",
+        "release",
+        cases=["orlov"],
+        standing={"condition": "imprisonment", "subject": "orlov", "in_effect": False},
+    ),
+    obs(
+        "t.jam-ends",
+        "1988-11-30",
+        "policy-change",
+        tags=["radio"],
+        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": False},
+    ),
 ]
 CASES = {"cases": [{"id": "orlov", "name": "Yuri Orlov & <co>", "state": "SU"}]}
 
 
 @pytest.fixture
 def corpus(tmp_path: Path) -> hc.Corpus:
-    root = make_data(tmp_path / "data", OBSERVATIONS, [BROADCAST, PRISONERS],
-                     extra={"observations/cases.yaml": CASES})
+    root = make_data(tmp_path / "data", OBSERVATIONS, [BROADCAST, PRISONERS], extra={"observations/cases.yaml": CASES})
     return hc.load(root)
 
 
 def report(corpus: hc.Corpus, out: Path, **kw: Any) -> list[Path]:
-    args: dict[str, Any] = dict(states=["SU", "PL"], period="year", first=1975, last=1980, as_of=AS_OF,
-                                out_dir=out, formats=["html", "md", "json", "csv"])
+    args: dict[str, Any] = dict(
+        states=["SU", "PL"],
+        period="year",
+        first=1975,
+        last=1980,
+        as_of=AS_OF,
+        out_dir=out,
+        formats=["html", "md", "json", "csv"],
+    )
     args.update(kw)
     return write_report(corpus, **args)
 
@@ -135,9 +174,16 @@ def test_file_names_and_progress(corpus: hc.Corpus, tmp_path: Path) -> None:
     paths = report(corpus, tmp_path / "out", progress=steps.append)
     names = [p.name for p in paths]
     assert names == [
-        "SU-year-1975-1980.html", "SU-year-1975-1980.md", "SU-year-1975-1980.json", "SU-year-1975-1980.csv",
-        "PL-year-1975-1980.html", "PL-year-1975-1980.md", "PL-year-1975-1980.json", "PL-year-1975-1980.csv",
-        "overview-year-1975-1980.html", "overview-year-1975-1980.md",
+        "SU-year-1975-1980.html",
+        "SU-year-1975-1980.md",
+        "SU-year-1975-1980.json",
+        "SU-year-1975-1980.csv",
+        "PL-year-1975-1980.html",
+        "PL-year-1975-1980.md",
+        "PL-year-1975-1980.json",
+        "PL-year-1975-1980.csv",
+        "overview-year-1975-1980.html",
+        "overview-year-1975-1980.md",
     ]
     assert names == report_names(corpus, states=["SU", "PL"], period="year", first=1975, last=1980)
     assert steps == ["evaluate", *names]
@@ -192,7 +238,9 @@ def test_html_is_complete_self_contained_and_escaped(corpus: hc.Corpus, tmp_path
     assert "script" not in page.tags
     assert not page.srcs
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", raw, re.I)
-    assert not [h for h in page.hrefs if not h.startswith("#") and not re.fullmatch(r"[A-Za-z0-9._-]+\.(html|md|json|csv)", h)]
+    assert not [
+        h for h in page.hrefs if not h.startswith("#") and not re.fullmatch(r"[A-Za-z0-9._-]+\.(html|md|json|csv)", h)
+    ]
     assert "<?xml" not in raw and "<!DOCTYPE svg" not in raw
     assert raw.count("<svg") == 1
 
@@ -245,15 +293,32 @@ def test_review_meeting_dossiers(corpus: hc.Corpus, tmp_path: Path) -> None:
 
 
 def test_goals_rendered_when_given(corpus: hc.Corpus, tmp_path: Path) -> None:
-    goals = {"goal_sets": [{
-        "id": "memo", "title": "Memo <i>goals</i>", "state": "SU", "tiers": {"immediate": "slight-progress"},
-        "goals": [{"id": "jamming", "tier": "immediate", "title": "End jamming", "target": "no jamming",
-                   "baseline": {"progress": 0.0, "status": "violation", "detail": "jammed"},
-                   "current": {"progress": 0.5, "status": "partial", "detail": "ended"},
-                   "verdict": "slight-progress", "evidence": ["t.jam-voa", "t.jam-ends", "nowhere"]}],
-        "timeline": [{"period": "1987", "verdicts": {"jamming": "no-change"}},
-                     {"period": "1988", "verdicts": {"jamming": "slight-progress"}}],
-    }]}
+    goals = {
+        "goal_sets": [
+            {
+                "id": "memo",
+                "title": "Memo <i>goals</i>",
+                "state": "SU",
+                "tiers": {"immediate": "slight-progress"},
+                "goals": [
+                    {
+                        "id": "jamming",
+                        "tier": "immediate",
+                        "title": "End jamming",
+                        "target": "no jamming",
+                        "baseline": {"progress": 0.0, "status": "violation", "detail": "jammed"},
+                        "current": {"progress": 0.5, "status": "partial", "detail": "ended"},
+                        "verdict": "slight-progress",
+                        "evidence": ["t.jam-voa", "t.jam-ends", "nowhere"],
+                    }
+                ],
+                "timeline": [
+                    {"period": "1987", "verdicts": {"jamming": "no-change"}},
+                    {"period": "1988", "verdicts": {"jamming": "slight-progress"}},
+                ],
+            }
+        ]
+    }
     paths = report(corpus, tmp_path / "out", states=["SU"], formats=["html", "md", "json"], goals=goals)
     raw = paths[0].read_text(encoding="utf-8")
     page = parse(paths[0])
@@ -310,8 +375,13 @@ def test_json(corpus: hc.Corpus, tmp_path: Path) -> None:
     data = json.loads(text)
     assert {"report", "scorecard", "observations", "goals"} <= set(data)
     assert data["report"]["state"] == "SU" and data["report"]["as_of"] == "1991-12-31"
-    assert data["observations"]["t.jam-voa"] == {"date": "1977-05", "source": "src", "locator": "p. 1",
-                                                  "quote": NASTY, "kind": "jamming"}
+    assert data["observations"]["t.jam-voa"] == {
+        "date": "1977-05",
+        "source": "src",
+        "locator": "p. 1",
+        "quote": NASTY,
+        "kind": "jamming",
+    }
     assert data["scorecard"]["states"] == ["SU"]
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -344,8 +414,14 @@ def test_chart_svg_is_stable_and_escapes_labels() -> None:
 
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     # offline: any network request fails, so the page must be self-contained
     "--host-resolver-rules=MAP * ~NOTFOUND",
 ]
@@ -353,7 +429,9 @@ CHROMIUM_FLAGS = [
 
 def test_renders_in_headless_chromium(corpus: hc.Corpus, tmp_path: Path) -> None:
     """A real browser, offline: the DOM it builds has every section, and a screenshot is drawn."""
-    browser = next((shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None)
+    browser = next(
+        (shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None
+    )
     if browser is None:
         pytest.skip("no headless Chromium installed (apt-get install chromium)")
     paths = report(corpus, tmp_path / "out", states=["SU"], formats=["html"])
@@ -365,8 +443,12 @@ def test_renders_in_headless_chromium(corpus: hc.Corpus, tmp_path: Path) -> None
     assert 'data-commitment="t.prisoners"' in dom
     assert dom.count("<svg") >= 1 and "</html>" in dom
     shot = tmp_path / "shot.png"
-    done = subprocess.run([browser, *flags, f"--screenshot={shot}", "--window-size=1200,2000", url],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [browser, *flags, f"--screenshot={shot}", "--window-size=1200,2000", url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000  # a blank page compresses far below this

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from helsinki_compliance.cli import main
 from conftest import REPO
+from helsinki_compliance.cli import main
 
 
 def test_committed_reports_are_not_stale(tmp_path: Path) -> None:

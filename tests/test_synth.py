@@ -102,5 +102,9 @@ def test_cli_synth_refuses_a_non_empty_dir_then_validate_accepts(tmp_path: Path)
     assert runner.invoke(main, [*args, "--force"]).exit_code == 0
     v = runner.invoke(main, ["--data", str(out), "validate"])
     assert v.exit_code == 0 and "ok:" in v.output
-    assert runner.invoke(main, ["--data", str(REPO), "synth", "--observations", "10", "--states", "99",
-                                "--out", str(tmp_path / "e")]).exit_code == 2
+    assert (
+        runner.invoke(
+            main, ["--data", str(REPO), "synth", "--observations", "10", "--states", "99", "--out", str(tmp_path / "e")]
+        ).exit_code
+        == 2
+    )

@@ -49,20 +49,42 @@ def _norm(s: str) -> str:
 @pytest.fixture(scope="module")
 def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("wheel")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(tmp / "dist"), str(REPO)], capture_output=True, text=True)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp / "dist"),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert built.returncode == 0, built.stderr
     wheel = next((tmp / "dist").glob("helsinki_compliance-*.whl"))
     env_dir = tmp / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=False)  # dependencies from this environment
     py = env_dir / "bin" / "python"
-    inst = subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index",
-                           "-q", str(wheel)], capture_output=True, text=True)
+    inst = subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        capture_output=True,
+        text=True,
+    )
     assert inst.returncode == 0, inst.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HELSINKI_COMPLIANCE", "PYTHON"))}
     env.update(PATH=f"{env_dir / 'bin'}{os.pathsep}{env.get('PATH', '')}", NO_COLOR="1", HOME=str(tmp))
-    where = subprocess.run([str(py), "-c", "import helsinki_compliance as h; print(h.__file__)"], env=env,
-                           cwd=tmp, capture_output=True, text=True)
+    where = subprocess.run(
+        [str(py), "-c", "import helsinki_compliance as h; print(h.__file__)"],
+        env=env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+    )
     assert str(env_dir) in where.stdout, where  # the wheel, not the checkout
     return env
 
@@ -71,8 +93,13 @@ def test_the_wheel_carries_the_bundled_data(wheel_env: dict[str, str], tmp_path:
     r = subprocess.run(["helsinki-compliance", "validate"], env=wheel_env, cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "40 commitments" in r.stdout and "234 observations" in r.stdout
-    r = subprocess.run(["helsinki-compliance", "goals", "--as-of", "1987-12-31", "--format", "json"], env=wheel_env,
-                       cwd=tmp_path, capture_output=True, text=True)
+    r = subprocess.run(
+        ["helsinki-compliance", "goals", "--as-of", "1987-12-31", "--format", "json"],
+        env=wheel_env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert '"immediate": "significant-progress"' in r.stdout
 
 
@@ -84,7 +111,7 @@ def test_a_new_user_can_follow_the_tutorial_to_the_end(wheel_env: dict[str, str]
 
 def test_the_readme_worked_example_prints_what_it_says(wheel_env: dict[str, str], tmp_path: Path) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Adding an observation: a worked example"):readme.index("## Your own corpus")]
+    section = readme[readme.index("## Adding an observation: a worked example") : readme.index("## Your own corpus")]
     todo = steps(section)
     assert [w for k, w, _ in todo if k == "cmd"][0] == "helsinki-compliance init my-corpus"
     follow(todo, wheel_env, tmp_path)

@@ -21,7 +21,9 @@ def test_positions_are_the_lines_of_keys_and_items() -> None:
     assert doc.line(("items", 1, "missing")) == 4
 
 
-@pytest.mark.parametrize("text", ["a: !!python/object/apply:os.system ['true']", "a: !custom x", "a: !!binary aGVsbG8="])
+@pytest.mark.parametrize(
+    "text", ["a: !!python/object/apply:os.system ['true']", "a: !custom x", "a: !!binary aGVsbG8="]
+)
 def test_tags_are_refused(text: str) -> None:
     with pytest.raises(_yaml.YamlError, match="tag .* is not allowed"):
         _yaml.load(text)

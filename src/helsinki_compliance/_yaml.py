@@ -251,9 +251,7 @@ def load(
                 value, size = anchors[event.anchor]
                 expansion += max(size, 1)
                 if expansion > MAX_ALIAS_EXPANSION:
-                    raise YamlError(
-                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (alias bomb?)", line
-                    )
+                    raise YamlError(f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (alias bomb?)", line)
                 attach(value, line, None)
                 if stack:
                     stack[-1][4] += max(size, 1)

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from . import loading
-from .dates import DateError, parse_day
 from .config import DataConfig, data_config
+from .dates import DateError, parse_day
 from .errors import UsageError, did_you_mean
 from .evaluation import Evaluator, Scorecard
 from .explain import explain_cell
@@ -27,7 +27,22 @@ from .loading import Corpus
 from .models import FILE_KINDS
 from .periods import Period, parse_period, select_periods
 
-__all__ = ["Corpus", "DataConfig", "data_config", "load", "find_data_dir", "parse_as_of", "periods", "scorecard", "explain", "catalogue", "stats", "write_schemas", "schemas"]
+__all__ = [
+    "Corpus",
+    "DataConfig",
+    "data_config",
+    "load",
+    "find_data_dir",
+    "parse_as_of",
+    "periods",
+    "scorecard",
+    "explain",
+    "catalogue",
+    "stats",
+    "write_schemas",
+    "schemas",
+]
+
 
 def find_data_dir(data: str | Path | None = None) -> Path:
     """The data directory: ``data`` if given; else ``./`` when it is a data directory (or has a
@@ -93,7 +108,9 @@ def scorecard(
         chosen = [c for c in corpus.commitments.values() if any(c.id.startswith(p) for p in commitments)]
         if not chosen:
             raise UsageError(f"no commitment id starts with {', '.join(commitments)}")
-    return Evaluator(corpus).scorecard(resolve_states(corpus, states), periods(corpus, period, first, last), as_of, chosen)
+    return Evaluator(corpus).scorecard(
+        resolve_states(corpus, states), periods(corpus, period, first, last), as_of, chosen
+    )
 
 
 def explain(corpus: Corpus, commitment: str, *, state: str, period: str, as_of: date) -> dict[str, Any]:
@@ -110,7 +127,7 @@ def catalogue(corpus: Corpus, *, state: str | None = None, as_of: date | None = 
     rows = []
     for c in corpus.commitments.values():
         adopted = corpus.instruments[c.instrument].adopted.start
-        in_force = (c.in_force.start if c.in_force else adopted)
+        in_force = c.in_force.start if c.in_force else adopted
         if code:
             f = corpus.in_force_from(c, code)
             in_force = f
@@ -119,13 +136,20 @@ def catalogue(corpus: Corpus, *, state: str | None = None, as_of: date | None = 
                 in_force = None
         if as_of and in_force and in_force > as_of:
             continue
-        rows.append({
-            "id": c.id, "instrument": c.instrument, "section": c.section, "title": c.title,
-            "basket": c.basket, "chapter": c.chapter, "weight": c.weight,
-            "in_force": in_force.isoformat() if in_force else None,
-            "rules": [r.id for r in c.rules],
-            "indicators": c.indicators.model_dump(mode="json"),
-        })
+        rows.append(
+            {
+                "id": c.id,
+                "instrument": c.instrument,
+                "section": c.section,
+                "title": c.title,
+                "basket": c.basket,
+                "chapter": c.chapter,
+                "weight": c.weight,
+                "in_force": in_force.isoformat() if in_force else None,
+                "rules": [r.id for r in c.rules],
+                "indicators": c.indicators.model_dump(mode="json"),
+            }
+        )
     return rows
 
 
@@ -188,9 +212,8 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 def write_schemas(out: Path) -> list[Path]:
     """Write the file-format schemas (:func:`schemas`) and the output schemas to ``out``."""
-    from .storage import atomic_write
-
     from .output_schemas import output_schemas
+    from .storage import atomic_write
 
     out.mkdir(parents=True, exist_ok=True)
     written = []

@@ -119,7 +119,9 @@ class FileCache:
         if not isinstance(data, dict):
             return None
         key, items, lines, indexes = data.get("key"), data.get("items"), data.get("lines"), data.get("indexes")
-        if not (isinstance(key, str) and isinstance(items, list) and isinstance(lines, list) and isinstance(indexes, list)):
+        if not (
+            isinstance(key, str) and isinstance(items, list) and isinstance(lines, list) and isinstance(indexes, list)
+        ):
             return None
         if not (len(items) == len(lines) == len(indexes)):
             return None
@@ -139,12 +141,18 @@ class FileCache:
 
         payload = json.dumps(
             {"key": entry.key, "items": entry.items, "lines": entry.lines, "indexes": entry.indexes},
-            ensure_ascii=False, separators=(",", ":"),
+            ensure_ascii=False,
+            separators=(",", ":"),
         ).encode("utf-8")
-        header = json.dumps({
-            "format": FORMAT, "fingerprint": fingerprint(), "source": sha,
-            "length": len(payload), "crc32": zlib.crc32(payload),
-        }).encode("utf-8")
+        header = json.dumps(
+            {
+                "format": FORMAT,
+                "fingerprint": fingerprint(),
+                "source": sha,
+                "length": len(payload),
+                "crc32": zlib.crc32(payload),
+            }
+        ).encode("utf-8")
         path = self._path(sha)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -62,7 +62,7 @@ def _to_svg(fig: Figure, key: str) -> str:
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="svg", metadata=_NO_METADATA)
     svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg") :]
     ids = set(_ID_RE.findall(svg))
 
     def fix_ref(m: re.Match[str]) -> str:
@@ -101,8 +101,14 @@ def _plot(
         for i, (name, values) in enumerate(series.items()):
             ys = [math.nan if v is None else float(v) for v in values]
             ax.plot(
-                xs, ys, label=str(name), linestyle=_STYLES[i % len(_STYLES)], marker=_MARKERS[i % len(_MARKERS)],
-                color=_COLOURS[i % len(_COLOURS)], linewidth=1.5, markersize=4,
+                xs,
+                ys,
+                label=str(name),
+                linestyle=_STYLES[i % len(_STYLES)],
+                marker=_MARKERS[i % len(_MARKERS)],
+                color=_COLOURS[i % len(_COLOURS)],
+                linewidth=1.5,
+                markersize=4,
             )
         if yticks is not None:
             ax.set_yticks(list(yticks.values()))
@@ -112,7 +118,9 @@ def _plot(
         ticks = _tick_positions(n)
         ax.set_xticks(ticks)
         rotate = n > 8 or any(len(str(labels[i])) > 8 for i in ticks)
-        ax.set_xticklabels([str(labels[i]) for i in ticks], rotation=40 if rotate else 0, ha="right" if rotate else "center")
+        ax.set_xticklabels(
+            [str(labels[i]) for i in ticks], rotation=40 if rotate else 0, ha="right" if rotate else "center"
+        )
         if ylabel:
             ax.set_ylabel(ylabel)
         ax.set_title(str(title))

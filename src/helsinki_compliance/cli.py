@@ -84,17 +84,28 @@ def _as_of(value: str | None) -> date:
 
 
 AS_OF = click.option("--as-of", "as_of", metavar="DATE", help="Count only observations known by DATE (default: today).")
-FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table", show_default=True)
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table", show_default=True
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="helsinki-compliance")
-@click.option("--data", metavar="DIR", envvar="HELSINKI_COMPLIANCE_DATA", help="Data directory (default: ./ if it has commitments/, else the bundled corpus).")
+@click.option(
+    "--data",
+    metavar="DIR",
+    envvar="HELSINKI_COMPLIANCE_DATA",
+    help="Data directory (default: ./ if it has commitments/, else the bundled corpus).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
-@click.option("--no-cache", is_flag=True, envvar="HELSINKI_COMPLIANCE_NO_CACHE",
-              help="Parse every file afresh; do not read or write DIR/.helsinki-cache.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="HELSINKI_COMPLIANCE_NO_CACHE",
+    help="Parse every file afresh; do not read or write DIR/.helsinki-cache.",
+)
 @click.pass_context
 def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool, no_cache: bool) -> None:
     """Track compliance with the Helsinki Final Act and later CSCE human-dimension commitments.
@@ -149,8 +160,12 @@ def validate(obj: Ctx, strict: bool) -> None:
 
 
 @main.command()
-@click.option("--state", "states", multiple=True, default=["SU"], show_default=True, help="State code (repeatable) or 'all'.")
-@click.option("--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group.")
+@click.option(
+    "--state", "states", multiple=True, default=["SU"], show_default=True, help="State code (repeatable) or 'all'."
+)
+@click.option(
+    "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
+)
 @click.option("--from", "first", type=int, default=1975, show_default=True)
 @click.option("--to", "last", type=int, default=1991, show_default=True)
 @click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
@@ -159,8 +174,17 @@ def validate(obj: Ctx, strict: bool) -> None:
 @FORMAT
 @click.pass_obj
 @handle_errors
-def scorecard(obj: Ctx, states: tuple[str, ...], period: str, first: int, last: int, commitments: tuple[str, ...],
-              fail_on: str | None, as_of: str | None, fmt: str) -> None:
+def scorecard(
+    obj: Ctx,
+    states: tuple[str, ...],
+    period: str,
+    first: int,
+    last: int,
+    commitments: tuple[str, ...],
+    fail_on: str | None,
+    as_of: str | None,
+    fmt: str,
+) -> None:
     """Per-period compliance scorecard: commitments down, periods across.
 
     \b
@@ -170,8 +194,15 @@ def scorecard(obj: Ctx, states: tuple[str, ...], period: str, first: int, last: 
       helsinki-compliance scorecard --state SU --period quarter --from 1987 --to 1988 --format csv
     """
     corpus = _load(obj)
-    card = api.scorecard(corpus, states=list(states), period=period, first=first, last=last,
-                         as_of=_as_of(as_of), commitments=list(commitments) or None)
+    card = api.scorecard(
+        corpus,
+        states=list(states),
+        period=period,
+        first=first,
+        last=last,
+        as_of=_as_of(as_of),
+        commitments=list(commitments) or None,
+    )
     if fmt == "json":
         click.echo(to_json(card.to_dict(corpus)), nl=False)
     elif fmt == "csv":
@@ -257,7 +288,9 @@ def commitments_cmd(obj: Ctx, state: str | None, as_of: str | None, fmt: str) ->
     w = max([len(r["id"]) for r in rows] + [10])
     click.echo(f"{'id'.ljust(w)}  {'instrument':<15} {'in force':<10} {'wt':>3}  title")
     for r in rows:
-        click.echo(f"{r['id'].ljust(w)}  {r['instrument']:<15} {r['in_force'] or 'never':<10} {r['weight']:>3g}  {r['title']}")
+        click.echo(
+            f"{r['id'].ljust(w)}  {r['instrument']:<15} {r['in_force'] or 'never':<10} {r['weight']:>3g}  {r['title']}"
+        )
 
 
 @main.command("test-rules")
@@ -325,15 +358,25 @@ def run() -> None:
 @main.command("goals")
 @click.option("--goal-set", default=None, help="Goal set id (default: the first, schifter-1987).")
 @click.option("--state", default=None, help="State (default: the goal set's state).")
-@click.option("--baseline", default=None, metavar="DATE", help="Measure progress from DATE instead of the goal set's baseline.")
+@click.option(
+    "--baseline", default=None, metavar="DATE", help="Measure progress from DATE instead of the goal set's baseline."
+)
 @click.option("--timeline", default=None, metavar="FROM:TO", help="Verdicts period by period, e.g. 1985:1991.")
 @click.option("--period", default="year", show_default=True, help="Period kind for --timeline.")
 @AS_OF
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 @click.pass_obj
 @handle_errors
-def goals_cmd(obj: Ctx, goal_set: str | None, state: str | None, baseline: str | None, timeline: str | None,
-              period: str, as_of: str | None, fmt: str) -> None:
+def goals_cmd(
+    obj: Ctx,
+    goal_set: str | None,
+    state: str | None,
+    baseline: str | None,
+    timeline: str | None,
+    period: str,
+    as_of: str | None,
+    fmt: str,
+) -> None:
     """Goal progress as of a date: baseline and current status, verdict and evidence per goal.
 
     \b
@@ -354,8 +397,9 @@ def goals_cmd(obj: Ctx, goal_set: str | None, state: str | None, baseline: str |
             a, b = (int(x) for x in timeline.split(":"))
         except ValueError:
             raise click.BadParameter("use FROM:TO, e.g. 1985:1991", param_hint="--timeline") from None
-        t = goals_mod.timeline(corpus, api.periods(corpus, period, a, b), goal_set, state=code, baseline=base,
-                               as_of=at if as_of else None)
+        t = goals_mod.timeline(
+            corpus, api.periods(corpus, period, a, b), goal_set, state=code, baseline=base, as_of=at if as_of else None
+        )
         if fmt == "json":
             click.echo(to_json(t), nl=False)
             return
@@ -383,14 +427,18 @@ def goals_cmd(obj: Ctx, goal_set: str | None, state: str | None, baseline: str |
         click.echo("| goal | tier | baseline | current | verdict |")
         click.echo("|---|---|---|---|---|")
         for g in t["goals"]:
-            click.echo(f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{g['verdict']}** |")
+            click.echo(
+                f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{g['verdict']}** |"
+            )
         click.echo("\n" + "\n".join(f"- {tier}: **{v}**" for tier, v in t["tiers"].items()))
         return
     click.echo(f"{t['title']}\n{t['state']} as of {t['as_of']}; baseline {t['baseline']}\n")
     for g in t["goals"]:
         b, c = g["baseline"], g["current"]
         fmt_p = lambda m: "  --" if m["progress"] is None else f"{m['progress']:.2f}"  # noqa: E731
-        click.echo(f"{g['id']:<26} {g['tier']:<13} {fmt_p(b)} -> {fmt_p(c)}  {_style(g['verdict'], 'compliant' if g['verdict'] in ('met', 'significant-progress') else 'partial' if g['verdict'] == 'slight-progress' else 'violation')}")
+        click.echo(
+            f"{g['id']:<26} {g['tier']:<13} {fmt_p(b)} -> {fmt_p(c)}  {_style(g['verdict'], 'compliant' if g['verdict'] in ('met', 'significant-progress') else 'partial' if g['verdict'] == 'slight-progress' else 'violation')}"
+        )
         click.echo(f"{'':<27}target: {g['target']}")
         click.echo(f"{'':<27}now: {c['detail']}")
         if g["evidence"] and not obj.quiet:
@@ -399,17 +447,27 @@ def goals_cmd(obj: Ctx, goal_set: str | None, state: str | None, baseline: str |
 
 
 @main.command()
-@click.option("--state", "states", multiple=True, help="State code (repeatable) or 'all'. Default: SU, then an all-states overview.")
-@click.option("--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group.")
+@click.option(
+    "--state",
+    "states",
+    multiple=True,
+    help="State code (repeatable) or 'all'. Default: SU, then an all-states overview.",
+)
+@click.option(
+    "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
+)
 @click.option("--from", "first", type=int, default=1975, show_default=True)
 @click.option("--to", "last", type=int, default=1991, show_default=True)
 @click.option("--out", default="reports", show_default=True, metavar="DIR")
-@click.option("--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv.")
+@click.option(
+    "--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv."
+)
 @AS_OF
 @click.pass_obj
 @handle_errors
-def report(obj: Ctx, states: tuple[str, ...], period: str, first: int, last: int, out: str, formats: str,
-           as_of: str | None) -> None:
+def report(
+    obj: Ctx, states: tuple[str, ...], period: str, first: int, last: int, out: str, formats: str, as_of: str | None
+) -> None:
     """Write compliance reports (HTML with charts, Markdown, JSON, CSV) to reports/.
 
     With no options: a 1975-1991 report for every state with evidence (the USSR's with the
@@ -434,16 +492,36 @@ def report(obj: Ctx, states: tuple[str, ...], period: str, first: int, last: int
     goal_data = None
     sets = [gs for gs in sorted(corpus.goal_sets.values(), key=lambda g: g.id) if gs.state in codes]
     if sets:
-        goal_data = {"goal_sets": [
-            {**goals_mod.track(corpus, gs.id, as_of=at),
-             **goals_mod.timeline(corpus, api.periods(corpus, "year", max(first, 1985), last), gs.id, as_of=at)}
-            for gs in sets
-        ]}
+        goal_data = {
+            "goal_sets": [
+                {
+                    **goals_mod.track(corpus, gs.id, as_of=at),
+                    **goals_mod.timeline(corpus, api.periods(corpus, "year", max(first, 1985), last), gs.id, as_of=at),
+                }
+                for gs in sets
+            ]
+        }
     show = not obj.quiet and sys.stderr.isatty()
-    with click.progressbar(length=4 * len(codes) + 3, label="writing reports", file=sys.stderr) if show else _null() as bar:
-        written = write_report(corpus, states=codes, period=period, first=first, last=last, as_of=at,
-                               out_dir=Path(out), formats=wanted, goals=goal_data, progress=lambda step: bar.update(1))
-    click.echo(f"wrote {len(written)} files to {out}/ (as of {at.isoformat()}): " + ", ".join(sorted(p.name for p in written)))
+    with (
+        click.progressbar(length=4 * len(codes) + 3, label="writing reports", file=sys.stderr)
+        if show
+        else _null() as bar
+    ):
+        written = write_report(
+            corpus,
+            states=codes,
+            period=period,
+            first=first,
+            last=last,
+            as_of=at,
+            out_dir=Path(out),
+            formats=wanted,
+            goals=goal_data,
+            progress=lambda step: bar.update(1),
+        )
+    click.echo(
+        f"wrote {len(written)} files to {out}/ (as of {at.isoformat()}): " + ", ".join(sorted(p.name for p in written))
+    )
 
 
 class _null:
@@ -462,8 +540,12 @@ class _null:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--extends", default="bundled", show_default=True,
-              help="bundled (catalogue and corpus), catalogue (commitments only), none, or a path to a data directory.")
+@click.option(
+    "--extends",
+    default="bundled",
+    show_default=True,
+    help="bundled (catalogue and corpus), catalogue (commitments only), none, or a path to a data directory.",
+)
 @click.pass_obj
 @handle_errors
 def init(obj: Ctx, directory: str, extends: str) -> None:
@@ -479,8 +561,10 @@ def init(obj: Ctx, directory: str, extends: str) -> None:
     written = init_dir(Path(directory), extends)
     for p in written:
         click.echo(f"created {p}")
-    obj.info(f"next: add your source to {Path(directory) / 'observations' / 'sources.yaml'}, "
-             "then `helsinki-compliance observe add` inside the directory")
+    obj.info(
+        f"next: add your source to {Path(directory) / 'observations' / 'sources.yaml'}, "
+        "then `helsinki-compliance observe add` inside the directory"
+    )
 
 
 # ---------------------------------------------------------------- observe
@@ -506,8 +590,15 @@ def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplica
     from . import observe as obs_mod
 
     cfg = api.data_config(obj.data)
-    return obs_mod.add(cfg.root, drafts, target=Path(target) if target else None, dry_run=dry_run,
-                       allow_duplicate=allow_duplicate, base=cfg.base, base_dirs=cfg.base_dirs)
+    return obs_mod.add(
+        cfg.root,
+        drafts,
+        target=Path(target) if target else None,
+        dry_run=dry_run,
+        allow_duplicate=allow_duplicate,
+        base=cfg.base,
+        base_dirs=cfg.base_dirs,
+    )
 
 
 def _print_result(obj: Ctx, result: Any, fmt: str) -> None:
@@ -580,16 +671,44 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
 @click.option("--ended", is_flag=True, help="The condition ended (default: it is in effect).")
 @click.option("--since", help="When the condition began, if the source says.")
 @click.option("--id", "obs_id", help="An id of your own (default: derived from the fact).")
-@click.option("--file", "files", multiple=True, type=click.Path(dir_okay=False), help="YAML/JSON file of one or many observations.")
-@click.option("--to", "target", type=click.Path(dir_okay=False), help="The observations file to write (default: the file of its source).")
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="YAML/JSON file of one or many observations.",
+)
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=False),
+    help="The observations file to write (default: the file of its source).",
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
-@click.option("--allow-duplicate", metavar="REASON", help="Add even if it duplicates an observation (the reason goes in its note).")
-@click.option("--interactive/--no-interactive", default=None, help="Prompt for each field (default: on a terminal when no field is given).")
+@click.option(
+    "--allow-duplicate",
+    metavar="REASON",
+    help="Add even if it duplicates an observation (the reason goes in its note).",
+)
+@click.option(
+    "--interactive/--no-interactive",
+    default=None,
+    help="Prompt for each field (default: on a terminal when no field is given).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 @handle_errors
-def observe_add(obj: Ctx, files: tuple[str, ...], target: str | None, dry_run: bool, allow_duplicate: str | None,
-                interactive: bool | None, fmt: str, obs_id: str | None, **fields: Any) -> None:
+def observe_add(
+    obj: Ctx,
+    files: tuple[str, ...],
+    target: str | None,
+    dry_run: bool,
+    allow_duplicate: str | None,
+    interactive: bool | None,
+    fmt: str,
+    obs_id: str | None,
+    **fields: Any,
+) -> None:
     """Add an observation: validate it, write it under observations/, print what it changes.
 
     Nothing is written when anything is wrong (exit 2), with --dry-run, or when it duplicates an
@@ -628,14 +747,20 @@ def observe_add(obj: Ctx, files: tuple[str, ...], target: str | None, dry_run: b
 
 @observe.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--to", "target", type=click.Path(dir_okay=False), help="The observations file to write (default: the file of each source).")
+@click.option(
+    "--to",
+    "target",
+    type=click.Path(dir_okay=False),
+    help="The observations file to write (default: the file of each source).",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
 @click.option("--allow-duplicate", metavar="REASON", help="Add rows even if they duplicate observations.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 @handle_errors
-def observe_import(obj: Ctx, file: str, target: str | None, dry_run: bool, allow_duplicate: str | None,
-                   fmt: str) -> None:
+def observe_import(
+    obj: Ctx, file: str, target: str | None, dry_run: bool, allow_duplicate: str | None, fmt: str
+) -> None:
     """Bulk import from CSV, JSON or YAML; all or nothing: one bad row rejects the batch.
 
     CSV columns: id (optional), date, dated_by, state, kind, tags, commitments, cases (lists
@@ -666,8 +791,18 @@ def observe_import(obj: Ctx, file: str, target: str | None, dry_run: bool, allow
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_obj
 @handle_errors
-def observe_list(obj: Ctx, state: str | None, start: str | None, end: str | None, kind: str | None,
-                 source: str | None, commitment: str | None, case: str | None, text: str | None, fmt: str) -> None:
+def observe_list(
+    obj: Ctx,
+    state: str | None,
+    start: str | None,
+    end: str | None,
+    kind: str | None,
+    source: str | None,
+    commitment: str | None,
+    case: str | None,
+    text: str | None,
+    fmt: str,
+) -> None:
     """List observations matching every filter given.
 
     \b
@@ -684,10 +819,22 @@ def observe_list(obj: Ctx, state: str | None, start: str | None, end: str | None
         b = parse_date(end).end if end else None
     except DateError as exc:
         raise click.BadParameter(str(exc), param_hint="--from/--to") from None
-    rows = obs_mod.select(corpus, state=state, start=a, end=b, kind=kind, source=source, commitment=commitment,
-                          case=case, text=text)
-    records = [{"id": o.id, "date": o.date.text, "state": o.state, "kind": o.kind, "source": o.source,
-                "locator": o.locator, "quote": o.quote, "commitments": list(o.commitments)} for o in rows]
+    rows = obs_mod.select(
+        corpus, state=state, start=a, end=b, kind=kind, source=source, commitment=commitment, case=case, text=text
+    )
+    records = [
+        {
+            "id": o.id,
+            "date": o.date.text,
+            "state": o.state,
+            "kind": o.kind,
+            "source": o.source,
+            "locator": o.locator,
+            "quote": o.quote,
+            "commitments": list(o.commitments),
+        }
+        for o in rows
+    ]
     if fmt == "json":
         click.echo(to_json(records), nl=False)
         return
@@ -741,15 +888,24 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
     last = max(1991, o.date.end.year)
     cells = obs_mod.cited_in(corpus, o, max(1975, o.date.start.year), last, date.today())
     if fmt == "json":
-        click.echo(to_json({"observation": o.model_dump(mode="json", exclude_defaults=True),
-                            "file": origin.file if origin else None, "line": origin.line if origin else None,
-                            "cited_in": cells}), nl=False)
+        click.echo(
+            to_json(
+                {
+                    "observation": o.model_dump(mode="json", exclude_defaults=True),
+                    "file": origin.file if origin else None,
+                    "line": origin.line if origin else None,
+                    "cited_in": cells,
+                }
+            ),
+            nl=False,
+        )
         return
     click.echo(f"# {origin.file}:{origin.line}" if origin else "#")
     click.echo(obs_mod.observation_yaml(o, 0), nl=False)
     click.echo("cited in:" if cells else "cited in: no scorecard cell (no rule reads it)")
     for c in cells:
         click.echo(f"  {c}")
+
 
 # ---------------------------------------------------------------- synth (issue #8: benchmarks)
 
@@ -758,7 +914,9 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
 @click.option("--observations", "n_obs", type=int, required=True, help="How many observations to write.")
 @click.option("--states", "n_states", type=int, default=57, show_default=True, help="How many participating states.")
 @click.option("--years", default="1975-2025", show_default=True, metavar="FROM-TO", help="Years the dates fall in.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed; the same seed writes the same bytes.")
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed; the same seed writes the same bytes."
+)
 @click.option("--out", required=True, metavar="DIR", help="Data directory to write (must be empty, or use --force).")
 @click.option("--force", is_flag=True, help="Replace the data directories in a non-empty DIR.")
 @click.pass_obj
@@ -780,8 +938,12 @@ def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: s
         raise click.BadParameter("use FROM-TO, e.g. 1975-2025", param_hint="--years") from None
     base = _load(obj)
     try:
-        s = synthesize(base, Path(out), observations=n_obs, states=n_states, years=(first, last), seed=seed, force=force)
+        s = synthesize(
+            base, Path(out), observations=n_obs, states=n_states, years=(first, last), seed=seed, force=force
+        )
     except (ValueError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None
-    obj.info(f"wrote {s.observations:,} observations of {len(s.states)} states in {s.files} files "
-             f"({s.bytes / 1e6:.1f} MB) to {out}/")
+    obj.info(
+        f"wrote {s.observations:,} observations of {len(s.states)} states in {s.files} files "
+        f"({s.bytes / 1e6:.1f} MB) to {out}/"
+    )

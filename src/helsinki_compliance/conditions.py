@@ -13,9 +13,9 @@ turns a condition into a plain Python callable once, at load time.
 from __future__ import annotations
 
 import operator
-from enum import Enum
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Union
+from enum import Enum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
@@ -96,7 +96,7 @@ FieldName = Literal[
     "standing.in_effect",
 ]
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 
 
 def _scalar_or_list(v: Any) -> Any:
@@ -104,9 +104,13 @@ def _scalar_or_list(v: Any) -> Any:
     items = v if isinstance(v, list) else [v]
     for item in items:
         if item is not None and not isinstance(item, (str, int, float, bool)):
-            what = "a mapping" if isinstance(item, dict) else "a list" if isinstance(item, list) else type(item).__name__
+            what = (
+                "a mapping" if isinstance(item, dict) else "a list" if isinstance(item, list) else type(item).__name__
+            )
             where = "in the list " if isinstance(v, list) else ""
-            raise ValueError(f"a condition value is a string, number, true/false, null or a list of them; found {what} {where}".rstrip())
+            raise ValueError(
+                f"a condition value is a string, number, true/false, null or a list of them; found {what} {where}".rstrip()
+            )
     return v
 
 
@@ -116,7 +120,7 @@ class Comparison(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     field: FieldName
     op: OperatorName
-    value: Annotated[Union[Scalar, list[Scalar]], BeforeValidator(_scalar_or_list)] = None
+    value: Annotated[Scalar | list[Scalar], BeforeValidator(_scalar_or_list)] = None
 
 
 class AllOf(BaseModel):
@@ -145,12 +149,10 @@ def _condition_branch(v: Any) -> str | None:
 
 
 Condition = Annotated[
-    Union[
-        Annotated[Comparison, Tag("field")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-    ],
+    Annotated[Comparison, Tag("field")]
+    | Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[Not, Tag("not")],
     Discriminator(
         _condition_branch,
         custom_error_type="condition_kind",

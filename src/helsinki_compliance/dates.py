@@ -19,7 +19,7 @@ _HALF = re.compile(r"^([0-9]{4})-H([12])$")
 _YEAR = re.compile(r"^([0-9]{4})$")
 
 
-class Precision(str, Enum):
+class Precision(str, Enum):  # noqa: UP042 - str() of a member must stay as it is
     DAY = "day"
     MONTH = "month"
     QUARTER = "quarter"
@@ -72,9 +72,7 @@ def _single(text: str) -> tuple[date, date, Precision]:
         if y < 1:
             raise DateError(f"{text!r} is not a valid year")
         return date(y, 1, 1), date(y, 12, 31), Precision.YEAR
-    raise DateError(
-        f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, or FROM/TO"
-    )
+    raise DateError(f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, or FROM/TO")
 
 
 def parse_date(text: str) -> DateSpec:

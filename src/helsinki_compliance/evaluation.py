@@ -147,13 +147,23 @@ class Scorecard:
         comms = {c.id: c for c in self.commitments}
         out = []
         for (state, cid, pid), cell in self.cells.items():
-            out.append({
-                "state": state, "period": pid, "period_start": periods[pid].start, "period_end": periods[pid].end,
-                "commitment": cid, "basket": comms[cid].basket, "status": cell.status, "score": cell.score,
-                "confidence": cell.confidence, "computed_status": cell.computed_status,
-                "assessment": cell.assessment.id if cell.assessment else None,
-                "observations": list(cell.observations), "findings": len(cell.findings),
-            })
+            out.append(
+                {
+                    "state": state,
+                    "period": pid,
+                    "period_start": periods[pid].start,
+                    "period_end": periods[pid].end,
+                    "commitment": cid,
+                    "basket": comms[cid].basket,
+                    "status": cell.status,
+                    "score": cell.score,
+                    "confidence": cell.confidence,
+                    "computed_status": cell.computed_status,
+                    "assessment": cell.assessment.id if cell.assessment else None,
+                    "observations": list(cell.observations),
+                    "findings": len(cell.findings),
+                }
+            )
         return out
 
     def to_dataframe(self) -> Any:
@@ -175,7 +185,14 @@ class Scorecard:
                 for p in self.periods
             ],
             "commitments": [
-                {"id": c.id, "instrument": c.instrument, "basket": c.basket, "chapter": c.chapter, "title": c.title, "weight": c.weight}
+                {
+                    "id": c.id,
+                    "instrument": c.instrument,
+                    "basket": c.basket,
+                    "chapter": c.chapter,
+                    "title": c.title,
+                    "weight": c.weight,
+                }
                 for c in self.commitments
             ],
             "cells": [self.cells[k].to_dict(sources) for k in sorted(self.cells)],
@@ -228,8 +245,15 @@ class Evaluator:
         return start
 
     def findings(
-        self, commitment: Commitment, state: str, start: date, end: date, as_of: date, in_force: date,
-        rules: Sequence[Any] | None = None, snapshot: bool = False,
+        self,
+        commitment: Commitment,
+        state: str,
+        start: date,
+        end: date,
+        as_of: date,
+        in_force: date,
+        rules: Sequence[Any] | None = None,
+        snapshot: bool = False,
     ) -> list[Finding]:
         window = Window.make(self.evidence(state), start, end, as_of, in_force, commitment.id, snapshot)
         out: list[Finding] = []
@@ -254,7 +278,9 @@ class Evaluator:
             base = score if score is not None else 0.5
             final_score = min(1.0, max(0.0, base + (a.adjust or 0.0)))
             final_status = status_for_score(final_score)
-        return Cell(state, commitment.id, period.id, final_status, final_score, confidence, findings, status, score, applied)
+        return Cell(
+            state, commitment.id, period.id, final_status, final_score, confidence, findings, status, score, applied
+        )
 
     def scorecard(
         self,

@@ -79,7 +79,8 @@ def render_text(e: dict[str, Any]) -> str:
         f"  {c['section']} ({c['instrument']}); binds {e['state']} from {e['in_force_from'] or 'never'}",
         f"  period {e['period']['id']} ({e['period']['start']} .. {e['period']['end']}), as of {e['as_of']}",
         "",
-        f"STATUS: {e['status']}" + (f"  score {e['score']:.2f}" if e["score"] is not None else "")
+        f"STATUS: {e['status']}"
+        + (f"  score {e['score']:.2f}" if e["score"] is not None else "")
         + (f"  confidence {e['confidence']:.2f}" if e["confidence"] is not None else ""),
     ]
     if e["status"] == "not-in-force":
@@ -89,7 +90,9 @@ def render_text(e: dict[str, Any]) -> str:
     lines.append("")
     lines.append("Rules:")
     for r in e["rules"]:
-        lines.append(f"  [{r['kind']}] {r['id']} ({r['severity']})" + (f": {r['description']}" if r["description"] else ""))
+        lines.append(
+            f"  [{r['kind']}] {r['id']} ({r['severity']})" + (f": {r['description']}" if r["description"] else "")
+        )
         if not r["findings"]:
             lines.append("      no finding")
         for f in r["findings"]:
@@ -113,5 +116,5 @@ def render_text(e: dict[str, Any]) -> str:
         for o in e["evidence"]:
             claim = " (a government claim)" if o["claim"] else ""
             lines.append(f"  {o['id']}  {o['date']}  {o['kind']}{claim}")
-            lines.append(f"      {o['source']}, {o['locator']}: \"{o['quote']}\"  [{o['file']}]")
+            lines.append(f'      {o["source"]}, {o["locator"]}: "{o["quote"]}"  [{o["file"]}]')
     return "\n".join(lines) + "\n"

@@ -108,7 +108,11 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
         detail = "; ".join(f.detail for f in findings)
         return Measure(score, status, met, detail, tuple(sorted({o for f in findings for o in f.observations})))
     if goal.scorecard:
-        comms = [ev.corpus.commitments[c] for c in goal.commitments] if goal.commitments else list(ev.corpus.commitments.values())
+        comms = (
+            [ev.corpus.commitments[c] for c in goal.commitments]
+            if goal.commitments
+            else list(ev.corpus.commitments.values())
+        )
         period = Period(start, end, "window", "window", "range")
         cells = {(state, c.id, "window"): ev.cell(c, state, period, as_of) for c in comms}
         card = _Scorecard(as_of, [state], [period], comms, cells)
@@ -129,7 +133,13 @@ def _baseline_measure(goal: Goal) -> Measure | None:
     if m is None or m.baseline_value is None or not m.value:
         return None
     progress = max(0.0, min(1.0, m.baseline_value / m.value))
-    return Measure(progress, "short-of-target", False, f"{m.metric} counts from the baseline: {format_number(m.baseline_value)} there", ())
+    return Measure(
+        progress,
+        "short-of-target",
+        False,
+        f"{m.metric} counts from the baseline: {format_number(m.baseline_value)} there",
+        (),
+    )
 
 
 def verdict(baseline: Measure, current: Measure, gs: GoalSet) -> str:
@@ -186,17 +196,19 @@ def track(
             base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, as_of)
             cur = measure(ev, goal, code, b_end + timedelta(days=1), as_of, as_of)
         v = verdict(base, cur, gs)
-        goals.append({
-            "id": goal.id,
-            "tier": goal.tier,
-            "title": goal.title,
-            "target": goal.target,
-            "commitments": list(goal.commitments),
-            "baseline": base.to_dict(),
-            "current": cur.to_dict(),
-            "verdict": v,
-            "evidence": sorted(set(base.evidence) | set(cur.evidence)),
-        })
+        goals.append(
+            {
+                "id": goal.id,
+                "tier": goal.tier,
+                "title": goal.title,
+                "target": goal.target,
+                "commitments": list(goal.commitments),
+                "baseline": base.to_dict(),
+                "current": cur.to_dict(),
+                "verdict": v,
+                "evidence": sorted(set(base.evidence) | set(cur.evidence)),
+            }
+        )
     tiers = {}
     for tier in ("immediate", "intermediate", "long-range"):
         vs = [g["verdict"] for g in goals if g["tier"] == tier]
@@ -216,8 +228,13 @@ def track(
 
 
 def timeline(
-    corpus: Corpus, periods: Sequence[Period], goal_set: str | None = None, *, state: str | None = None,
-    baseline: date | None = None, as_of: date | None = None,
+    corpus: Corpus,
+    periods: Sequence[Period],
+    goal_set: str | None = None,
+    *,
+    state: str | None = None,
+    baseline: date | None = None,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
     """The verdicts period by period: each period's end is the as-of date (capped by ``as_of``)."""
     gs = _goal_set(corpus, goal_set)
@@ -226,13 +243,15 @@ def timeline(
     for p in periods:
         at = min(p.end, as_of) if as_of else p.end
         t = track(corpus, gs.id, as_of=at, state=state, baseline=baseline, evaluator=ev)
-        rows.append({
-            "period": p.id,
-            "as_of": at.isoformat(),
-            "verdicts": {g["id"]: g["verdict"] for g in t["goals"]},
-            "progress": {g["id"]: g["current"]["progress"] for g in t["goals"]},
-            "tiers": t["tiers"],
-        })
+        rows.append(
+            {
+                "period": p.id,
+                "as_of": at.isoformat(),
+                "verdicts": {g["id"]: g["verdict"] for g in t["goals"]},
+                "progress": {g["id"]: g["current"]["progress"] for g in t["goals"]},
+                "tiers": t["tiers"],
+            }
+        )
     return {"goal_set": gs.id, "state": state or gs.state, "timeline": rows}
 
 

@@ -96,7 +96,10 @@ def _reads(rule: Any, commitment: str, o: Observation) -> bool:
 
 
 def affected_cells(
-    new: Iterable[Observation], periods: Sequence[Period], as_of: date, commitments: Iterable[Commitment],
+    new: Iterable[Observation],
+    periods: Sequence[Period],
+    as_of: date,
+    commitments: Iterable[Commitment],
     states: Iterable[str] | None = None,
 ) -> set[CellKey]:
     """The cells that ``new`` observations can change (see the module doc)."""
@@ -161,12 +164,13 @@ def changed_cells(
 def _regroup(card: Scorecard, touched: set[tuple[str, str]]) -> None:
     """Recompute the basket and overall scores of the touched (state, period) pairs only."""
     for state, pid in sorted(touched):
-        sub = Scorecard(card.as_of, [state], [p for p in card.periods if p.id == pid], card.commitments,
-                        card.cells)
+        sub = Scorecard(card.as_of, [state], [p for p in card.periods if p.id == pid], card.commitments, card.cells)
         card.groups.update(group_scores(sub))
 
 
-def check_observations(corpus: Corpus, path: Path, display: str | None = None) -> tuple[list[Observation], list[Problem]]:
+def check_observations(
+    corpus: Corpus, path: Path, display: str | None = None
+) -> tuple[list[Observation], list[Problem]]:
     """Stages 1-4 for one new observations file against the loaded ``corpus`` (not the whole corpus again).
 
     The loader's own checks run on the file and the registries (states, sources, vocabulary, cases,
@@ -193,8 +197,14 @@ def check_observations(corpus: Corpus, path: Path, display: str | None = None) -
             if item.id in ids:
                 first = corpus.origin("observations", item.id)
                 where = f" (first defined at {first.file}:{first.line})" if first else ""
-                problems.append(Problem(origin.file, origin.line, f"{origin.path[0]}[{origin.path[1]}].id",
-                                        f"duplicate id {item.id!r}{where}"))
+                problems.append(
+                    Problem(
+                        origin.file,
+                        origin.line,
+                        f"{origin.path[0]}[{origin.path[1]}].id",
+                        f"duplicate id {item.id!r}{where}",
+                    )
+                )
     return new, sorted(problems)
 
 
@@ -202,8 +212,12 @@ def _registry_files(corpus: Corpus) -> list[ParsedFile]:
     """The loaded registries as parsed files, for the loader's checks on new observations."""
     out: list[ParsedFile] = [ParsedFile("<vocabulary>", "vocabulary", [corpus.vocabulary], [Origin("<vocabulary>", 0)])]
     for key, registry in (
-        ("instruments", corpus.instruments), ("states", corpus.states), ("periods", corpus.periods),
-        ("sources", corpus.sources), ("cases", corpus.cases), ("commitments", corpus.commitments),
+        ("instruments", corpus.instruments),
+        ("states", corpus.states),
+        ("periods", corpus.periods),
+        ("sources", corpus.sources),
+        ("cases", corpus.cases),
+        ("commitments", corpus.commitments),
     ):
         ids = list(registry)
         origins = [corpus.origins.get((key, i)) or Origin(f"<{key}>", 0) for i in ids]

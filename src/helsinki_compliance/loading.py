@@ -24,7 +24,6 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import _yaml
 from .cache import Entry, FileCache, content_hash
 from .errors import DataError, Problem, data_path, did_you_mean, format_path
-from .periods import Period
 from .models import (
     FILE_KINDS,
     Assessment,
@@ -39,6 +38,7 @@ from .models import (
     State,
     Vocabulary,
 )
+from .periods import Period
 
 DATA_DIRS = ("commitments", "observations", "goals")
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
@@ -262,9 +262,7 @@ def _pydantic_message(err: dict[str, Any]) -> str:
     return msg
 
 
-def validate_items(
-    key: str, doc: _yaml.Document, display: str, problems: list[Problem]
-) -> list[tuple[int, Any]]:
+def validate_items(key: str, doc: _yaml.Document, display: str, problems: list[Problem]) -> list[tuple[int, Any]]:
     """Stage 3: validate the file's items against their model.
 
     Returns ``(index, item)`` for each valid item; invalid items are reported and dropped.
@@ -327,14 +325,20 @@ def read_files(
         many = FILE_KINDS[key][1]
         items = [item for _, item in pairs]
         origins = [
-            Origin(display, doc.line((key, i) if many else (key,)), (key, i) if many else (key,))
-            for i, _ in pairs
+            Origin(display, doc.line((key, i) if many else (key,)), (key, i) if many else (key,)) for i, _ in pairs
         ]
         parsed.append(ParsedFile(display, key, items, origins, path))
         if cache is not None and sha is not None and len(problems) == before:
             value = doc.data[key]
-            cache.put(sha, Entry(key, [value[i] for i, _ in pairs] if many else [value],
-                                 [o.line for o in origins], [i for i, _ in pairs]))
+            cache.put(
+                sha,
+                Entry(
+                    key,
+                    [value[i] for i, _ in pairs] if many else [value],
+                    [o.line for o in origins],
+                    [i for i, _ in pairs],
+                ),
+            )
     return parsed, problems
 
 

@@ -9,10 +9,9 @@ published in ``schemas/`` are generated from these models, so schema and loader 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    field_validator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -21,6 +20,7 @@ from pydantic import (
     PlainSerializer,
     Tag,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 
@@ -50,6 +50,7 @@ DATE_PATTERN = (
     r"^\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?"
     r"(/\d{4}(-\d{2}(-\d{2})?|-Q[1-4]|-H[12])?)?$"
 )
+
 
 def _describe(v: Any) -> str:
     """How a YAML value reads in a message: ``the string '10'``, ``true``, ``a mapping``."""
@@ -209,7 +210,7 @@ def _edge_kind(v: Any) -> str:
 #: A named period's edge: a date, or ``{after: id}`` / ``{before: id}`` (one branch is tried, so an
 #: error names what the author meant, not both readings).
 PeriodEdge = Annotated[
-    Union[Annotated[DateField, Tag("date")], Annotated[PeriodRef, Tag("ref")]],
+    Annotated[DateField, Tag("date")] | Annotated[PeriodRef, Tag("ref")],
     Discriminator(_edge_kind),
 ]
 
@@ -230,9 +231,7 @@ class Case(Strict):
     id: Id = Field(description="the id observations give in `cases` and standing subjects")
     name: Text = Field(description="the person's or group's name")
     state: StateCode = Field(description="the state concerned")
-    roles: Ids = Field(
-        default=(), description="vocabulary tags describing the case (monitor, refusenik, ...)"
-    )
+    roles: Ids = Field(default=(), description="vocabulary tags describing the case (monitor, refusenik, ...)")
     note: str | None = Field(default=None, description="free remarks")
 
 
@@ -355,12 +354,8 @@ class StandingRule(RuleBase):
     kind: Literal["standing"] = Field(description="`standing`: a condition carried forward")
     condition: Id = Field(description="a condition id from `vocabulary.conditions`")
     subjects: Words | None = Field(default=None, description="only these subjects; absent = every subject")
-    tags_any: Ids = Field(
-        default=(), description="only subjects whose reporting observations have one of these tags"
-    )
-    tags_all: Ids = Field(
-        default=(), description="only subjects whose reporting observations have all of these tags"
-    )
+    tags_any: Ids = Field(default=(), description="only subjects whose reporting observations have one of these tags")
+    tags_all: Ids = Field(default=(), description="only subjects whose reporting observations have all of these tags")
     include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
     while_in_effect: FindingStatus = Field(default="violation", description="the status while the condition holds")
     when_ended: FindingStatus | None = Field(
@@ -388,7 +383,7 @@ class MetricRule(RuleBase):
     include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
 
 
-Rule = Annotated[Union[EventRule, StandingRule, MetricRule], Field(discriminator="kind")]
+Rule = Annotated[EventRule | StandingRule | MetricRule, Field(discriminator="kind")]
 
 
 class Indicators(Strict):

@@ -43,24 +43,66 @@ from .models import Observation
 from .periods import calendar_periods
 
 #: the order fields are written in (the order of the bundled files)
-FIELD_ORDER = ("id", "date", "dated_by", "state", "kind", "tags", "commitments", "cases", "metric", "standing",
-               "source", "locator", "quote", "confidence", "claim", "note")
+FIELD_ORDER = (
+    "id",
+    "date",
+    "dated_by",
+    "state",
+    "kind",
+    "tags",
+    "commitments",
+    "cases",
+    "metric",
+    "standing",
+    "source",
+    "locator",
+    "quote",
+    "confidence",
+    "claim",
+    "note",
+)
 LIST_FIELDS = ("tags", "commitments", "cases")
 
 #: observation field (dotted) -> the ``observe add`` flag that sets it
 FLAGS = {
-    "id": "--id", "date": "--date", "dated_by": "--dated-by", "state": "--state", "kind": "--kind",
-    "tags": "--tag", "commitments": "--commitment", "cases": "--case", "metric": "--metric",
-    "metric.name": "--metric", "metric.value": "--value", "metric.unit": "--unit", "metric.qualifier": "--qualifier",
-    "standing": "--standing", "standing.condition": "--standing", "standing.subject": "--subject",
-    "standing.in_effect": "--ended", "standing.since": "--since", "source": "--source", "locator": "--locator",
-    "quote": "--quote", "confidence": "--confidence", "claim": "--claim", "note": "--note",
+    "id": "--id",
+    "date": "--date",
+    "dated_by": "--dated-by",
+    "state": "--state",
+    "kind": "--kind",
+    "tags": "--tag",
+    "commitments": "--commitment",
+    "cases": "--case",
+    "metric": "--metric",
+    "metric.name": "--metric",
+    "metric.value": "--value",
+    "metric.unit": "--unit",
+    "metric.qualifier": "--qualifier",
+    "standing": "--standing",
+    "standing.condition": "--standing",
+    "standing.subject": "--subject",
+    "standing.in_effect": "--ended",
+    "standing.since": "--since",
+    "source": "--source",
+    "locator": "--locator",
+    "quote": "--quote",
+    "confidence": "--confidence",
+    "claim": "--claim",
+    "note": "--note",
 }
 
 #: CSV columns for ``observe import`` (list fields separated by ';')
-CSV_COLUMNS = (*[f for f in FIELD_ORDER if f not in ("metric", "standing")],
-               "metric_name", "metric_value", "metric_unit", "metric_qualifier",
-               "standing_condition", "standing_subject", "standing_in_effect", "standing_since")
+CSV_COLUMNS = (
+    *[f for f in FIELD_ORDER if f not in ("metric", "standing")],
+    "metric_name",
+    "metric_value",
+    "metric_unit",
+    "metric_qualifier",
+    "standing_condition",
+    "standing_subject",
+    "standing_in_effect",
+    "standing_since",
+)
 
 LOCK_NAME = ".helsinki-compliance.lock"
 HEADER = "# yaml-language-server: $schema=../schemas/observations.schema.json\nobservations:\n"
@@ -113,8 +155,14 @@ class Change:
         return f"{self.state} {span} {self.item}: {self.before} -> {self.after}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"what": self.what, "state": self.state, "item": self.item, "periods": list(self.periods),
-                "before": self.before, "after": self.after}
+        return {
+            "what": self.what,
+            "state": self.state,
+            "item": self.item,
+            "periods": list(self.periods),
+            "before": self.before,
+            "after": self.after,
+        }
 
 
 @dataclass
@@ -126,8 +174,13 @@ class AddResult:
     written: bool
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ids": self.ids, "files": self.files, "written": self.written,
-                "changes": [c.to_dict() for c in self.changes], "warnings": [str(w) for w in self.warnings]}
+        return {
+            "ids": self.ids,
+            "files": self.files,
+            "written": self.written,
+            "changes": [c.to_dict() for c in self.changes],
+            "warnings": [str(w) for w in self.warnings],
+        }
 
 
 # ---------------------------------------------------------------- locking
@@ -161,9 +214,13 @@ def fact_key(obs: Observation) -> tuple[str, ...]:
 
 def new_id(data: dict[str, Any], taken: set[str]) -> str:
     """``<source>.<kind>-<date>-<hash>``: derived from the fact, so a different fact never gets it."""
-    digest = hashlib.sha256(json.dumps(
-        [data.get(k) for k in ("state", "date", "kind", "source", "locator", "quote")], sort_keys=True, default=str,
-    ).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(
+        json.dumps(
+            [data.get(k) for k in ("state", "date", "kind", "source", "locator", "quote")],
+            sort_keys=True,
+            default=str,
+        ).encode("utf-8")
+    ).hexdigest()
     date_part = re.sub(r"[^a-z0-9]+", "-", str(data.get("date", "")).lower()).strip("-")
     stem = f"{data.get('source', 'obs')}.{data.get('kind', 'observation')}-{date_part}".lower()
     stem = re.sub(r"[^a-z0-9._-]+", "-", stem)[:100]
@@ -230,8 +287,8 @@ def append_text(old: str | None, items: Sequence[Observation]) -> tuple[str, lis
         text += "\n"
     m = re.search(r"^observations:[ \t]*\[\][ \t]*$", text, re.M)
     if m:  # an empty flow list: make it a block list
-        text = text[: m.start()] + "observations:" + text[m.end():]
-    found = re.search(r"^([ \t]*)- ", text[text.find("observations:"):], re.M) if "observations:" in text else None
+        text = text[: m.start()] + "observations:" + text[m.end() :]
+    found = re.search(r"^([ \t]*)- ", text[text.find("observations:") :], re.M) if "observations:" in text else None
     indent = len(found.group(1)) if found else 2
     spans = []
     line = text.count("\n") + 1
@@ -259,18 +316,46 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
 
 def draft_from_options(opts: dict[str, Any]) -> Draft:
     """A draft from ``observe add`` flags (``None`` = not given)."""
-    data = {k: opts.get(k) for k in ("id", "date", "dated_by", "state", "kind", "tags", "commitments", "cases",
-                                     "source", "locator", "quote", "confidence", "note")}
+    data = {
+        k: opts.get(k)
+        for k in (
+            "id",
+            "date",
+            "dated_by",
+            "state",
+            "kind",
+            "tags",
+            "commitments",
+            "cases",
+            "source",
+            "locator",
+            "quote",
+            "confidence",
+            "note",
+        )
+    }
     if data.get("state"):
         data["state"] = str(data["state"]).upper()
     if opts.get("claim"):
         data["claim"] = True
     if opts.get("metric") or opts.get("value") is not None:
-        data["metric"] = _clean({"name": opts.get("metric"), "value": opts.get("value"), "unit": opts.get("unit"),
-                                 "qualifier": opts.get("qualifier")})
+        data["metric"] = _clean(
+            {
+                "name": opts.get("metric"),
+                "value": opts.get("value"),
+                "unit": opts.get("unit"),
+                "qualifier": opts.get("qualifier"),
+            }
+        )
     if opts.get("standing"):
-        data["standing"] = _clean({"condition": opts["standing"], "subject": opts.get("subject"),
-                                   "in_effect": not opts.get("ended"), "since": opts.get("since")})
+        data["standing"] = _clean(
+            {
+                "condition": opts["standing"],
+                "subject": opts.get("subject"),
+                "in_effect": not opts.get("ended"),
+                "since": opts.get("since"),
+            }
+        )
         data["standing"]["in_effect"] = not opts.get("ended")
     return Draft(_clean(data))
 
@@ -304,14 +389,22 @@ def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
         else:
             data[k] = v
     if (row.get("metric_name") or "").strip():
-        data["metric"] = _clean({"name": row.get("metric_name", "").strip(),
-                                 "value": _number(row.get("metric_value", "") or ""),
-                                 "unit": (row.get("metric_unit") or "").strip(),
-                                 "qualifier": (row.get("metric_qualifier") or "").strip()})
+        data["metric"] = _clean(
+            {
+                "name": row.get("metric_name", "").strip(),
+                "value": _number(row.get("metric_value", "") or ""),
+                "unit": (row.get("metric_unit") or "").strip(),
+                "qualifier": (row.get("metric_qualifier") or "").strip(),
+            }
+        )
     if (row.get("standing_condition") or "").strip():
-        data["standing"] = _clean({"condition": row.get("standing_condition", "").strip(),
-                                   "subject": (row.get("standing_subject") or "").strip(),
-                                   "since": (row.get("standing_since") or "").strip()})
+        data["standing"] = _clean(
+            {
+                "condition": row.get("standing_condition", "").strip(),
+                "subject": (row.get("standing_subject") or "").strip(),
+                "since": (row.get("standing_since") or "").strip(),
+            }
+        )
         data["standing"]["in_effect"] = _bool(row.get("standing_in_effect") or "true")
     return data
 
@@ -338,8 +431,16 @@ def drafts_from_file(path: Path, display: str | None = None) -> list[Draft]:
         data = [data]
         return [Draft(data[0], name, doc.line(()), False, _shift(doc.positions, (), ()))]
     if not isinstance(data, list) or not data:
-        raise DataError([Problem(name, 1, "", "expected an observation, a list of observations, "
-                                 "or a mapping with the key 'observations'")])
+        raise DataError(
+            [
+                Problem(
+                    name,
+                    1,
+                    "",
+                    "expected an observation, a list of observations, or a mapping with the key 'observations'",
+                )
+            ]
+        )
     drafts = []
     for i, item in enumerate(data):
         if not isinstance(item, dict):
@@ -417,17 +518,25 @@ def _unknown_refs(d: Draft, data: dict[str, Any], corpus: Corpus) -> list[Proble
         (["source"], data.get("source"), corpus.sources, "source"),
         (["kind"], data.get("kind"), voc.kinds, "observation kind"),
     ]
-    for key, registry, what in (("tags", voc.tags, "tag"), ("commitments", corpus.commitments, "commitment"),
-                                ("cases", corpus.cases, "case")):
+    for key, registry, what in (
+        ("tags", voc.tags, "tag"),
+        ("commitments", corpus.commitments, "commitment"),
+        ("cases", corpus.cases, "case"),
+    ):
         items = data.get(key)
         if isinstance(items, list):
             checks.extend(([key, i], v, registry, what) for i, v in enumerate(items))
-    for key, sub, registry, what in (("metric", "name", voc.metrics, "metric"),
-                                     ("standing", "condition", voc.conditions, "condition")):
+    for key, sub, registry, what in (
+        ("metric", "name", voc.metrics, "metric"),
+        ("standing", "condition", voc.conditions, "condition"),
+    ):
         if isinstance(data.get(key), dict):
             checks.append(([key, sub], data[key].get(sub), registry, what))
-    return [d.problem(path, f"unknown {what} {value!r}{did_you_mean(str(value), registry)}")
-            for path, value, registry, what in checks if isinstance(value, str) and value not in registry]
+    return [
+        d.problem(path, f"unknown {what} {value!r}{did_you_mean(str(value), registry)}")
+        for path, value, registry, what in checks
+        if isinstance(value, str) and value not in registry
+    ]
 
 
 def _validate_drafts(drafts: Sequence[Draft], corpus: Corpus) -> tuple[list[Observation], list[Problem]]:
@@ -458,7 +567,9 @@ def _validate_drafts(drafts: Sequence[Draft], corpus: Corpus) -> tuple[list[Obse
     return out, problems
 
 
-def _rewrite(problems: Sequence[Problem], display: str, spans: list[tuple[int, int]], drafts: list[Draft]) -> list[Problem]:
+def _rewrite(
+    problems: Sequence[Problem], display: str, spans: list[tuple[int, int]], drafts: list[Draft]
+) -> list[Problem]:
     """Problems found in the candidate file, named by where the user gave the observation."""
     out = []
     for p in problems:
@@ -508,22 +619,39 @@ def add(
         kept_drafts = list(drafts)
         for obs, d in zip(new, kept_drafts):
             dups = duplicates(before.observations, obs)
-            dups += [(o.id, "same fact twice in this batch") for o in new
-                     if o is not obs and new.index(o) < new.index(obs) and (fact_key(o) == fact_key(obs))]
+            dups += [
+                (o.id, "same fact twice in this batch")
+                for o in new
+                if o is not obs and new.index(o) < new.index(obs) and (fact_key(o) == fact_key(obs))
+            ]
             if dups and not allow_duplicate:
-                problems.extend(d.problem(["quote"] if "quote" in why else ["locator"],
-                                          f"duplicate of {oid} ({why}); pass --allow-duplicate REASON to add it anyway")
-                                for oid, why in dups)
+                problems.extend(
+                    d.problem(
+                        ["quote"] if "quote" in why else ["locator"],
+                        f"duplicate of {oid} ({why}); pass --allow-duplicate REASON to add it anyway",
+                    )
+                    for oid, why in dups
+                )
         if problems:
             raise DataError(problems)
         if allow_duplicate:
-            new = [o.model_copy(update={"note": ((o.note + " ") if o.note else "") + f"Duplicate allowed: {allow_duplicate}"})
-                   if duplicates(before.observations, o) else o for o in new]
+            new = [
+                o.model_copy(
+                    update={"note": ((o.note + " ") if o.note else "") + f"Duplicate allowed: {allow_duplicate}"}
+                )
+                if duplicates(before.observations, o)
+                else o
+                for o in new
+            ]
 
         # group by target file
         groups: dict[Path, list[tuple[Observation, Draft]]] = {}
         for obs, d in zip(new, kept_drafts):
-            t = _check_target(root, target, True) if target else _check_target(root, _target_for(before, root, obs, own), False)
+            t = (
+                _check_target(root, target, True)
+                if target
+                else _check_target(root, _target_for(before, root, obs, own), False)
+            )
             groups.setdefault(t, []).append((obs, d))
 
         temps: dict[Path, Path] = {}
@@ -545,7 +673,9 @@ def add(
                 temps[t] = Path(tmp)
 
             # validate the corpus as it will be, with the candidate files in place
-            files = ([*loading.discover(base, dirs=base_dirs)] if base else []) + [p for p in loading.discover(root) if p not in temps]
+            files = ([*loading.discover(base, dirs=base_dirs)] if base else []) + [
+                p for p in loading.discover(root) if p not in temps
+            ]
             parsed, found = loading.read_files(root, files)
             cand, more = loading.read_files(root, list(temps.values()))
             for pf in cand:
@@ -572,18 +702,28 @@ def add(
             for t, pairs in groups.items():
                 display = loading._display(t, root)
                 ws = [p for p in sem if p.level == "warning" and p.file == display]
-                warnings.extend(w for w in _rewrite(ws, display, spans[t], [d for _, d in pairs])
-                                if w.file != display)
-            changes = diff(before, after, sorted({o.state for o in new}), first=min(
-                [first, *(o.date.start.year for o in new)]), last=last or max(
-                [1991, *(o.date.end.year for o in new)]), as_of=today, new_ids=new_ids)
+                warnings.extend(w for w in _rewrite(ws, display, spans[t], [d for _, d in pairs]) if w.file != display)
+            changes = diff(
+                before,
+                after,
+                sorted({o.state for o in new}),
+                first=min([first, *(o.date.start.year for o in new)]),
+                last=last or max([1991, *(o.date.end.year for o in new)]),
+                as_of=today,
+                new_ids=new_ids,
+            )
             if not dry_run:
                 for t, tmp in temps.items():
                     os.replace(tmp, t)
                     _fsync_dir(t.parent)
                 temps = {}
-            return AddResult(sorted(new_ids, key=[o.id for o in new].index),
-                             sorted({loading._display(t, root) for t in groups}), changes, warnings, not dry_run)
+            return AddResult(
+                sorted(new_ids, key=[o.id for o in new].index),
+                sorted({loading._display(t, root) for t in groups}),
+                changes,
+                warnings,
+                not dry_run,
+            )
         finally:
             for tmp in temps.values():
                 try:
@@ -624,8 +764,16 @@ def _spans(years: list[tuple[str, str, str]]) -> list[tuple[tuple[str, ...], str
     return [(tuple(p), b, a) for p, b, a in out]
 
 
-def diff(before: Corpus, after: Corpus, states: Sequence[str], *, first: int, last: int, as_of: date,
-         new_ids: set[str] | None = None) -> list[Change]:
+def diff(
+    before: Corpus,
+    after: Corpus,
+    states: Sequence[str],
+    *,
+    first: int,
+    last: int,
+    as_of: date,
+    new_ids: set[str] | None = None,
+) -> list[Change]:
     """Scorecard cells (yearly) and goal verdicts (as of each year's end) that differ."""
     periods = calendar_periods("year", first, last)
     ev_b, ev_a = Evaluator(before), Evaluator(after)
@@ -647,8 +795,11 @@ def diff(before: Corpus, after: Corpus, states: Sequence[str], *, first: int, la
             tb = goals_mod.timeline(before, periods, gs.id, state=state, as_of=as_of)["timeline"]
             ta = goals_mod.timeline(after, periods, gs.id, state=state, as_of=as_of)["timeline"]
             for goal in gs.goals:
-                moved = [(rb["period"], rb["verdicts"][goal.id], ra["verdicts"][goal.id]) for rb, ra in zip(tb, ta)
-                         if rb["verdicts"].get(goal.id) != ra["verdicts"][goal.id]]
+                moved = [
+                    (rb["period"], rb["verdicts"][goal.id], ra["verdicts"][goal.id])
+                    for rb, ra in zip(tb, ta)
+                    if rb["verdicts"].get(goal.id) != ra["verdicts"][goal.id]
+                ]
                 changes.extend(Change("goal", state, f"{gs.id}/{goal.id}", ps, b, a) for ps, b, a in _spans(moved))
     return changes
 
@@ -656,9 +807,18 @@ def diff(before: Corpus, after: Corpus, states: Sequence[str], *, first: int, la
 # ---------------------------------------------------------------- list / show
 
 
-def select(corpus: Corpus, *, state: str | None = None, start: date | None = None, end: date | None = None,
-           kind: str | None = None, source: str | None = None, commitment: str | None = None,
-           case: str | None = None, text: str | None = None) -> list[Observation]:
+def select(
+    corpus: Corpus,
+    *,
+    state: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    kind: str | None = None,
+    source: str | None = None,
+    commitment: str | None = None,
+    case: str | None = None,
+    text: str | None = None,
+) -> list[Observation]:
     """Observations matching every filter given (dates: the observation's interval overlaps)."""
     needle = _norm_quote(text) if text else None
     out = []

@@ -38,58 +38,126 @@ def _obj(props: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any
 
 
 def _defs() -> dict[str, Any]:
-    measure = _obj({
-        "progress": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
-                     "description": "0 = nothing of the target achieved, 1 = target reached; null = no evidence"},
-        "status": STR,
-        "met": {"type": "boolean"},
-        "detail": STR,
-        "evidence": IDS,
-    })
-    goal = _obj({
-        "id": STR, "tier": _enum(TIERS), "title": STR, "target": STR, "commitments": IDS,
-        "baseline": {"$ref": "#/$defs/measure"}, "current": {"$ref": "#/$defs/measure"},
-        "verdict": {"$ref": "#/$defs/verdict"}, "evidence": IDS,
-    })
+    measure = _obj(
+        {
+            "progress": {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "maximum": 1,
+                "description": "0 = nothing of the target achieved, 1 = target reached; null = no evidence",
+            },
+            "status": STR,
+            "met": {"type": "boolean"},
+            "detail": STR,
+            "evidence": IDS,
+        }
+    )
+    goal = _obj(
+        {
+            "id": STR,
+            "tier": _enum(TIERS),
+            "title": STR,
+            "target": STR,
+            "commitments": IDS,
+            "baseline": {"$ref": "#/$defs/measure"},
+            "current": {"$ref": "#/$defs/measure"},
+            "verdict": {"$ref": "#/$defs/verdict"},
+            "evidence": IDS,
+        }
+    )
     tiers = {"type": "object", "propertyNames": _enum(TIERS), "additionalProperties": {"$ref": "#/$defs/verdict"}}
-    goal_report = _obj({
-        "goal_set": STR, "title": STR, "source": {"type": ["string", "null"]}, "state": STR, "baseline": STR,
-        "as_of": DATE, "bands": _obj({"significant": NUM, "slight": NUM}),
-        "goals": {"type": "array", "items": {"$ref": "#/$defs/goal"}}, "tiers": tiers,
-        "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_row"}},
-    }, optional=("timeline",))
-    timeline_row = _obj({
-        "period": STR, "as_of": DATE,
-        "verdicts": {"type": "object", "additionalProperties": {"$ref": "#/$defs/verdict"}},
-        "progress": {"type": "object", "additionalProperties": OPT_NUM},
-        "tiers": tiers,
-    })
-    finding = _obj({
-        "rule": STR, "rule_kind": STR, "status": _enum(get_args(FindingStatus)), "score": NUM,
-        "severity": _enum(get_args(Severity)), "weight": NUM, "confidence": NUM, "carried": {"type": "boolean"},
-        "subject": {"type": ["string", "null"]}, "detail": STR, "observations": IDS,
-    })
-    cell = _obj({
-        "state": STR, "commitment": STR, "period": STR, "status": {"$ref": "#/$defs/status"},
-        "score": OPT_NUM, "confidence": OPT_NUM, "computed_status": {"$ref": "#/$defs/status"},
-        "computed_score": OPT_NUM, "assessment": {"type": ["object", "null"]},
-        "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}}, "observations": IDS, "sources": IDS,
-    })
-    group = _obj({
-        "state": STR, "group": STR, "period": STR, "status": {"$ref": "#/$defs/status"}, "score": OPT_NUM,
-        "assessed": {"type": "integer"}, "in_force": {"type": "integer"},
-    })
-    scorecard = _obj({
-        "as_of": DATE,
-        "states": IDS,
-        "periods": {"type": "array", "items": _obj({"id": STR, "kind": STR, "label": STR, "start": DATE, "end": DATE})},
-        "commitments": {"type": "array", "items": _obj({
-            "id": STR, "instrument": STR, "title": STR, "basket": STR, "chapter": {"type": ["string", "null"]},
-            "weight": NUM})},
-        "cells": {"type": "array", "items": {"$ref": "#/$defs/cell"}},
-        "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
-        "method": {"type": "object"},
-    })
+    goal_report = _obj(
+        {
+            "goal_set": STR,
+            "title": STR,
+            "source": {"type": ["string", "null"]},
+            "state": STR,
+            "baseline": STR,
+            "as_of": DATE,
+            "bands": _obj({"significant": NUM, "slight": NUM}),
+            "goals": {"type": "array", "items": {"$ref": "#/$defs/goal"}},
+            "tiers": tiers,
+            "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_row"}},
+        },
+        optional=("timeline",),
+    )
+    timeline_row = _obj(
+        {
+            "period": STR,
+            "as_of": DATE,
+            "verdicts": {"type": "object", "additionalProperties": {"$ref": "#/$defs/verdict"}},
+            "progress": {"type": "object", "additionalProperties": OPT_NUM},
+            "tiers": tiers,
+        }
+    )
+    finding = _obj(
+        {
+            "rule": STR,
+            "rule_kind": STR,
+            "status": _enum(get_args(FindingStatus)),
+            "score": NUM,
+            "severity": _enum(get_args(Severity)),
+            "weight": NUM,
+            "confidence": NUM,
+            "carried": {"type": "boolean"},
+            "subject": {"type": ["string", "null"]},
+            "detail": STR,
+            "observations": IDS,
+        }
+    )
+    cell = _obj(
+        {
+            "state": STR,
+            "commitment": STR,
+            "period": STR,
+            "status": {"$ref": "#/$defs/status"},
+            "score": OPT_NUM,
+            "confidence": OPT_NUM,
+            "computed_status": {"$ref": "#/$defs/status"},
+            "computed_score": OPT_NUM,
+            "assessment": {"type": ["object", "null"]},
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+            "observations": IDS,
+            "sources": IDS,
+        }
+    )
+    group = _obj(
+        {
+            "state": STR,
+            "group": STR,
+            "period": STR,
+            "status": {"$ref": "#/$defs/status"},
+            "score": OPT_NUM,
+            "assessed": {"type": "integer"},
+            "in_force": {"type": "integer"},
+        }
+    )
+    scorecard = _obj(
+        {
+            "as_of": DATE,
+            "states": IDS,
+            "periods": {
+                "type": "array",
+                "items": _obj({"id": STR, "kind": STR, "label": STR, "start": DATE, "end": DATE}),
+            },
+            "commitments": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "id": STR,
+                        "instrument": STR,
+                        "title": STR,
+                        "basket": STR,
+                        "chapter": {"type": ["string", "null"]},
+                        "weight": NUM,
+                    }
+                ),
+            },
+            "cells": {"type": "array", "items": {"$ref": "#/$defs/cell"}},
+            "groups": {"type": "array", "items": {"$ref": "#/$defs/group"}},
+            "method": {"type": "object"},
+        }
+    )
     return {
         "status": _enum(get_args(Status)),
         "verdict": _enum(VERDICTS),
@@ -118,35 +186,59 @@ def _schema(name: str, title: str, root: dict[str, Any], description: str) -> di
 def output_schemas() -> dict[str, dict[str, Any]]:
     """The output schemas keyed by file name."""
     change = _obj({"commitment": STR, "before": {"$ref": "#/$defs/status"}, "after": {"$ref": "#/$defs/status"}})
-    report_root = _obj({
-        "report": {"type": "object", "required": ["state", "period", "as_of", "periods", "files"]},
-        "scorecard": {"$ref": "#/$defs/scorecard"},
-        "changes": {"type": "array", "items": _obj({
-            "from": STR, "to": STR, "better": {"type": "array", "items": change},
-            "worse": {"type": "array", "items": change}, "other": {"type": "array", "items": change}})},
-        "dossiers": {"type": "array", "items": {"type": "object"}},
-        "goals": _obj({"goal_sets": {"type": "array", "items": {"$ref": "#/$defs/goal_report"}}}),
-        "observations": {"type": "object", "additionalProperties": _obj({
-            "date": STR, "kind": STR, "source": STR, "locator": STR, "quote": STR})},
-    }, optional=("goals",))
+    report_root = _obj(
+        {
+            "report": {"type": "object", "required": ["state", "period", "as_of", "periods", "files"]},
+            "scorecard": {"$ref": "#/$defs/scorecard"},
+            "changes": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "from": STR,
+                        "to": STR,
+                        "better": {"type": "array", "items": change},
+                        "worse": {"type": "array", "items": change},
+                        "other": {"type": "array", "items": change},
+                    }
+                ),
+            },
+            "dossiers": {"type": "array", "items": {"type": "object"}},
+            "goals": _obj({"goal_sets": {"type": "array", "items": {"$ref": "#/$defs/goal_report"}}}),
+            "observations": {
+                "type": "object",
+                "additionalProperties": _obj({"date": STR, "kind": STR, "source": STR, "locator": STR, "quote": STR}),
+            },
+        },
+        optional=("goals",),
+    )
     return {
         "output-goals.schema.json": _schema(
-            "output-goals.schema.json", "helsinki-compliance goals --format json",
+            "output-goals.schema.json",
+            "helsinki-compliance goals --format json",
             {"$ref": "#/$defs/goal_report"},
             "Every goal of a goal set as of a date: baseline and current measure, verdict, evidence; a verdict per tier.",
         ),
         "output-goals-timeline.schema.json": _schema(
-            "output-goals-timeline.schema.json", "helsinki-compliance goals --timeline --format json",
-            _obj({"goal_set": STR, "state": STR, "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_row"}}}),
+            "output-goals-timeline.schema.json",
+            "helsinki-compliance goals --timeline --format json",
+            _obj(
+                {
+                    "goal_set": STR,
+                    "state": STR,
+                    "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_row"}},
+                }
+            ),
             "Goal verdicts period by period (each period's end is its as-of date).",
         ),
         "output-scorecard.schema.json": _schema(
-            "output-scorecard.schema.json", "helsinki-compliance scorecard --format json",
+            "output-scorecard.schema.json",
+            "helsinki-compliance scorecard --format json",
             {"$ref": "#/$defs/scorecard"},
             "Cells (state x commitment x period) with status, score, confidence and findings; group scores per basket.",
         ),
         "output-report.schema.json": _schema(
-            "output-report.schema.json", "helsinki-compliance report (the .json file)",
+            "output-report.schema.json",
+            "helsinki-compliance report (the .json file)",
             report_root,
             "The full evaluation behind a report: scorecard, changes, dossiers, goals and the evidence cited.",
         ),

@@ -41,14 +41,17 @@ class PeriodError(ValueError):
 
 
 def _from_spec(spec: DateSpec, kind: str | None = None) -> Period:
-    k = kind or {
-        Precision.YEAR: "year",
-        Precision.HALF: "half",
-        Precision.QUARTER: "quarter",
-        Precision.MONTH: "month",
-        Precision.DAY: "day",
-        Precision.RANGE: "range",
-    }[spec.precision]
+    k = (
+        kind
+        or {
+            Precision.YEAR: "year",
+            Precision.HALF: "half",
+            Precision.QUARTER: "quarter",
+            Precision.MONTH: "month",
+            Precision.DAY: "day",
+            Precision.RANGE: "range",
+        }[spec.precision]
+    )
     return Period(spec.start, spec.end, spec.text, spec.text, k)
 
 

@@ -143,8 +143,14 @@ def _pct(x: Any) -> str:
 
 
 def _period_dict(p: Period) -> dict[str, Any]:
-    return {"id": p.id, "label": p.label, "kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat(),
-            "named": p.kind == "named"}
+    return {
+        "id": p.id,
+        "label": p.label,
+        "kind": p.kind,
+        "start": p.start.isoformat(),
+        "end": p.end.isoformat(),
+        "named": p.kind == "named",
+    }
 
 
 def _status(status: str, assessed: bool = False) -> dict[str, Any]:
@@ -168,7 +174,10 @@ def _baskets(card: Scorecard) -> list[str]:
 
 def _sub_card(card: Scorecard, state: str) -> Scorecard:
     return Scorecard(
-        card.as_of, [state], card.periods, card.commitments,
+        card.as_of,
+        [state],
+        card.periods,
+        card.commitments,
         {k: v for k, v in card.cells.items() if k[0] == state},
         {k: v for k, v in card.groups.items() if k[0] == state},
     )
@@ -199,10 +208,18 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
         cells = []
         for p in card.periods:
             gs = card.groups[(state, g, p.id)]
-            cells.append({**_status(gs.status), "period": p.id, "score": _score100(gs.score),
-                          "assessed": gs.assessed, "in_force": gs.in_force})
-        rows.append({"group": g, "label": "Overall" if g == "overall" else BASKET_TITLES.get(g, f"Basket {g}"),
-                     "cells": cells})
+            cells.append(
+                {
+                    **_status(gs.status),
+                    "period": p.id,
+                    "score": _score100(gs.score),
+                    "assessed": gs.assessed,
+                    "in_force": gs.in_force,
+                }
+            )
+        rows.append(
+            {"group": g, "label": "Overall" if g == "overall" else BASKET_TITLES.get(g, f"Basket {g}"), "cells": cells}
+        )
     return rows
 
 
@@ -221,8 +238,14 @@ def _heatmap(card: Scorecard, state: str) -> list[dict[str, Any]]:
             cells = []
             for p in card.periods:
                 cell = card.cells[(state, c.id, p.id)]
-                cells.append({**_status(cell.status, cell.assessment is not None), "period": p.id,
-                              "score": _f2(cell.score), "linked": bool(cell.findings or cell.assessment)})
+                cells.append(
+                    {
+                        **_status(cell.status, cell.assessment is not None),
+                        "period": p.id,
+                        "score": _f2(cell.score),
+                        "linked": bool(cell.findings or cell.assessment),
+                    }
+                )
             rows.append({"id": c.id, "title": c.title, "cells": cells})
         out.append({"group": group, "rows": rows})
     return out
@@ -250,7 +273,8 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
             if a.status == b.status:
                 continue
             item = {
-                "commitment": cid, "title": titles[cid],
+                "commitment": cid,
+                "title": titles[cid],
                 "before": {**_status(a.status, a.assessment is not None), "score": _f2(a.score)},
                 "after": {**_status(b.status, b.assessment is not None), "score": _f2(b.score)},
             }
@@ -264,17 +288,42 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
 
 
 def _finding_dict(f: Finding) -> dict[str, Any]:
-    return {"rule": f.rule, "rule_kind": f.rule_kind, "status": f.status, "symbol": SYMBOLS[f.status],
-            "severity": f.severity, "subject": f.subject, "carried": f.carried, "detail": f.detail,
-            "confidence": _f2(f.confidence), "observations": list(f.observations)}
+    return {
+        "rule": f.rule,
+        "rule_kind": f.rule_kind,
+        "status": f.status,
+        "symbol": SYMBOLS[f.status],
+        "severity": f.severity,
+        "subject": f.subject,
+        "carried": f.carried,
+        "detail": f.detail,
+        "confidence": _f2(f.confidence),
+        "observations": list(f.observations),
+    }
 
 
 def _obs_brief(o: Observation | None, oid: str) -> dict[str, Any]:
     if o is None:
-        return {"id": oid, "known": False, "date": "", "source": "", "locator": "", "quote": "", "kind": "",
-                "claim": False}
-    return {"id": o.id, "known": True, "date": o.date.text, "source": o.source, "locator": o.locator,
-            "quote": o.quote, "kind": o.kind, "claim": o.claim}
+        return {
+            "id": oid,
+            "known": False,
+            "date": "",
+            "source": "",
+            "locator": "",
+            "quote": "",
+            "kind": "",
+            "claim": False,
+        }
+    return {
+        "id": o.id,
+        "known": True,
+        "date": o.date.text,
+        "source": o.source,
+        "locator": o.locator,
+        "quote": o.quote,
+        "kind": o.kind,
+        "claim": o.claim,
+    }
 
 
 def _drilldown(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Observation]) -> list[dict[str, Any]]:
@@ -296,26 +345,38 @@ def _drilldown(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Obser
                     d = _finding_dict(f)
                     d["evidence"] = [_obs_brief(obs.get(oid), oid) for oid in f.observations]
                     findings.append(d)
-                periods.append({
-                    "period": _period_dict(p),
-                    **_status(cell.status, cell.assessment is not None),
-                    "score": _f2(cell.score),
-                    "confidence": _f2(cell.confidence),
-                    "computed": _status(cell.computed_status),
-                    "computed_score": _f2(cell.computed_score),
-                    "assessment": cell.assessment.to_dict() if cell.assessment else None,
-                    "findings": findings,
-                })
-            out.append({
-                "id": c.id, "title": c.title, "section": c.section, "instrument": c.instrument,
-                "basket": c.basket, "chapter": c.chapter, "summary": c.summary, "weight": f"{c.weight:g}",
-                "in_force": in_force.isoformat() if in_force else None,
-                "rules": [{"id": r.id, "kind": r.kind, "severity": r.severity, "description": r.description or ""}
-                          for r in c.rules],
-                "statuses": statuses,
-                "periods": periods,
-                "quiet": [{**_status(s), "periods": quiet[s]} for s in SYMBOLS if s in quiet],
-            })
+                periods.append(
+                    {
+                        "period": _period_dict(p),
+                        **_status(cell.status, cell.assessment is not None),
+                        "score": _f2(cell.score),
+                        "confidence": _f2(cell.confidence),
+                        "computed": _status(cell.computed_status),
+                        "computed_score": _f2(cell.computed_score),
+                        "assessment": cell.assessment.to_dict() if cell.assessment else None,
+                        "findings": findings,
+                    }
+                )
+            out.append(
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "section": c.section,
+                    "instrument": c.instrument,
+                    "basket": c.basket,
+                    "chapter": c.chapter,
+                    "summary": c.summary,
+                    "weight": f"{c.weight:g}",
+                    "in_force": in_force.isoformat() if in_force else None,
+                    "rules": [
+                        {"id": r.id, "kind": r.kind, "severity": r.severity, "description": r.description or ""}
+                        for r in c.rules
+                    ],
+                    "statuses": statuses,
+                    "periods": periods,
+                    "quiet": [{**_status(s), "periods": quiet[s]} for s in SYMBOLS if s in quiet],
+                }
+            )
     return out
 
 
@@ -323,8 +384,11 @@ def _case_timeline(corpus: Corpus, state: str, as_of: date) -> dict[tuple[str, s
     """(case id, condition) -> the standing observations of that case, in date order."""
     state_obs = corpus.observations_of(state)
     case_ids = {cid for o in state_obs for cid in o.cases}
-    case_ids |= {o.standing.subject for o in state_obs
-                 if o.standing and o.standing.subject in corpus.cases and o.standing.condition in CASE_CONDITIONS}
+    case_ids |= {
+        o.standing.subject
+        for o in state_obs
+        if o.standing and o.standing.subject in corpus.cases and o.standing.condition in CASE_CONDITIONS
+    }
     timelines: dict[tuple[str, str], list[Observation]] = {}
     for o in state_obs:
         st = o.standing
@@ -349,24 +413,42 @@ def _open_cases(
     for (cid, condition), events in sorted(timelines.items()):
         before = [e for e in events if e.date.end < period.start]
         inside = [e for e in events if period.start <= e.date.start and e.date.end <= period.end]
-        covering = [e for e in events if e.standing and e.standing.in_effect and e.standing.since
-                    and e.standing.since.start <= period.end and e.date.end >= period.start]
+        covering = [
+            e
+            for e in events
+            if e.standing
+            and e.standing.in_effect
+            and e.standing.since
+            and e.standing.since.start <= period.end
+            and e.date.end >= period.start
+        ]
         start_state = bool(before and before[-1].standing and before[-1].standing.in_effect)
         held = start_state or any(e.standing and e.standing.in_effect for e in inside) or bool(covering)
         if not held:
             continue
-        ended = bool(inside) and not (inside[-1].standing and inside[-1].standing.in_effect) and not any(
-            e.date.end >= period.end for e in covering)
+        ended = (
+            bool(inside)
+            and not (inside[-1].standing and inside[-1].standing.in_effect)
+            and not any(e.date.end >= period.end for e in covering)
+        )
         evidence = list(dict.fromkeys(o.id for o in [*before[-1:], *inside, *covering]))
-        since = next((e.standing.since.text if e.standing and e.standing.since else e.date.text)
-                     for e in events if e.standing and e.standing.in_effect)
+        since = next(
+            (e.standing.since.text if e.standing and e.standing.since else e.date.text)
+            for e in events
+            if e.standing and e.standing.in_effect
+        )
         case = corpus.cases.get(cid)
-        out.append({
-            "id": cid, "name": case.name if case else cid, "condition": condition, "since": since,
-            "ended": ended,
-            "detail": f"{condition} " + ("ended during the period" if ended else "in effect"),
-            "evidence": evidence,
-        })
+        out.append(
+            {
+                "id": cid,
+                "name": case.name if case else cid,
+                "condition": condition,
+                "since": since,
+                "ended": ended,
+                "detail": f"{condition} " + ("ended during the period" if ended else "in effect"),
+                "evidence": evidence,
+            }
+        )
     return sorted(out, key=lambda d: (d["name"], d["id"], d["condition"]))
 
 
@@ -380,8 +462,14 @@ def _dossiers(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Observ
         for cid in order:
             for f in card.cells[(state, cid, p.id)].findings:
                 if f.rule_kind == "standing" and f.status == "violation":
-                    violations.append({"commitment": cid, "title": titles[cid], **_finding_dict(f),
-                                       "evidence": [_obs_brief(obs.get(o), o) for o in f.observations]})
+                    violations.append(
+                        {
+                            "commitment": cid,
+                            "title": titles[cid],
+                            **_finding_dict(f),
+                            "evidence": [_obs_brief(obs.get(o), o) for o in f.observations],
+                        }
+                    )
         cases = _open_cases(corpus, timelines, p)
         for case in cases:
             case["evidence"] = [_obs_brief(obs.get(o), o) for o in case["evidence"]]
@@ -433,35 +521,59 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
         rows: list[dict[str, Any]] = []
         for g in gs.get("goals", []) or []:
             base, cur = g.get("baseline") or {}, g.get("current") or {}
-            rows.append({
-                "id": str(g.get("id", "")), "tier": str(g.get("tier", "")), "title": str(g.get("title", "")),
-                "target": str(g.get("target", "")),
-                "baseline": {"progress": _pct(base.get("progress")), "status": str(base.get("status", "")),
-                             "detail": str(base.get("detail", ""))},
-                "current": {"progress": _pct(cur.get("progress")), "status": str(cur.get("status", "")),
-                            "detail": str(cur.get("detail", ""))},
-                **_verdict(g.get("verdict")),
-                "evidence": [{"id": str(o), "linked": str(o) in obs} for o in g.get("evidence", []) or []],
-            })
+            rows.append(
+                {
+                    "id": str(g.get("id", "")),
+                    "tier": str(g.get("tier", "")),
+                    "title": str(g.get("title", "")),
+                    "target": str(g.get("target", "")),
+                    "baseline": {
+                        "progress": _pct(base.get("progress")),
+                        "status": str(base.get("status", "")),
+                        "detail": str(base.get("detail", "")),
+                    },
+                    "current": {
+                        "progress": _pct(cur.get("progress")),
+                        "status": str(cur.get("status", "")),
+                        "detail": str(cur.get("detail", "")),
+                    },
+                    **_verdict(g.get("verdict")),
+                    "evidence": [{"id": str(o), "linked": str(o) in obs} for o in g.get("evidence", []) or []],
+                }
+            )
         tiers = [{"tier": str(t), **_verdict(v)} for t, v in (gs.get("tiers") or {}).items()]
         gid = str(gs.get("id", gs.get("goal_set", f"goals-{i + 1}")))
-        sets.append({
-            "id": gid, "title": str(gs.get("title", gid)), "state": gs.get("state"),
-            "as_of": gs.get("as_of"), "baseline": gs.get("baseline"),
-            "tiers": tiers, "goals": rows,
-            "timeline": _timeline_ctx(gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}",
-                                      f"{gid}: verdict per period"),
-        })
+        sets.append(
+            {
+                "id": gid,
+                "title": str(gs.get("title", gid)),
+                "state": gs.get("state"),
+                "as_of": gs.get("as_of"),
+                "baseline": gs.get("baseline"),
+                "tiers": tiers,
+                "goals": rows,
+                "timeline": _timeline_ctx(
+                    gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}", f"{gid}: verdict per period"
+                ),
+            }
+        )
     timeline = _timeline_ctx(goals.get("timeline"), [], f"{key}-goals", "goal verdicts per period")
-    return {"sets": sets, "timeline": timeline,
-            "legend": [{"verdict": v, "symbol": s, "label": v.replace("-", " ")} for v, s in VERDICT_SYMBOLS.items()]}
+    return {
+        "sets": sets,
+        "timeline": timeline,
+        "legend": [{"verdict": v, "symbol": s, "label": v.replace("-", " ")} for v, s in VERDICT_SYMBOLS.items()],
+    }
 
 
 def _goal_evidence(goals: dict[str, Any] | None) -> set[str]:
     if goals is None:
         return set()
-    return {str(o) for gs in goals.get("goal_sets", []) or [] for g in gs.get("goals", []) or []
-            for o in g.get("evidence", []) or []}
+    return {
+        str(o)
+        for gs in goals.get("goal_sets", []) or []
+        for g in gs.get("goals", []) or []
+        for o in g.get("evidence", []) or []
+    }
 
 
 # ---------------------------------------------------------------- evidence and sources
@@ -474,13 +586,25 @@ def _evidence(corpus: Corpus, ids: Iterable[str], obs: dict[str, Observation]) -
         if o is None:
             continue
         src = corpus.sources.get(o.source)
-        out.append({
-            "id": o.id, "date": o.date.text, "dated_by": o.dated_by, "kind": o.kind, "source": o.source,
-            "source_known": src is not None, "source_title": src.title if src else "", "locator": o.locator,
-            "quote": o.quote, "confidence": o.confidence, "claim": o.claim, "note": o.note or "",
-            "cases": [corpus.cases[c].name if c in corpus.cases else c for c in o.cases],
-            "commitments": list(o.commitments), "tags": list(o.tags),
-        })
+        out.append(
+            {
+                "id": o.id,
+                "date": o.date.text,
+                "dated_by": o.dated_by,
+                "kind": o.kind,
+                "source": o.source,
+                "source_known": src is not None,
+                "source_title": src.title if src else "",
+                "locator": o.locator,
+                "quote": o.quote,
+                "confidence": o.confidence,
+                "claim": o.claim,
+                "note": o.note or "",
+                "cases": [corpus.cases[c].name if c in corpus.cases else c for c in o.cases],
+                "commitments": list(o.commitments),
+                "tags": list(o.tags),
+            }
+        )
     return out
 
 
@@ -490,8 +614,18 @@ def _sources(corpus: Corpus, evidence: list[dict[str, Any]]) -> list[dict[str, A
         s = corpus.sources.get(sid)
         if s is None:
             continue
-        out.append({"id": s.id, "title": s.title, "author": s.author, "date": s.date.text, "kind": s.kind,
-                    "reliability": s.reliability, "url": s.url or "", "note": s.note or ""})
+        out.append(
+            {
+                "id": s.id,
+                "title": s.title,
+                "author": s.author,
+                "date": s.date.text,
+                "kind": s.kind,
+                "reliability": s.reliability,
+                "url": s.url or "",
+                "note": s.note or "",
+            }
+        )
     return out
 
 
@@ -503,8 +637,15 @@ def _cell_obs(card: Scorecard, state: str) -> set[str]:
 
 
 def state_context(
-    corpus: Corpus, card: Scorecard, state: str, *, period: str, first: int, last: int,
-    goals: dict[str, Any] | None = None, files: dict[str, str] | None = None,
+    corpus: Corpus,
+    card: Scorecard,
+    state: str,
+    *,
+    period: str,
+    first: int,
+    last: int,
+    goals: dict[str, Any] | None = None,
+    files: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything a state report shows, as plain JSON-ready data (strings already formatted)."""
     obs = {o.id: o for o in corpus.observations}
@@ -523,10 +664,16 @@ def state_context(
     return {
         "meta": {
             "title": f"Compliance report: {name} ({state})",
-            "state": state, "state_name": name, "period": period,
-            "first": first if calendar else None, "last": last if calendar else None,
-            "span": span, "as_of": card.as_of.isoformat(), "generator": f"helsinki-compliance {__version__}",
-            "group": group, "files": files or {},
+            "state": state,
+            "state_name": name,
+            "period": period,
+            "first": first if calendar else None,
+            "last": last if calendar else None,
+            "span": span,
+            "as_of": card.as_of.isoformat(),
+            "generator": f"helsinki-compliance {__version__}",
+            "group": group,
+            "files": files or {},
             "periods": [p.id for p in card.periods],
         },
         "periods": [_period_dict(p) for p in card.periods],
@@ -547,7 +694,13 @@ def state_context(
 
 
 def overview_context(
-    corpus: Corpus, card: Scorecard, *, period: str, first: int, last: int, goals: dict[str, Any] | None = None,
+    corpus: Corpus,
+    card: Scorecard,
+    *,
+    period: str,
+    first: int,
+    last: int,
+    goals: dict[str, Any] | None = None,
     links: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     calendar = period in CALENDAR_KINDS
@@ -558,19 +711,34 @@ def overview_context(
         groups = _group_rows(card, state)
         overall = groups[-1]
         series[state] = [None if c["score"] == "–" else float(c["score"]) for c in overall["cells"]]
-        rows.append({"state": state, "name": st.name if st else state, "overall": overall, "groups": groups,
-                     "counts": _counts(card, state), "links": (links or {}).get(state, {})})
+        rows.append(
+            {
+                "state": state,
+                "name": st.name if st else state,
+                "overall": overall,
+                "groups": groups,
+                "counts": _counts(card, state),
+                "links": (links or {}).get(state, {}),
+            }
+        )
     return {
         "meta": {
             "title": "Compliance overview: " + ", ".join(card.states),
-            "period": period, "first": first if calendar else None, "last": last if calendar else None,
-            "span": f"{first}–{last}" if calendar else ("a named group" if _is_group(corpus, period) else "a named period"),
+            "period": period,
+            "first": first if calendar else None,
+            "last": last if calendar else None,
+            "span": f"{first}–{last}"
+            if calendar
+            else ("a named group" if _is_group(corpus, period) else "a named period"),
             "as_of": card.as_of.isoformat(),
-            "generator": f"helsinki-compliance {__version__}", "states": list(card.states),
+            "generator": f"helsinki-compliance {__version__}",
+            "states": list(card.states),
             "periods": [p.id for p in card.periods],
         },
         "periods": [_period_dict(p) for p in card.periods],
-        "chart": charts.line_chart("overview", [p.id for p in card.periods], series, title="overall score per state (0-100)"),
+        "chart": charts.line_chart(
+            "overview", [p.id for p in card.periods], series, title="overall score per state (0-100)"
+        ),
         "states": rows,
         "legend": _legend(),
         "goals": _goals_ctx(goals, {}, "overview"),
@@ -600,8 +768,10 @@ def _md_evidence(e: dict[str, Any], indent: str = "  ") -> str:
     if not e.get("known", True):
         return f"{indent}- {md_escape(e['id'])} (not in the corpus)"
     claim = " (a government claim)" if e.get("claim") else ""
-    return (f"{indent}- {md_escape(e['id'])} — {md_escape(e['date'])}, {md_escape(e['source'])}, "
-            f"{md_escape(e['locator'])}{claim}: “{md_escape(e['quote'])}”")
+    return (
+        f"{indent}- {md_escape(e['id'])} — {md_escape(e['date'])}, {md_escape(e['source'])}, "
+        f"{md_escape(e['locator'])}{claim}: “{md_escape(e['quote'])}”"
+    )
 
 
 def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
@@ -613,14 +783,27 @@ def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
         if gs["tiers"]:
             out.append("Tiers: " + "; ".join(f"{md_escape(t['tier'])}: {md_escape(t['verdict'])}" for t in gs["tiers"]))
             out.append("")
-        out += ["| goal | tier | title | target | baseline | current | verdict | evidence |", "|---|---|---|---|---|---|---|---|"]
+        out += [
+            "| goal | tier | title | target | baseline | current | verdict | evidence |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for r in gs["goals"]:
-            out.append("| " + " | ".join([
-                md_escape(r["id"]), md_escape(r["tier"]), md_escape(r["title"]), md_escape(r["target"]),
-                md_escape(f"{r['baseline']['progress']} {r['baseline']['detail']}".strip()),
-                md_escape(f"{r['current']['progress']} {r['current']['detail']}".strip()),
-                md_escape(r["verdict"]), md_escape(", ".join(e["id"] for e in r["evidence"])),
-            ]) + " |")
+            out.append(
+                "| "
+                + " | ".join(
+                    [
+                        md_escape(r["id"]),
+                        md_escape(r["tier"]),
+                        md_escape(r["title"]),
+                        md_escape(r["target"]),
+                        md_escape(f"{r['baseline']['progress']} {r['baseline']['detail']}".strip()),
+                        md_escape(f"{r['current']['progress']} {r['current']['detail']}".strip()),
+                        md_escape(r["verdict"]),
+                        md_escape(", ".join(e["id"] for e in r["evidence"])),
+                    ]
+                )
+                + " |"
+            )
         out.append("")
         if gs["timeline"]:
             _md_timeline(gs["timeline"], out)
@@ -638,15 +821,19 @@ def _md_timeline(t: dict[str, Any], out: list[str]) -> None:
 
 def _md_method(m: dict[str, Any], out: list[str]) -> None:
     out += [
-        "## Scoring method", "",
+        "## Scoring method",
+        "",
         "- A cell's score is the severity-weighted mean of its findings' scores ("
-        + ", ".join(f"{s['status']} {s['score']}" for s in m["scores"]) + "; weights "
-        + ", ".join(f"{w['severity']} {w['weight']}" for w in m["weights"]) + ").",
+        + ", ".join(f"{s['status']} {s['score']}" for s in m["scores"])
+        + "; weights "
+        + ", ".join(f"{w['severity']} {w['weight']}" for w in m["weights"])
+        + ").",
         f"- Status from score: >= {m['compliant_at']} compliant; >= {m['partial_at']} partial; below, violation.",
         "- No findings: not assessed (absence of evidence is never compliance); before the commitment binds "
         "the state: not in force.",
         "- Confidence: weighted mean over findings of min(observation confidence, source reliability), with "
-        + ", ".join(f"{c['level']} {c['value']}" for c in m["confidence"]) + ".",
+        + ", ".join(f"{c['level']} {c['value']}" for c in m["confidence"])
+        + ".",
         "- Analyst assessments set the status or adjust the score (marked \\*).",
         "- Baskets and overall: the commitment-weighted mean of the assessed cells' scores, same bands.",
         "",
@@ -656,12 +843,15 @@ def _md_method(m: dict[str, Any], out: list[str]) -> None:
 def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
     m = ctx["meta"]
     out = [
-        f"# {md_escape(m['title'])}", "",
+        f"# {md_escape(m['title'])}",
+        "",
         f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
         "",
-        "## Scorecard", "",
+        "## Scorecard",
+        "",
         scorecard_markdown(card),
-        "## What got better, what got worse", "",
+        "## What got better, what got worse",
+        "",
     ]
     if not ctx["changes"]:
         out += ["No status changed between consecutive periods.", ""]
@@ -669,8 +859,10 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
         out += [f"### {md_escape(ch['from'])} → {md_escape(ch['to'])}", ""]
         for key, title in (("better", "Better"), ("worse", "Worse"), ("other", "Other changes")):
             for it in ch[key]:
-                out.append(f"- {title}: {md_escape(it['commitment'])} ({md_escape(it['title'])}): "
-                           f"{it['before']['status']} → {it['after']['status']}")
+                out.append(
+                    f"- {title}: {md_escape(it['commitment'])} ({md_escape(it['title'])}): "
+                    f"{it['before']['status']} → {it['after']['status']}"
+                )
         out.append("")
     if ctx["dossiers"]:
         out += ["## Dossiers", ""]
@@ -681,41 +873,55 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
                 out.append("- none found")
             for v in d["violations"]:
                 carried = " (carried forward)" if v["carried"] else ""
-                out.append(f"- {md_escape(v['commitment'])} / {md_escape(v['rule'])}: {md_escape(v['detail'])}{carried}")
+                out.append(
+                    f"- {md_escape(v['commitment'])} / {md_escape(v['rule'])}: {md_escape(v['detail'])}{carried}"
+                )
                 out += [_md_evidence(e, "  ") for e in v["evidence"]]
             out += ["", "Open cases:", ""]
             if not d["cases"]:
                 out.append("- none found")
             for c in d["cases"]:
-                out.append(f"- {md_escape(c['name'])} ({md_escape(c['id'])}): {md_escape(c['detail'])} since {md_escape(c['since'])}")
+                out.append(
+                    f"- {md_escape(c['name'])} ({md_escape(c['id'])}): {md_escape(c['detail'])} since {md_escape(c['since'])}"
+                )
                 out += [_md_evidence(e, "  ") for e in c["evidence"]]
             out.append("")
     _md_goals(ctx["goals"], out)
     out += ["## Findings by commitment", ""]
     for c in ctx["commitments"]:
-        out += [f"### {md_escape(c['id'])} — {md_escape(c['title'])}", "",
-                f"{md_escape(c['section'])} ({md_escape(c['instrument'])}); binds from {c['in_force'] or 'never'}; weight {c['weight']}.", ""]
+        out += [
+            f"### {md_escape(c['id'])} — {md_escape(c['title'])}",
+            "",
+            f"{md_escape(c['section'])} ({md_escape(c['instrument'])}); binds from {c['in_force'] or 'never'}; weight {c['weight']}.",
+            "",
+        ]
         for p in c["periods"]:
             star = " (analyst assessment)" if p["assessment"] else ""
             score = f" score {p['score']}" if p["score"] else ""
             out.append(f"- **{md_escape(p['period']['id'])}**: {p['status']}{score}{star}")
             if p["assessment"]:
                 a = p["assessment"]
-                out.append(f"  - assessment {md_escape(a['id'])} by {md_escape(a['author'])} ({md_escape(a['date'])}): "
-                           f"{md_escape(a['justification'])}")
+                out.append(
+                    f"  - assessment {md_escape(a['id'])} by {md_escape(a['author'])} ({md_escape(a['date'])}): "
+                    f"{md_escape(a['justification'])}"
+                )
             for f in p["findings"]:
                 carried = ", carried forward" if f["carried"] else ""
                 subject = f" [{md_escape(f['subject'])}]" if f["subject"] else ""
-                out.append(f"  - rule {md_escape(f['rule'])}{subject} ({f['rule_kind']}, {f['severity']}{carried}): "
-                           f"{f['status']} — {md_escape(f['detail'])}")
+                out.append(
+                    f"  - rule {md_escape(f['rule'])}{subject} ({f['rule_kind']}, {f['severity']}{carried}): "
+                    f"{f['status']} — {md_escape(f['detail'])}"
+                )
                 out += [_md_evidence(e, "    ") for e in f["evidence"]]
         for q in c["quiet"]:
             out.append(f"- {q['label']}: " + ", ".join(md_escape(p) for p in q["periods"]))
         out.append("")
     out += ["## Sources", ""]
     for s in ctx["sources"]:
-        out.append(f"- {md_escape(s['id'])}: {md_escape(s['author'])}, {md_escape(s['title'])} ({md_escape(s['date'])}); "
-                   f"{s['kind']}, reliability {s['reliability']}")
+        out.append(
+            f"- {md_escape(s['id'])}: {md_escape(s['author'])}, {md_escape(s['title'])} ({md_escape(s['date'])}); "
+            f"{s['kind']}, reliability {s['reliability']}"
+        )
     out.append("")
     _md_method(ctx["method"], out)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -725,19 +931,31 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
     m = ctx["meta"]
     periods = [p["id"] for p in ctx["periods"]]
     out = [
-        f"# {md_escape(m['title'])}", "",
+        f"# {md_escape(m['title'])}",
+        "",
         f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
-        "", "## Overall score per state (0-100)", "",
+        "",
+        "## Overall score per state (0-100)",
+        "",
         "| state | " + " | ".join(md_escape(p) for p in periods) + " |",
         "|---|" + "---|" * len(periods),
     ]
     for s in ctx["states"]:
-        out.append(f"| {md_escape(s['name'])} ({s['state']}) | "
-                   + " | ".join(f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"] for c in s["overall"]["cells"]) + " |")
+        out.append(
+            f"| {md_escape(s['name'])} ({s['state']}) | "
+            + " | ".join(
+                f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"] for c in s["overall"]["cells"]
+            )
+            + " |"
+        )
     out += ["", "## Baskets", ""]
     for s in ctx["states"]:
-        out += [f"### {md_escape(s['name'])} ({s['state']})", "",
-                "| group | " + " | ".join(md_escape(p) for p in periods) + " |", "|---|" + "---|" * len(periods)]
+        out += [
+            f"### {md_escape(s['name'])} ({s['state']})",
+            "",
+            "| group | " + " | ".join(md_escape(p) for p in periods) + " |",
+            "|---|" + "---|" * len(periods),
+        ]
         for g in s["groups"]:
             out.append(f"| {md_escape(g['label'])} | " + " | ".join(c["score"] for c in g["cells"]) + " |")
         if s["links"].get("md"):
@@ -752,33 +970,67 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
 def state_json(corpus: Corpus, card: Scorecard, ctx: dict[str, Any]) -> str:
     obs = {o.id: o for o in corpus.observations}
     observations = {
-        e["id"]: {"date": e["date"], "source": e["source"], "locator": e["locator"], "quote": e["quote"],
-                  "kind": obs[e["id"]].kind}
+        e["id"]: {
+            "date": e["date"],
+            "source": e["source"],
+            "locator": e["locator"],
+            "quote": e["quote"],
+            "kind": obs[e["id"]].kind,
+        }
         for e in ctx["evidence"]
     }
     dossiers = [
-        {"period": d["period"]["id"],
-         "standing_violations": [{"commitment": v["commitment"], "rule": v["rule"], "subject": v["subject"],
-                                  "detail": v["detail"], "carried": v["carried"], "observations": v["observations"]}
-                                 for v in d["violations"]],
-         "open_cases": [{"case": c["id"], "name": c["name"], "condition": c["condition"], "since": c["since"],
-                         "ended": c["ended"], "observations": [e["id"] for e in c["evidence"]]} for c in d["cases"]]}
+        {
+            "period": d["period"]["id"],
+            "standing_violations": [
+                {
+                    "commitment": v["commitment"],
+                    "rule": v["rule"],
+                    "subject": v["subject"],
+                    "detail": v["detail"],
+                    "carried": v["carried"],
+                    "observations": v["observations"],
+                }
+                for v in d["violations"]
+            ],
+            "open_cases": [
+                {
+                    "case": c["id"],
+                    "name": c["name"],
+                    "condition": c["condition"],
+                    "since": c["since"],
+                    "ended": c["ended"],
+                    "observations": [e["id"] for e in c["evidence"]],
+                }
+                for c in d["cases"]
+            ],
+        }
         for d in ctx["dossiers"]
     ]
     changes = [
-        {"from": ch["from"], "to": ch["to"],
-         **{k: [{"commitment": i["commitment"], "before": i["before"]["status"], "after": i["after"]["status"]}
-                for i in ch[k]] for k in ("better", "worse", "other")}}
+        {
+            "from": ch["from"],
+            "to": ch["to"],
+            **{
+                k: [
+                    {"commitment": i["commitment"], "before": i["before"]["status"], "after": i["after"]["status"]}
+                    for i in ch[k]
+                ]
+                for k in ("better", "worse", "other")
+            },
+        }
         for ch in ctx["changes"]
     ]
-    return to_json({
-        "report": ctx["meta"],
-        "scorecard": card.to_dict(corpus),
-        "observations": observations,
-        "goals": ctx["goals_data"],
-        "changes": changes,
-        "dossiers": dossiers,
-    })
+    return to_json(
+        {
+            "report": ctx["meta"],
+            "scorecard": card.to_dict(corpus),
+            "observations": observations,
+            "goals": ctx["goals_data"],
+            "changes": changes,
+            "dossiers": dossiers,
+        }
+    )
 
 
 def render_state(corpus: Corpus, card: Scorecard, state: str, fmt: str, ctx: dict[str, Any]) -> str:

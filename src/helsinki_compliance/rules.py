@@ -108,9 +108,7 @@ class _Track:
     def __init__(self, events: list[Observation]) -> None:
         self.events = events
         self.ends = [e.date.end for e in events]
-        self.since = [
-            (i, e) for i, e in enumerate(events) if e.standing and e.standing.in_effect and e.standing.since
-        ]
+        self.since = [(i, e) for i, e in enumerate(events) if e.standing and e.standing.in_effect and e.standing.since]
 
 
 class Timeline:
@@ -139,7 +137,13 @@ class Window:
 
     @classmethod
     def make(
-        cls, evidence: StateEvidence, start: date, end: date, as_of: date, in_force: date, commitment: str,
+        cls,
+        evidence: StateEvidence,
+        start: date,
+        end: date,
+        as_of: date,
+        in_force: date,
+        commitment: str,
         snapshot: bool = False,
     ) -> Window:
         obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
@@ -281,7 +285,11 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             detail = f"{label} in effect ({how}) -> {status}"
         elif end_state is False and rule.when_ended:
             status = rule.when_ended
-            how = "its end observed in the period" if inside else "ended before the period; no observation says it resumed"
+            how = (
+                "its end observed in the period"
+                if inside
+                else "ended before the period; no observation says it resumed"
+            )
             detail = f"{label} not in effect ({how}) -> {status}"
         else:
             continue

@@ -21,7 +21,12 @@ from .models import Observation, RuleTest, RuleTestCase, Source
 from .periods import parse_period
 
 FIXTURE_SOURCE = Source(
-    id="fixture", title="Rule test fixture", author="helsinki-compliance", date="2000", kind="fixture", reliability="high"
+    id="fixture",
+    title="Rule test fixture",
+    author="helsinki-compliance",
+    date="2000",
+    kind="fixture",
+    reliability="high",
 )
 
 
@@ -117,5 +122,7 @@ def run_rule_tests(corpus: Corpus, commitment_prefix: str | None = None) -> Rule
             if not seen:
                 uncovered.append(f"{c.id}/{r.id}: no rule test")
             elif len(seen) < 2:
-                uncovered.append(f"{c.id}/{r.id}: tests of one outcome only ({', '.join(sorted(seen))}); add a failing case")
+                uncovered.append(
+                    f"{c.id}/{r.id}: tests of one outcome only ({', '.join(sorted(seen))}); add a failing case"
+                )
     return RuleTestReport(results, uncovered)

@@ -39,8 +39,23 @@ def write_csv(rows: Iterable[Iterable[Any]]) -> str:
 
 def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
     sources = {o.id: o.source for o in corpus.observations}
-    header = ["state", "period", "period_start", "period_end", "commitment", "instrument", "basket", "chapter",
-              "status", "score", "confidence", "computed_status", "assessment", "observations", "sources"]
+    header = [
+        "state",
+        "period",
+        "period_start",
+        "period_end",
+        "commitment",
+        "instrument",
+        "basket",
+        "chapter",
+        "status",
+        "score",
+        "confidence",
+        "computed_status",
+        "assessment",
+        "observations",
+        "sources",
+    ]
     rows: list[list[Any]] = [header]
     periods = {p.id: p for p in card.periods}
     comms = {c.id: c for c in card.commitments}
@@ -49,14 +64,25 @@ def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
             for c in card.commitments:
                 cell = card.cells[(state, c.id, p.id)]
                 obs = cell.observations
-                rows.append([
-                    state, p.id, periods[p.id].start.isoformat(), periods[p.id].end.isoformat(), c.id,
-                    comms[c.id].instrument, c.basket, c.chapter, cell.status,
-                    "" if cell.score is None else f"{cell.score:.4f}",
-                    "" if cell.confidence is None else f"{cell.confidence:.4f}",
-                    cell.computed_status, cell.assessment.id if cell.assessment else "",
-                    ";".join(obs), ";".join(sorted({sources[o] for o in obs if o in sources})),
-                ])
+                rows.append(
+                    [
+                        state,
+                        p.id,
+                        periods[p.id].start.isoformat(),
+                        periods[p.id].end.isoformat(),
+                        c.id,
+                        comms[c.id].instrument,
+                        c.basket,
+                        c.chapter,
+                        cell.status,
+                        "" if cell.score is None else f"{cell.score:.4f}",
+                        "" if cell.confidence is None else f"{cell.confidence:.4f}",
+                        cell.computed_status,
+                        cell.assessment.id if cell.assessment else "",
+                        ";".join(obs),
+                        ";".join(sorted({sources[o] for o in obs if o in sources})),
+                    ]
+                )
     return write_csv(rows)
 
 
@@ -66,7 +92,10 @@ BASKET_ORDER = {"I": 0, "III": 1, "human-dimension": 2}
 def _grouped(card: Scorecard) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {}
     for c in sorted(card.commitments, key=lambda c: (BASKET_ORDER.get(c.basket, 9), c.chapter, c.id)):
-        groups.setdefault(f"Basket {c.basket} — {c.chapter}" if c.basket != "human-dimension" else f"Human dimension — {c.chapter}", []).append(c)
+        groups.setdefault(
+            f"Basket {c.basket} — {c.chapter}" if c.basket != "human-dimension" else f"Human dimension — {c.chapter}",
+            [],
+        ).append(c)
     return list(groups.items())
 
 
@@ -139,7 +168,11 @@ def scorecard_markdown(card: Scorecard) -> str:
         for group, members in _grouped(card):
             out.append(f"| **{md_escape(group)}** |" + " |" * len(card.periods))
             for c in members:
-                out.append(f"| `{c.id}` | " + " | ".join(_symbol(card, state, c.id, p.id).replace("*", "\\*") for p in card.periods) + " |")
+                out.append(
+                    f"| `{c.id}` | "
+                    + " | ".join(_symbol(card, state, c.id, p.id).replace("*", "\\*") for p in card.periods)
+                    + " |"
+                )
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
             vals = []
             for p in card.periods:

@@ -94,7 +94,9 @@ def build_corpus(
     # ---- vocabulary (merged across files; a word defined twice is an error)
     vocab_items = by_kind.get("vocabulary", [])
     if not vocab_items:
-        rep.problems.append(Problem("commitments", 0, "", "no vocabulary file found (a file with top-level key 'vocabulary')"))
+        rep.problems.append(
+            Problem("commitments", 0, "", "no vocabulary file found (a file with top-level key 'vocabulary')")
+        )
         return None, rep.problems
     merged: dict[str, dict[str, Any]] = {"kinds": {}, "tags": {}, "metrics": {}, "conditions": {}}
     for voc, origin in vocab_items:
@@ -190,7 +192,11 @@ def build_corpus(
                     allowed = vocabulary.conditions[rule.condition].subjects
                     for j, s in enumerate(rule.subjects or ()):
                         if allowed is not None and s not in allowed:
-                            rep.add(o, (*base, "subjects", j), f"unknown subject {s!r} of {rule.condition}{did_you_mean(s, allowed)}")
+                            rep.add(
+                                o,
+                                (*base, "subjects", j),
+                                f"unknown subject {s!r} of {rule.condition}{did_you_mean(s, allowed)}",
+                            )
                 for field in ("tags_any", "tags_all"):
                     for j, t in enumerate(getattr(rule, field)):
                         ref(o, (*base, field, j), t, vocabulary.tags, "tag")
@@ -199,9 +205,17 @@ def build_corpus(
                 assert isinstance(rule, MetricRule)
                 ref(o, (*base, "metric"), rule.metric, vocabulary.metrics, "metric")
                 sig = repr((rule.metric, rule.aggregate, "metric"))
-            status = repr(getattr(rule, "status", None) or getattr(rule, "while_in_effect", None) or [t.model_dump() for t in rule.thresholds])
+            status = repr(
+                getattr(rule, "status", None)
+                or getattr(rule, "while_in_effect", None)
+                or [t.model_dump() for t in rule.thresholds]
+            )
             if sig in signatures and signatures[sig] != status:
-                rep.add(o, (*base,), f"rule {rule.id!r} conflicts with another rule that reads the same evidence with a different outcome")
+                rep.add(
+                    o,
+                    (*base,),
+                    f"rule {rule.id!r} conflicts with another rule that reads the same evidence with a different outcome",
+                )
             signatures[sig] = status
 
     for cid, c in commitments.items():
@@ -244,7 +258,9 @@ def build_corpus(
             if fixture.metric:
                 ref(o, (*where, "metric", "name"), fixture.metric.name, vocabulary.metrics, "metric")
             if fixture.standing:
-                ref(o, (*where, "standing", "condition"), fixture.standing.condition, vocabulary.conditions, "condition")
+                ref(
+                    o, (*where, "standing", "condition"), fixture.standing.condition, vocabulary.conditions, "condition"
+                )
 
     # ---- rule tests
     rule_tests: list[RuleTest] = []
@@ -285,20 +301,33 @@ def build_corpus(
                 start = instruments.get(commitments[c].instrument)
                 in_force = commitments[c].in_force or (start.adopted if start else None)
                 if in_force and obs.date.end < in_force.start:
-                    rep.add(o, ("date",), f"dated before {c} was in force ({in_force}); it will not be scored for it", "warning")
+                    rep.add(
+                        o,
+                        ("date",),
+                        f"dated before {c} was in force ({in_force}); it will not be scored for it",
+                        "warning",
+                    )
         for j, case in enumerate(obs.cases):
             ref(o, ("cases", j), case, cases, "case")
         if obs.metric:
             if ref(o, ("metric", "name"), obs.metric.name, vocabulary.metrics, "metric"):
                 unit = vocabulary.metrics[obs.metric.name].unit
                 if obs.metric.unit != unit:
-                    rep.add(o, ("metric", "unit"), f"unit {obs.metric.unit!r} does not match metric {obs.metric.name} (expected {unit!r})")
+                    rep.add(
+                        o,
+                        ("metric", "unit"),
+                        f"unit {obs.metric.unit!r} does not match metric {obs.metric.name} (expected {unit!r})",
+                    )
         if obs.standing:
             if ref(o, ("standing", "condition"), obs.standing.condition, vocabulary.conditions, "condition"):
                 allowed = vocabulary.conditions[obs.standing.condition].subjects
                 subj = obs.standing.subject
                 if subj is not None and allowed is not None and subj not in allowed:
-                    rep.add(o, ("standing", "subject"), f"unknown subject {subj!r} of {obs.standing.condition}{did_you_mean(subj, allowed)}")
+                    rep.add(
+                        o,
+                        ("standing", "subject"),
+                        f"unknown subject {subj!r} of {obs.standing.condition}{did_you_mean(subj, allowed)}",
+                    )
         if today is not None and obs.date.start > today:
             rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
         st = states.get(obs.state)
@@ -321,7 +350,12 @@ def build_corpus(
     read = _what_rules_read(list(commitments.values()))
     for oid, obs in observations.items():
         if not _is_read(obs, read):
-            rep.add(origins[("observations", oid)], ("kind",), f"no rule reads an observation of kind {obs.kind!r} with these tags", "warning")
+            rep.add(
+                origins[("observations", oid)],
+                ("kind",),
+                f"no rule reads an observation of kind {obs.kind!r} with these tags",
+                "warning",
+            )
 
     if any(p.level == "error" for p in rep.problems):
         return None, rep.problems

@@ -13,9 +13,9 @@ turns a condition into a plain Python callable once, at load time.
 from __future__ import annotations
 
 import operator
-from enum import Enum
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, Union
+from enum import Enum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
 
@@ -96,7 +96,7 @@ FieldName = Literal[
     "standing.in_effect",
 ]
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 
 
 def _scalar_or_list(v: Any) -> Any:
@@ -116,7 +116,7 @@ class Comparison(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     field: FieldName
     op: OperatorName
-    value: Annotated[Union[Scalar, list[Scalar]], BeforeValidator(_scalar_or_list)] = None
+    value: Annotated[Scalar | list[Scalar], BeforeValidator(_scalar_or_list)] = None
 
 
 class AllOf(BaseModel):
@@ -141,16 +141,12 @@ def _condition_branch(v: Any) -> str | None:
             if key in v:
                 return key
         return None
-    return {Comparison: "field", AllOf: "all", AnyOf: "any", Not: "not"}.get(type(v))
+    branches: dict[type, str] = {Comparison: "field", AllOf: "all", AnyOf: "any", Not: "not"}
+    return branches.get(type(v))
 
 
 Condition = Annotated[
-    Union[
-        Annotated[Comparison, Tag("field")],
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-    ],
+    Annotated[Comparison, Tag("field")] | Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[Not, Tag("not")],
     Discriminator(
         _condition_branch,
         custom_error_type="condition_kind",

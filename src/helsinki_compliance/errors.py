@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal
 
 #: Exit codes of the command-line tool.
@@ -85,7 +85,7 @@ def data_path(data: Any, loc: Sequence[Any], missing: bool = False) -> list[str 
     """
     parts = tuple(loc)
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(i: int, path: tuple[str | int, ...]) -> tuple[int, int, tuple[str | int, ...]]:
         if i == len(parts):
             return 0, -1, path

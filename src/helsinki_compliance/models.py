@@ -9,7 +9,7 @@ published in ``schemas/`` are generated from these models, so schema and loader 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -188,7 +188,7 @@ def _edge_kind(v: Any) -> str:
 #: A named period's edge: a date, or ``{after: id}`` / ``{before: id}`` (one branch is tried, so an
 #: error names what the author meant, not both readings).
 PeriodEdge = Annotated[
-    Union[Annotated[DateField, Tag("date")], Annotated[PeriodRef, Tag("ref")]],
+    Annotated[DateField, Tag("date")] | Annotated[PeriodRef, Tag("ref")],
     Discriminator(_edge_kind),
 ]
 
@@ -327,7 +327,7 @@ class MetricRule(RuleBase):
     include_claims: Flag = False
 
 
-Rule = Annotated[Union[EventRule, StandingRule, MetricRule], Field(discriminator="kind")]
+Rule = Annotated[EventRule | StandingRule | MetricRule, Field(discriminator="kind")]
 
 
 class Indicators(Strict):

@@ -39,8 +39,10 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 MAX_BYTES = 8 * 1024 * 1024
 #: The most containers nested in one another (the deepest bundled file nests 9).
 MAX_DEPTH = 64
-#: The most values (scalars, mappings, sequences) in one file: bounds time and memory.
-MAX_NODES = 500_000
+#: The most values (keys, scalars, mappings, sequences) in one file: bounds time and memory for
+#: files that are dense rather than large (``[0,0,0,...]``). An 8 MiB file of real observations
+#: holds about a million.
+MAX_NODES = 1_500_000
 MAX_ALIAS_EXPANSION = 100_000
 #: The longest integer literal, in digits (Python refuses to convert more than 4,300).
 MAX_INT_DIGITS = 100

@@ -145,7 +145,8 @@ def _condition_branch(v: Any) -> str | None:
             if key in v:
                 return key
         return None
-    return {Comparison: "field", AllOf: "all", AnyOf: "any", Not: "not"}.get(type(v))
+    branches: dict[type, str] = {Comparison: "field", AllOf: "all", AnyOf: "any", Not: "not"}
+    return branches.get(type(v))
 
 
 Condition = Annotated[

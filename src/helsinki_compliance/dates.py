@@ -2,6 +2,7 @@
 
 A :class:`DateSpec` stands for an interval ``[start, end]`` (both inclusive): the span in which
 the source puts the fact. ``"1977"`` is 1977-01-01..1977-12-31, ``"1977-Q2"`` is April to June.
+Digits are ASCII ``0-9`` only (``"١٩٧٧"`` is not a date); surrounding spaces are ignored.
 """
 
 from __future__ import annotations

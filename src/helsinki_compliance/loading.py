@@ -13,7 +13,7 @@ errors of the first stage that has any; warnings are kept on the corpus.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -242,7 +242,7 @@ def _type_name(v: Any) -> str:
 # ---------------------------------------------------------------- stage 3
 
 
-def _pydantic_message(err: dict[str, Any]) -> str:
+def _pydantic_message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     loc = err.get("loc", ())
     if kind == "extra_forbidden":

@@ -74,7 +74,7 @@ def build_corpus(
     rep = _Reporter(parsed)
     by_kind: dict[str, list[tuple[Any, Origin]]] = defaultdict(list)
     for pf in parsed:
-        for item, origin in zip(pf.items, pf.origins):
+        for item, origin in zip(pf.items, pf.origins, strict=True):
             by_kind[pf.key].append((item, origin))
 
     origins: dict[tuple[str, str], Origin] = {}
@@ -282,8 +282,8 @@ def build_corpus(
             if g.id in goal_ids:
                 rep.add(o, ("goals", i, "id"), f"duplicate goal id {g.id!r}")
             goal_ids.add(g.id)
-            for j, c in enumerate(g.commitments):
-                ref(o, ("goals", i, "commitments", j), c, commitments, "commitment")
+            for j, cited in enumerate(g.commitments):
+                ref(o, ("goals", i, "commitments", j), cited, commitments, "commitment")
             if g.metric:
                 ref(o, ("goals", i, "metric", "metric"), g.metric.metric, vocabulary.metrics, "metric")
             check_rules(o, g.rules, ("goals", i))
@@ -296,19 +296,19 @@ def build_corpus(
         ref(o, ("kind",), obs.kind, vocabulary.kinds, "observation kind")
         for j, t in enumerate(obs.tags):
             ref(o, ("tags", j), t, vocabulary.tags, "tag")
-        for j, c in enumerate(obs.commitments):
-            if ref(o, ("commitments", j), c, commitments, "commitment") and obs.state in states:
-                start = instruments.get(commitments[c].instrument)
-                in_force = commitments[c].in_force or (start.adopted if start else None)
+        for j, cited in enumerate(obs.commitments):
+            if ref(o, ("commitments", j), cited, commitments, "commitment") and obs.state in states:
+                start = instruments.get(commitments[cited].instrument)
+                in_force = commitments[cited].in_force or (start.adopted if start else None)
                 if in_force and obs.date.end < in_force.start:
                     rep.add(
                         o,
                         ("date",),
-                        f"dated before {c} was in force ({in_force}); it will not be scored for it",
+                        f"dated before {cited} was in force ({in_force}); it will not be scored for it",
                         "warning",
                     )
-        for j, case in enumerate(obs.cases):
-            ref(o, ("cases", j), case, cases, "case")
+        for j, case_id in enumerate(obs.cases):
+            ref(o, ("cases", j), case_id, cases, "case")
         if obs.metric:
             if ref(o, ("metric", "name"), obs.metric.name, vocabulary.metrics, "metric"):
                 unit = vocabulary.metrics[obs.metric.name].unit
@@ -330,9 +330,9 @@ def build_corpus(
                     )
         if today is not None and obs.date.start > today:
             rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
-        st = states.get(obs.state)
-        if st and st.left and obs.date.start > st.left.end:
-            rep.add(o, ("date",), f"{obs.state} ceased to be a participating state on {st.left}", "warning")
+        obs_state = states.get(obs.state)
+        if obs_state and obs_state.left and obs.date.start > obs_state.left.end:
+            rep.add(o, ("date",), f"{obs.state} ceased to be a participating state on {obs_state.left}", "warning")
 
     # ---- assessments
     for aid, a in assessments.items():

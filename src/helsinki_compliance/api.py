@@ -127,7 +127,7 @@ def catalogue(corpus: Corpus, *, state: str | None = None, as_of: date | None = 
     rows = []
     for c in corpus.commitments.values():
         adopted = corpus.instruments[c.instrument].adopted.start
-        in_force = c.in_force.start if c.in_force else adopted
+        in_force: date | None = c.in_force.start if c.in_force else adopted
         if code:
             f = corpus.in_force_from(c, code)
             in_force = f

@@ -435,7 +435,10 @@ def goals_cmd(
     click.echo(f"{t['title']}\n{t['state']} as of {t['as_of']}; baseline {t['baseline']}\n")
     for g in t["goals"]:
         b, c = g["baseline"], g["current"]
-        fmt_p = lambda m: "  --" if m["progress"] is None else f"{m['progress']:.2f}"  # noqa: E731
+
+        def fmt_p(m: dict[str, Any]) -> str:
+            return "  --" if m["progress"] is None else f"{m['progress']:.2f}"
+
         click.echo(
             f"{g['id']:<26} {g['tier']:<13} {fmt_p(b)} -> {fmt_p(c)}  {_style(g['verdict'], 'compliant' if g['verdict'] in ('met', 'significant-progress') else 'partial' if g['verdict'] == 'slight-progress' else 'violation')}"
         )
@@ -859,7 +862,8 @@ def observe_list(
         elif o.metric:
             what = f"{o.metric.name} = {o.metric.value:g}"
         else:
-            what = r["quote"] if len(r["quote"]) <= 50 else r["quote"][:47] + "..."
+            quote = str(r["quote"])
+            what = quote if len(quote) <= 50 else quote[:47] + "..."
         click.echo(f"{r['id']:<{width}}  {r['date']:<21}  {r['state']:<2}  {r['kind']:<18}  {r['source']:<16}  {what}")
     obj.info(f"{len(records)} observation{'s' if len(records) != 1 else ''}")
 

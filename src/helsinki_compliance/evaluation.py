@@ -169,7 +169,7 @@ class Scorecard:
     def to_dataframe(self) -> Any:
         """:meth:`to_records` as a pandas DataFrame (pandas is optional: ImportError names it)."""
         try:
-            import pandas as pd
+            import pandas as pd  # type: ignore[import-untyped]
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_dataframe() needs pandas: pip install pandas") from exc
         return pd.DataFrame.from_records(self.to_records())
@@ -277,7 +277,7 @@ class Evaluator:
         else:
             base = score if score is not None else 0.5
             final_score = min(1.0, max(0.0, base + (a.adjust or 0.0)))
-            final_status = status_for_score(final_score)
+            final_status = status_for_score(final_score)  # type: ignore[assignment]
         return Cell(
             state, commitment.id, period.id, final_status, final_score, confidence, findings, status, score, applied
         )

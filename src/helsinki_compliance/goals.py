@@ -211,7 +211,7 @@ def track(
         )
     tiers = {}
     for tier in ("immediate", "intermediate", "long-range"):
-        vs = [g["verdict"] for g in goals if g["tier"] == tier]
+        vs = [str(g["verdict"]) for g in goals if g["tier"] == tier]
         if vs:
             tiers[tier] = tier_verdict(vs)
     return {

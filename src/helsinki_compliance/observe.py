@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -348,15 +348,9 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
             }
         )
     if opts.get("standing"):
-        data["standing"] = _clean(
-            {
-                "condition": opts["standing"],
-                "subject": opts.get("subject"),
-                "in_effect": not opts.get("ended"),
-                "since": opts.get("since"),
-            }
-        )
-        data["standing"]["in_effect"] = not opts.get("ended")
+        standing = _clean({"condition": opts["standing"], "subject": opts.get("subject"), "since": opts.get("since")})
+        standing["in_effect"] = not opts.get("ended")  # False is a value, not an absence
+        data["standing"] = standing
     return Draft(_clean(data))
 
 
@@ -424,7 +418,7 @@ def drafts_from_file(path: Path, display: str | None = None) -> list[Draft]:
         doc = _yaml.load(raw)  # JSON is read by the same safe loader: it gives line numbers
     except _yaml.YamlError as exc:
         raise DataError([Problem(name, exc.line, "", exc.message)]) from None
-    data, prefix = doc.data, ()
+    data, prefix = doc.data, cast(tuple[str, ...], ())
     if isinstance(data, dict) and set(data) == {"observations"}:
         data, prefix = data["observations"], ("observations",)
     elif isinstance(data, dict):
@@ -518,18 +512,20 @@ def _unknown_refs(d: Draft, data: dict[str, Any], corpus: Corpus) -> list[Proble
         (["source"], data.get("source"), corpus.sources, "source"),
         (["kind"], data.get("kind"), voc.kinds, "observation kind"),
     ]
-    for key, registry, what in (
+    lists: tuple[tuple[str, Any, str], ...] = (
         ("tags", voc.tags, "tag"),
         ("commitments", corpus.commitments, "commitment"),
         ("cases", corpus.cases, "case"),
-    ):
+    )
+    for key, registry, what in lists:
         items = data.get(key)
         if isinstance(items, list):
             checks.extend(([key, i], v, registry, what) for i, v in enumerate(items))
-    for key, sub, registry, what in (
+    subs: tuple[tuple[str, str, Any, str], ...] = (
         ("metric", "name", voc.metrics, "metric"),
         ("standing", "condition", voc.conditions, "condition"),
-    ):
+    )
+    for key, sub, registry, what in subs:
         if isinstance(data.get(key), dict):
             checks.append(([key, sub], data[key].get(sub), registry, what))
     return [
@@ -713,9 +709,9 @@ def add(
                 new_ids=new_ids,
             )
             if not dry_run:
-                for t, tmp in temps.items():
-                    os.replace(tmp, t)
-                    _fsync_dir(t.parent)
+                for real_path, tmp_path in temps.items():
+                    os.replace(tmp_path, real_path)
+                    _fsync_dir(real_path.parent)
                 temps = {}
             return AddResult(
                 sorted(new_ids, key=[o.id for o in new].index),
@@ -725,9 +721,9 @@ def add(
                 not dry_run,
             )
         finally:
-            for tmp in temps.values():
+            for leftover in temps.values():
                 try:
-                    os.unlink(tmp)
+                    os.unlink(leftover)
                 except FileNotFoundError:
                     pass
 

@@ -277,7 +277,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             else:
                 continue
         elif held and end_state is False:
-            status = _midpoint(rule.while_in_effect, rule.when_ended) if rule.when_ended else rule.while_in_effect
+            status = _midpoint(rule.while_in_effect, rule.when_ended) if rule.when_ended else rule.while_in_effect  # type: ignore[assignment]
             detail = f"{label} was in effect and ended during the period -> {status}"
         elif held:
             status = rule.while_in_effect
@@ -343,7 +343,7 @@ def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
     if not values:
         return []
     value = aggregate(values, rule.aggregate)
-    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}  # type: ignore[union-attr]
+    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}
     shown = format_number(value)
     if len(values) == 1 or rule.aggregate == "latest":
         latest = max(values, key=lambda ov: (ov[0].date.end, ov[0].date.start, ov[0].id))[0]

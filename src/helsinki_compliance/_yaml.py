@@ -212,8 +212,9 @@ def load(text: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_
 # The fast path keeps only the lines of the file, its key and its items; a caller that finds a
 # problem in the file parses it again with :func:`load` for exact lines.
 
+_ryml: Any
 try:
-    import ryml as _ryml
+    import ryml as _ryml  # type: ignore[import-untyped,no-redef]
 except ImportError:  # pragma: no cover - depends on the environment
     _ryml = None
 

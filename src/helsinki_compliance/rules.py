@@ -8,10 +8,10 @@ module branches on a rule's kind.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from itertools import chain
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from .conditions import compare, compile_condition

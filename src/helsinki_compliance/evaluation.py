@@ -29,9 +29,9 @@ from datetime import date
 from typing import Any
 
 from .loading import Corpus
-from .models import STATUS_SCORES, Assessment, Commitment
+from .models import STATUS_SCORES, Assessment, Commitment, Observation
 from .periods import Period
-from .rules import Finding, StateEvidence, Window, evaluate_rule
+from .rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
 
 COMPLIANT_AT = 0.80
 PARTIAL_AT = 0.35
@@ -228,6 +228,8 @@ class Evaluator:
     def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self._evidence: dict[str, StateEvidence] = {}
+        self._windows: dict[tuple[str, date, date, date, date], tuple[list[Observation], WindowIndex]] = {}
+        self._window_state: str | None = None
 
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:
@@ -255,7 +257,17 @@ class Evaluator:
         rules: Sequence[Any] | None = None,
         snapshot: bool = False,
     ) -> list[Finding]:
-        window = Window.make(self.evidence(state), start, end, as_of, in_force, commitment.id, snapshot)
+        # the window's observations and their index are shared by the commitments with the same in-force date
+        key = (state, start, end, as_of, in_force)
+        if self._window_state != state:  # keep one state's windows at a time
+            self._windows.clear()
+            self._window_state = state
+        shared = self._windows.get(key)
+        evidence = self.evidence(state)
+        if shared is None:
+            obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
+            shared = self._windows[key] = (obs, WindowIndex(obs))
+        window = Window(evidence, start, end, as_of, in_force, commitment.id, shared[0], snapshot, shared[1])
         out: list[Finding] = []
         for rule in rules if rules is not None else commitment.rules:
             out.extend(evaluate_rule(rule, window))

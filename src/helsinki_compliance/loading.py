@@ -184,15 +184,18 @@ def read_bytes(path: Path, display: str, problems: list[Problem]) -> bytes | Non
 
 
 def parse_file(
-    path: Path, display: str, problems: list[Problem], raw: bytes | None = None
+    path: Path, display: str, problems: list[Problem], raw: bytes | None = None, fast: bool = False
 ) -> tuple[_yaml.Document, str] | None:
-    """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended."""
+    """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended.
+
+    ``fast``: try the rapidyaml fast path first (:func:`._yaml.load_fast`); its documents know the
+    lines of the items only, so a caller that finds a problem parses the file again without it."""
     if raw is None:
         raw = read_bytes(path, display, problems)
         if raw is None:
             return None
     try:
-        doc = _yaml.load(raw)
+        doc = (_yaml.load_fast(raw) if fast else None) or _yaml.load(raw)
     except _yaml.YamlError as exc:
         problems.append(Problem(display, exc.line, "", exc.message))
         return None
@@ -317,11 +320,18 @@ def read_files(
                     continue
                 cache.reject()
         before = len(problems)
-        got = parse_file(path, display, problems, raw)
+        got = parse_file(path, display, problems, raw, fast=True)
         if got is None:
             continue
         doc, key = got
         pairs = validate_items(key, doc, display, problems)
+        if doc.fast and len(problems) > before:  # exact lines for the messages: the slow path
+            del problems[before:]
+            got = parse_file(path, display, problems, raw, fast=False)
+            if got is None:  # pragma: no cover - the fast path read it
+                continue
+            doc, key = got
+            pairs = validate_items(key, doc, display, problems)
         many = FILE_KINDS[key][1]
         items = [item for _, item in pairs]
         origins = [

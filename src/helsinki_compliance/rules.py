@@ -8,9 +8,10 @@ module branches on a rule's kind.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from typing import Any
 
 from .conditions import compare, compile_condition
@@ -103,12 +104,20 @@ class StateEvidence:
 class _Track:
     """Events of one timeline (sorted by end date) with their end dates, for bisection."""
 
-    __slots__ = ("events", "ends", "since")
+    __slots__ = ("events", "ends", "since", "_tags")
 
     def __init__(self, events: list[Observation]) -> None:
         self.events = events
         self.ends = [e.date.end for e in events]
         self.since = [(i, e) for i, e in enumerate(events) if e.standing and e.standing.in_effect and e.standing.since]
+        self._tags: dict[int, frozenset[str]] = {}
+
+    def tags_known(self, known: int) -> frozenset[str]:
+        """The tags of the first ``known`` events (memoised: ``known`` depends only on the as-of date)."""
+        tags = self._tags.get(known)
+        if tags is None:
+            tags = self._tags[known] = frozenset(t for e in self.events[:known] for t in e.tags)
+        return tags
 
 
 class Timeline:
@@ -120,6 +129,23 @@ class Timeline:
         self.subject = subject
         self.all = _Track(events)
         self.facts = _Track([e for e in events if not e.claim])
+
+
+class WindowIndex:
+    """A window's observations by kind and by metric name (positions in window order).
+
+    Built once per (state, period, in-force date) and shared by the commitments that have that
+    window, so an event rule looks only at the kinds it reads and a metric rule at its metric."""
+
+    __slots__ = ("by_kind", "by_metric")
+
+    def __init__(self, observations: Sequence[Observation]) -> None:
+        self.by_kind: dict[str, list[int]] = {}
+        self.by_metric: dict[str, list[int]] = {}
+        for i, o in enumerate(observations):
+            self.by_kind.setdefault(o.kind, []).append(i)
+            if o.metric is not None:
+                self.by_metric.setdefault(o.metric.name, []).append(i)
 
 
 @dataclass
@@ -134,6 +160,7 @@ class Window:
     commitment: str
     observations: list[Observation] = field(default_factory=list)  # in the period, scorable
     snapshot: bool = False  # standing conditions judged by their state at the window's end
+    index: WindowIndex | None = None  # optional: the observations by kind and metric
 
     @classmethod
     def make(
@@ -148,6 +175,24 @@ class Window:
     ) -> Window:
         obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
         return cls(evidence, start, end, as_of, in_force, commitment, obs, snapshot)
+
+    def of_kinds(self, kinds: Sequence[str]) -> list[Observation]:
+        """The window's observations of ``kinds`` (in window order); all of them when ``kinds`` is empty."""
+        if not kinds or self.index is None:
+            return self.observations if not kinds else [o for o in self.observations if o.kind in kinds]
+        idx = self.index.by_kind
+        lists = [idx[k] for k in dict.fromkeys(kinds) if k in idx]
+        # each list is in window order and the kinds are distinct: one sort of the runs restores the order
+        positions = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+        obs = self.observations
+        return [obs[i] for i in positions]
+
+    def with_metric(self, name: str) -> list[Observation]:
+        """The window's observations with a figure of metric ``name`` (in window order)."""
+        if self.index is None:
+            return [o for o in self.observations if o.metric and o.metric.name == name]
+        obs = self.observations
+        return [obs[i] for i in self.index.by_metric.get(name, ())]
 
     def mean_confidence(self, observations: Sequence[Observation]) -> float:
         if not observations:
@@ -173,7 +218,7 @@ def evaluate_rule(rule: Any, window: Window) -> list[Finding]:
     return RULE_KINDS[rule.kind](rule, window)
 
 
-def _tags_ok(tags: Sequence[str], tags_any: Sequence[str], tags_all: Sequence[str]) -> bool:
+def _tags_ok(tags: Collection[str], tags_any: Sequence[str], tags_all: Sequence[str]) -> bool:
     if tags_any and not any(t in tags for t in tags_any):
         return False
     return all(t in tags for t in tags_all)
@@ -209,7 +254,7 @@ def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation],
 @register("event")
 def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
     pred = event_predicate(rule, w.commitment)
-    matched = [o for o in w.observations if pred(o)]
+    matched = [o for o in w.of_kinds(rule.match.kinds) if pred(o)]
     if not matched:
         return []
     n = len(matched)
@@ -247,8 +292,8 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             continue
         events = track.events
         if rule.tags_any or rule.tags_all:
-            tags = {t for e in events[:known] for t in e.tags}
-            if not _tags_ok(tuple(tags), rule.tags_any, rule.tags_all):
+            tags = track.tags_known(known)
+            if not _tags_ok(tags, rule.tags_any, rule.tags_all):
                 continue
         first_in = bisect_left(ends, w.start, 0, known)  # events[:first_in] end before the period
         last_in = bisect_right(ends, w.end, first_in, known)
@@ -336,9 +381,7 @@ def format_number(x: float) -> str:
 @register("metric")
 def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
     values = [
-        (o, o.metric.effective)
-        for o in w.observations
-        if o.metric and o.metric.name == rule.metric and (rule.include_claims or not o.claim)
+        (o, o.metric.effective) for o in w.with_metric(rule.metric) if o.metric and (rule.include_claims or not o.claim)
     ]
     if not values:
         return []

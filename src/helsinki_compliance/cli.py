@@ -32,11 +32,31 @@ def _style(text: str, status: str) -> str:
 
 
 class Ctx:
-    def __init__(self, data: str | None, quiet: bool, verbose: bool, debug: bool) -> None:
+    def __init__(self, data: str | None, quiet: bool, verbose: bool, debug: bool, allow_outside: bool = False) -> None:
         self.data = data
         self.quiet = quiet
         self.verbose = verbose
         self.debug = debug
+        self.allow_outside = allow_outside
+        self.cache = False
+
+    def path(self, value: str, option: str) -> Path:
+        """A path the user gave. Relative paths must stay inside the current directory once
+        ``..`` and symlinks are resolved, unless ``--allow-outside``; an absolute path names its
+        place explicitly and is taken as given."""
+        p = Path(value)
+        if p.is_absolute() or self.allow_outside:
+            return p
+        here = Path.cwd().resolve()
+        real = (here / p).resolve()
+        if not real.is_relative_to(here):
+            from .errors import UsageError
+
+            raise UsageError(
+                f"{option} {value}: leads outside the current directory (to {real}) through '..' or a symlink; "
+                "give its absolute path, or pass --allow-outside"
+            )
+        return p
 
     def info(self, message: str) -> None:
         if not self.quiet:
@@ -106,8 +126,13 @@ FORMAT = click.option(
     envvar="HELSINKI_COMPLIANCE_NO_CACHE",
     help="Parse every file afresh; do not read or write DIR/.helsinki-cache.",
 )
+@click.option(
+    "--allow-outside", is_flag=True, help="Let relative --out/--file paths lead outside the current directory."
+)
 @click.pass_context
-def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool, no_cache: bool) -> None:
+def main(
+    ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool, no_cache: bool, allow_outside: bool
+) -> None:
     """Track compliance with the Helsinki Final Act and later CSCE human-dimension commitments.
 
     \b
@@ -118,7 +143,7 @@ def main(ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug
       helsinki-compliance goals --state SU --as-of 1987-12-31
       helsinki-compliance report
     """
-    ctx.obj = Ctx(data, quiet, verbose, debug)
+    ctx.obj = Ctx(data, quiet, verbose, debug, allow_outside)
     ctx.obj.cache = not no_cache
 
 
@@ -259,10 +284,10 @@ def schema(obj: Ctx, out: str, markdown: str | None) -> None:
         from .schemadoc import render_reference
         from .storage import atomic_write
 
-        atomic_write(Path(markdown), render_reference())
+        atomic_write(obj.path(markdown, "--markdown"), render_reference())
         obj.info(f"wrote the file-format reference to {markdown}")
         return
-    written = api.write_schemas(Path(out))
+    written = api.write_schemas(obj.path(out, "--out"))
     obj.info(f"wrote {len(written)} schemas to {out}/")
 
 
@@ -517,7 +542,7 @@ def report(
             first=first,
             last=last,
             as_of=at,
-            out_dir=Path(out),
+            out_dir=obj.path(out, "--out"),
             formats=wanted,
             goals=goal_data,
             progress=lambda step: bar.update(1),
@@ -738,7 +763,7 @@ def observe_add(
     drafts: list[obs_mod.Draft] = []
     if files:
         for f in files:
-            drafts.extend(obs_mod.drafts_from_file(Path(f)))
+            drafts.extend(obs_mod.drafts_from_file(obj.path(f, "--file")))
     elif interactive:
         drafts.append(obs_mod.draft_from_options(_prompt_fields(api.load(obj.data))))
     elif given:
@@ -778,7 +803,7 @@ def observe_import(
     """
     from . import observe as obs_mod
 
-    drafts = obs_mod.drafts_from_file(Path(file))
+    drafts = obs_mod.drafts_from_file(obj.path(file, "FILE"))
     _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
 
 

@@ -46,8 +46,13 @@ AS_OF = date(1991, 12, 31)
 
 #: Examples per property; ``HC_PROPERTY_EXAMPLES=500 pytest tests/test_properties.py`` searches harder.
 EXAMPLES = int(os.environ.get("HC_PROPERTY_EXAMPLES", "25"))
+#: CI searches the same examples every run (no flaky red); a searcher sets HC_PROPERTY_EXAMPLES to explore.
+DERANDOMIZE = "HC_PROPERTY_EXAMPLES" not in os.environ
 FAST = settings(
-    max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=DERANDOMIZE,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
 
@@ -182,7 +187,10 @@ def test_evaluation_does_not_depend_on_observation_order(obs: list[Observation],
 
 
 @settings(
-    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=5,
+    deadline=None,
+    derandomize=DERANDOMIZE,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(corpora(min_size=2, max_size=12), st.randoms(use_true_random=False))
 def test_evaluation_does_not_depend_on_file_order_or_split(
@@ -270,14 +278,12 @@ def test_adding_evidence_of_a_violation_never_raises_a_score(obs: list[Observati
             assert new_g.score <= g.score + 1e-9, key
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine (rules.evaluate_standing): a standing rule's tags_any/tags_all filter reads the union of the "
-    "tags of every observation of a (condition, subject) timeline, so one tagged 'in effect' report brings the "
-    "timeline's untagged 'ended' reports into scope and can raise a later cell (0.0 -> 0.5). Left for the lead: "
-    "the union is deliberate (release records carry no 'monitor' tag), so the fix is a semantic choice.",
-)
-def test_monotonicity_with_a_tag_filtered_standing_rule() -> None:
+def test_a_tagged_report_brings_a_subjects_untagged_end_into_a_filtered_rule() -> None:
+    """The one documented exception to monotonicity (docs/scoring.md, "Which subjects a
+    topic-filtered standing rule follows"): a standing rule's ``tags_any`` reads the tags of all
+    of a subject's reports, so a tagged 'in effect' report brings the subject's untagged 'ended'
+    report into scope, and a later cell rises from 0.0 to 0.5. Decided as intended: a release is
+    usually recorded without repeating why the person mattered."""
     commitment = hc.models.Commitment.model_validate(
         {
             "id": "t.jam",
@@ -344,5 +350,4 @@ def test_monotonicity_with_a_tag_filtered_standing_rule() -> None:
         return Evaluator(corpus).cell(commitment, "SU", year, AS_OF).score
 
     before, after = score([ended, ban]), score([ended, ban, jammed])
-    assert before is not None and after is not None
-    assert after <= before
+    assert (before, after) == (0.0, 0.5)

@@ -79,11 +79,11 @@ def run(root: Path, *args: str, input: str | None = None):  # noqa: A002
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every data file's bytes (the empty lock file is not data)."""
+    """Every data file's bytes (the empty lock file and the parse cache are not data)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != observe.LOCK_NAME
+        if p.is_file() and p.name != observe.LOCK_NAME and ".helsinki-cache" not in p.parts
     }
 
 
@@ -451,3 +451,32 @@ def test_a_write_killed_at_random_points_leaves_a_valid_corpus(data: Path, tmp_p
         assert present in (reported, reported + 1)  # the last one may have landed before its print
         done += present
     assert done > 0  # the kills did not all land before the first write
+
+
+def test_the_incremental_diff_equals_a_full_comparison(data: Path, tmp_path: Path) -> None:
+    """observe evaluates only the cells the new observations can affect; on the real corpus
+    the changes it reports are exactly those of comparing every cell."""
+    from helsinki_compliance import incremental, loading
+
+    f = tmp_path / "new.yaml"
+    f.write_text(
+        textwrap.dedent("""\
+        observations:
+          - {date: "1988-11-30", dated_by: "x", state: SU, kind: policy-change, tags: [radio, rferl],
+             commitments: [hfa.b3.info.broadcast], source: rferl-1988, locator: "p. 1", quote: "jamming stopped",
+             confidence: high, standing: {condition: radio-jamming, subject: rferl, in_effect: false}}
+          - {date: "1986", dated_by: "x", state: SU, kind: arrest, tags: [monitor, political-prisoner],
+             source: rferl-1988, locator: "p. 2", quote: "a monitor was arrested", confidence: medium}
+          - {date: "1989", dated_by: "x", state: SU, kind: statistic, tags: [emigration],
+             metric: {name: emigration.persons, value: 70000, unit: persons},
+             source: rferl-1988, locator: "p. 3", quote: "70,000 left", confidence: medium}
+        """)
+    )
+    before = loading.load(data)
+    drafts = observe.drafts_from_file(f)
+    new, problems = observe._validate_drafts(drafts, before)
+    assert problems == [] and len(new) == 3
+    after = incremental.add_observations(before, new)
+    quick = observe.diff(before, after, ["SU"], first=1975, last=1991, as_of=hc.parse_as_of("2000"), new=new)
+    full = observe.diff(before, after, ["SU"], first=1975, last=1991, as_of=hc.parse_as_of("2000"))
+    assert quick == full and len([c for c in full if c.what == "cell"]) >= 2

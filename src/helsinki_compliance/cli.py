@@ -621,6 +621,7 @@ def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplica
     return obs_mod.add(
         cfg.root,
         drafts,
+        cache=obj.cache,
         target=Path(target) if target else None,
         dry_run=dry_run,
         allow_duplicate=allow_duplicate,

@@ -182,7 +182,7 @@ def check_observations(
     problems: list[Problem] = []
     parsed, problems = read_files(corpus.root, [path])
     shown = display or (parsed[0].path if parsed else str(path))
-    registries = _registry_files(corpus)
+    registries = registry_files(corpus)
     _, more = build_corpus(corpus.root, [*registries, *parsed])
     problems.extend(more)
     new = [item for pf in parsed if pf.key == "observations" for item in pf.items]
@@ -208,7 +208,7 @@ def check_observations(
     return new, sorted(problems)
 
 
-def _registry_files(corpus: Corpus) -> list[ParsedFile]:
+def registry_files(corpus: Corpus) -> list[ParsedFile]:
     """The loaded registries as parsed files, for the loader's checks on new observations."""
     out: list[ParsedFile] = [ParsedFile("<vocabulary>", "vocabulary", [corpus.vocabulary], [Origin("<vocabulary>", 0)])]
     for key, registry in (

@@ -35,7 +35,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from . import _yaml, loading
+from . import _yaml, incremental, loading
 from .errors import DataError, Problem, UsageError, did_you_mean, format_path
 from .evaluation import Evaluator
 from .loading import Corpus
@@ -596,18 +596,20 @@ def add(
     base_dirs: Sequence[str] = loading.DATA_DIRS,
     first: int = 1975,
     last: int | None = None,
+    cache: bool = False,
 ) -> AddResult:
     """Validate ``drafts``, append them, and report what changed; all or nothing.
 
     ``base``: a data directory loaded first (the bundled catalogue for a user's own corpus); its
     files are never written. ``first``/``last``: the years whose cells and verdicts are compared.
+    ``cache``: load the corpus through the content-hash cache (see :mod:`.cache`).
     """
     from .validation import build_corpus
 
     root = Path(root)
     today = today or date.today()
     with corpus_lock(root):
-        before = loading.load(root, today=today, base=base, base_dirs=base_dirs)
+        before = loading.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)
         own = {loading._display(p, root) for p in loading.discover(root)}
         new, problems = _validate_drafts(drafts, before)
         if problems:
@@ -668,37 +670,61 @@ def add(
                     os.chmod(tmp, 0o644)
                 temps[t] = Path(tmp)
 
-            # validate the corpus as it will be, with the candidate files in place
-            files = ([*loading.discover(base, dirs=base_dirs)] if base else []) + [
-                p for p in loading.discover(root) if p not in temps
-            ]
-            parsed, found = loading.read_files(root, files)
-            cand, more = loading.read_files(root, list(temps.values()))
-            for pf in cand:
-                real = next(t for t, tmp in temps.items() if tmp == pf.source)
-                display = loading._display(real, root)
-                pf.path = display
-                pf.origins = [loading.Origin(display, o.line, o.path) for o in pf.origins]
-            found.extend(p for p in more)
-            after, sem = build_corpus(root, [*parsed, *cand], today=today)
-            found.extend(sem)
+            # validate each candidate file as it will be: stages 1-3 on the whole file (the old items
+            # and the new), stage 4 on the new items against the loaded registries and ids (the rest
+            # of the corpus is unchanged, under the lock, and validated a moment ago)
+            registries = incremental.registry_files(before)
             errors: list[Problem] = []
-            for t, pairs in groups.items():
-                display = loading._display(t, root)
-                mapped = _rewrite([p for p in found if p.level == "error"], display, spans[t], [d for _, d in pairs])
-                errors.extend(mapped)
-            errors = [p for p in errors if p.level == "error"]
-            # temp-file names must not leak into messages
-            errors = [Problem(_untemp(p.file, temps, root), p.line, p.path, p.message, p.level) for p in errors]
-            if errors or after is None:
-                raise DataError(errors or [Problem("observe", 0, "", "the corpus did not validate")])
-            after.files = [p.path for p in [*parsed, *cand]]
-            new_ids = {o.id for o in new}
             warnings: list[Problem] = []
+            added: list[Observation] = []
+            origins = dict(before.origins)
             for t, pairs in groups.items():
                 display = loading._display(t, root)
-                ws = [p for p in sem if p.level == "warning" and p.file == display]
-                warnings.extend(w for w in _rewrite(ws, display, spans[t], [d for _, d in pairs]) if w.file != display)
+                drafts_here = [d for _, d in pairs]
+                cand, found = loading.read_files(root, [temps[t]])
+                found = [Problem(display, p.line, p.path, p.message, p.level) for p in found]
+                old_count = sum(
+                    1 for (kind, _), o in before.origins.items() if kind == "observations" and o.file == display
+                )
+                pf = cand[0] if cand else None
+                if not found and (
+                    pf is None
+                    or pf.key != "observations"
+                    or len(pf.items) != old_count + len(pairs)
+                    or [o.id for o in pf.items[old_count:]] != [o.id for o, _ in pairs]
+                ):
+                    found.append(
+                        Problem(
+                            display,
+                            1,
+                            "",
+                            "appending here did not give the expected observations "
+                            "(is it an observations file with a block-style list?); use --to another file",
+                        )
+                    )
+                if pf is not None and not found:
+                    items = list(pf.items[old_count:])
+                    item_origins = [loading.Origin(display, o.line, o.path) for o in pf.origins[old_count:]]
+                    mine = loading.ParsedFile(display, "observations", items, item_origins, temps[t])
+                    _, sem = build_corpus(root, [*registries, mine], today=today)
+                    found.extend(p for p in sem if p.file == display)
+                    added.extend(items)
+                    origins.update({("observations", o.id): og for o, og in zip(items, item_origins, strict=True)})
+                errors.extend(
+                    p
+                    for p in _rewrite([p for p in found if p.level == "error"], display, spans[t], drafts_here)
+                    if p.level == "error"
+                )
+                warnings.extend(
+                    w
+                    for w in _rewrite([p for p in found if p.level == "warning"], display, spans[t], drafts_here)
+                    if w.file != display
+                )
+            if errors:
+                raise DataError(errors)
+            after = incremental.add_observations(before, added)
+            after.origins = origins
+            new_ids = {o.id for o in new}
             changes = diff(
                 before,
                 after,
@@ -706,7 +732,7 @@ def add(
                 first=min([first, *(o.date.start.year for o in new)]),
                 last=last or max([1991, *(o.date.end.year for o in new)]),
                 as_of=today,
-                new_ids=new_ids,
+                new=added,
             )
             if not dry_run:
                 for real_path, tmp_path in temps.items():
@@ -768,17 +794,33 @@ def diff(
     first: int,
     last: int,
     as_of: date,
-    new_ids: set[str] | None = None,
+    new: Sequence[Observation] | None = None,
 ) -> list[Change]:
-    """Scorecard cells (yearly) and goal verdicts (as of each year's end) that differ."""
+    """Scorecard cells (yearly) and goal verdicts (as of each year's end) that differ.
+
+    With ``new`` (the observations ``after`` adds), only the cells they can affect are evaluated
+    (:func:`.incremental.affected_cells`); without, every cell of ``states``.
+    """
     periods = calendar_periods("year", first, last)
+    by_id = {p.id: p for p in periods}
     ev_b, ev_a = Evaluator(before), Evaluator(after)
+    comms = list(after.commitments.values())
+    if new is not None:
+        keys = incremental.affected_cells(new, periods, as_of, comms, states)
+    else:
+        keys = {(s, c.id, p.id) for s in states for c in comms for p in periods}
     changes: list[Change] = []
     for state in states:
-        for c in after.commitments.values():
+        for c in comms:
             moved = []
             for p in periods:
-                b = ev_b.cell(before.commitments[c.id], state, p, as_of).status if c.id in before.commitments else "-"
+                if (state, c.id, p.id) not in keys:
+                    continue
+                b = (
+                    ev_b.cell(before.commitments[c.id], state, by_id[p.id], as_of).status
+                    if c.id in before.commitments
+                    else "-"
+                )
                 a = ev_a.cell(c, state, p, as_of).status
                 if a != b:
                     moved.append((p.id, b, a))

@@ -476,14 +476,18 @@ def _drafts_from_csv(raw: bytes, name: str) -> list[Draft]:
 
 
 def _target_for(corpus: Corpus, root: Path, obs: Observation, own: set[str]) -> Path:
-    counts: dict[str, int] = {}
+    """The file of the user's own corpus holding most observations of the same source and state;
+    else of the same source; else ``observations/observations.yaml`` (what ``init`` makes); else
+    ``observations/<source>.yaml``."""
+    counts: dict[str, tuple[int, int]] = {}
     for o in corpus.observations:
         if o.source == obs.source:
             origin = corpus.origin("observations", o.id)
             if origin and origin.file in own:
-                counts[origin.file] = counts.get(origin.file, 0) + 1
+                same, total = counts.get(origin.file, (0, 0))
+                counts[origin.file] = (same + (o.state == obs.state), total + 1)
     if counts:
-        best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        best = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[0][0]
         return root / best
     default = root / "observations" / "observations.yaml"  # what `init` creates
     if loading._display(default, root) in own:

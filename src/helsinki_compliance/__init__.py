@@ -11,7 +11,7 @@ The pure core is ``load -> validate -> evaluate -> render``::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from .api import catalogue, explain, find_data_dir, load, parse_as_of, scorecard, stats, write_schemas
 from .errors import DataError, HelsinkiError, Problem, UsageError

@@ -148,7 +148,11 @@ def main(
 
 
 def _load(obj: Ctx, today: date | None = None) -> api.Corpus:
-    return api.load(obj.data, today=today, cache=getattr(obj, "cache", False))
+    import gc
+
+    corpus = api.load(obj.data, today=today, cache=obj.cache)
+    gc.freeze()  # the corpus lives until the command ends: keep it out of every later collection
+    return corpus
 
 
 @main.command()

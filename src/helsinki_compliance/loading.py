@@ -12,6 +12,7 @@ errors of the first stage that has any; warnings are kept on the corpus.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -394,10 +395,19 @@ def load(
     if base is not None:
         files.extend(discover(Path(base), dirs=base_dirs))
     files.extend(discover(root, [Path(p) for p in extra_files]))
-    parsed, problems = read_files(root, files, FileCache(root) if cache else None)
-    if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
-        raise DataError(problems)
-    corpus, more = build_corpus(root, parsed, today=today)
+    # Loading builds millions of small objects and no cycles: the cyclic collector would only
+    # re-scan them (about a sixth of a 100k-observation load). It is paused while loading and the
+    # caller's setting is restored afterwards.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        parsed, problems = read_files(root, files, FileCache(root) if cache else None)
+        if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
+            raise DataError(problems)
+        corpus, more = build_corpus(root, parsed, today=today)
+    finally:
+        if was_enabled:
+            gc.enable()
     problems.extend(more)
     errors = [p for p in problems if p.level == "error"]
     if errors:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import Enum
 
 _DAY = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")
@@ -95,7 +95,3 @@ def parse_date(text: str) -> DateSpec:
 def parse_day(text: str) -> date:
     """A single day, as given to ``--as-of`` (partial dates take their last day)."""
     return parse_date(text).end
-
-
-def add_days(d: date, n: int) -> date:
-    return d + timedelta(days=n)

@@ -758,13 +758,6 @@ def add(
                     pass
 
 
-def _untemp(file: str, temps: dict[Path, Path], root: Path) -> str:
-    for real, tmp in temps.items():
-        if file == loading._display(tmp, root):
-            return loading._display(real, root)
-    return file
-
-
 def _fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)

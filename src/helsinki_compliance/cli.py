@@ -872,17 +872,11 @@ def observe_list(
         click.echo(to_json(records), nl=False)
         return
     if fmt == "csv":
-        import csv
-        import io
+        from .tables import write_csv
 
-        from .tables import safe_csv_cell
-
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["id", "date", "state", "kind", "source", "locator", "quote", "commitments"])
-        for r in records:
-            w.writerow([safe_csv_cell(str(v if not isinstance(v, list) else ";".join(v))) for v in r.values()])
-        click.echo(buf.getvalue(), nl=False)
+        header = ["id", "date", "state", "kind", "source", "locator", "quote", "commitments"]
+        body = [[";".join(v) if isinstance(v, list) else v for v in r.values()] for r in records]
+        click.echo(write_csv([header, *body]), nl=False)
         return
     width = max((len(r["id"]) for r in records), default=0)
     for o, r in zip(rows, records):

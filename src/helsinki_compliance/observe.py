@@ -25,7 +25,6 @@ import io
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,7 +34,7 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from . import _yaml, incremental, loading
+from . import _yaml, incremental, loading, storage
 from .errors import DataError, Problem, UsageError, did_you_mean, format_path
 from .evaluation import Evaluator
 from .loading import Corpus
@@ -663,16 +662,7 @@ def add(
                 old = t.read_text(encoding="utf-8") if t.exists() else None
                 text, spans[t] = append_text(old, [o for o, _ in pairs])
                 t.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{t.name}.", suffix=".tmp", dir=t.parent)
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(text.encode("utf-8"))
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                if t.exists():
-                    os.chmod(tmp, t.stat().st_mode & 0o777)
-                else:
-                    os.chmod(tmp, 0o644)
-                temps[t] = Path(tmp)
+                temps[t] = storage.write_temp(t, text)
 
             # validate each candidate file as it will be: stages 1-3 on the whole file (the old items
             # and the new), stage 4 on the new items against the loaded registries and ids (the rest
@@ -740,8 +730,7 @@ def add(
             )
             if not dry_run:
                 for real_path, tmp_path in temps.items():
-                    os.replace(tmp_path, real_path)
-                    _fsync_dir(real_path.parent)
+                    storage.replace(tmp_path, real_path)
                 temps = {}
             return AddResult(
                 sorted(new_ids, key=[o.id for o in new].index),
@@ -752,21 +741,7 @@ def add(
             )
         finally:
             for leftover in temps.values():
-                try:
-                    os.unlink(leftover)
-                except FileNotFoundError:
-                    pass
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+                storage.discard(leftover)
 
 
 # ---------------------------------------------------------------- what changed

@@ -26,7 +26,6 @@ and only under the report's own file names.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -153,8 +152,7 @@ def _write(out_dir: Path, name: str, text: str, allowed: set[str]) -> Path:
     if name not in allowed or not _SAFE_NAME.match(name) or Path(name).name != name:
         raise UsageError(f"refusing to write {name!r}: not a file name of this report")
     path = out_dir / name
-    atomic_write(path, text)
-    os.chmod(path, 0o644)  # a report is for reading: not the 0600 of the temporary file
+    atomic_write(path, text)  # readable (0644) like any file the tool writes
     return path
 
 

@@ -166,7 +166,23 @@ class Source(Strict):
         default=None, description="file name of the source text in `../shared/sources/`; the quote check reads it"
     )
     url: str | None = Field(default=None, description="where the source can be read")
+    publisher: str | None = Field(default=None, description="publisher, journal or issuing body, with volume and pages")
+    accessed: DateField | None = Field(default=None, description="when the URL was read (access date)")
+    licence: Literal["public-domain", "copyright", "unknown"] = Field(
+        default="unknown",
+        description="`public-domain` (e.g. U.S. government works): its text may be stored; otherwise only short quotes",
+    )
+    text: str | None = Field(
+        default=None,
+        description="for public-domain sources: the stored text (path under `observations/texts/`) the quote check reads",
+    )
     note: str | None = Field(default=None, description="free remarks")
+
+    @model_validator(mode="after")
+    def _text_only_when_public_domain(self) -> Source:
+        if self.text is not None and self.licence != "public-domain":
+            raise ValueError("a stored 'text' is allowed only for a public-domain source (licence: public-domain)")
+        return self
 
 
 class State(Strict):
@@ -277,6 +293,20 @@ class Standing(Strict):
         return self
 
 
+class LawDates(Strict):
+    """The dates of a legal act: adopted, published, in force (each at the precision the source gives)."""
+
+    adopted: DateField | None = Field(default=None, description="when the act was adopted or signed")
+    published: DateField | None = Field(default=None, description="when it was published")
+    in_force: DateField | None = Field(default=None, description="when it entered into force")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> LawDates:
+        if self.adopted is None and self.published is None and self.in_force is None:
+            raise ValueError("give at least one of adopted, published, in_force")
+        return self
+
+
 class Observation(Strict):
     """One dated, cited fact about one state, at the precision its source supports."""
 
@@ -300,6 +330,15 @@ class Observation(Strict):
     )
     claim: Flag = Field(
         default=False, description="true when it records a government's claim, which rules do not count unless asked"
+    )
+    known_by: DateField | None = Field(
+        default=None,
+        description="when the fact became known (published, reported), if later than `date`; `--as-of` filters on it",
+    )
+    law: LawDates | None = Field(default=None, description="for a legal act: adopted, published and in-force dates")
+    fact: Id | None = Field(
+        default=None,
+        description="a key naming the fact; observations from different sources with the same key are compared",
     )
     note: str | None = Field(default=None, description="free remarks")
 

@@ -156,9 +156,9 @@ class Source(Strict):
     title: Text = Field(description="the source's title")
     author: Text = Field(description="author or issuing body")
     date: DateField = Field(description="when it was written or published, at the precision known")
-    kind: Literal["primary", "government-document", "ngo-report", "scholarship", "secondary", "press", "fixture"] = (
-        Field(description="what sort of document it is (`fixture` is for rule tests only)")
-    )
+    kind: Literal[
+        "primary", "government-document", "ngo-report", "scholarship", "secondary", "press", "speech", "fixture"
+    ] = Field(description="what sort of document it is (`fixture` is for rule tests only)")
     reliability: Confidence = Field(
         description="how far the source is trusted: an observation's confidence is at most this"
     )

@@ -233,7 +233,9 @@ class Evaluator:
 
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:
-            self._evidence[state] = StateEvidence(self.corpus.observations_of(state), self.corpus.sources)
+            self._evidence[state] = StateEvidence(
+                [o for o in self.corpus.observations_of(state) if not o.context], self.corpus.sources
+            )
         return self._evidence[state]
 
     def in_force(self, commitment: Commitment, state: str, period: Period) -> date | None:

@@ -336,6 +336,10 @@ class Observation(Strict):
         description="when the fact became known (published, reported), if later than `date`; `--as-of` filters on it",
     )
     law: LawDates | None = Field(default=None, description="for a legal act: adopted, published and in-force dates")
+    context: Flag = Field(
+        default=False,
+        description="true for background (e.g. a statement about a whole bloc): shown and counted, never scored",
+    )
     fact: Id | None = Field(
         default=None,
         description="a key naming the fact; observations from different sources with the same key are compared",

@@ -165,7 +165,7 @@ def test_windows_line_endings_are_accepted_and_lines_stay_right(tmp_path: Path, 
     assert cli(root).exit_code == 0
     bad = edit(GOOD, "confidence: high", "confidence: hihg").replace("\n", newline)
     (root / "observations/bad.yaml").write_bytes(bad.encode())
-    refused(cli(root), "observations/bad.yaml", 10, "observations[0].confidence", "Input should be")
+    refused(cli(root), "observations/bad.yaml", 10, "observations[0].confidence", "is not allowed; expected")
 
 
 @pytest.mark.parametrize("sep", ["\u2028", "\u2029", "\x85"], ids=["line-separator", "paragraph-separator", "nel"])
@@ -173,7 +173,7 @@ def test_unicode_line_separators_in_a_pasted_quote_do_not_shift_lines(tmp_path: 
     """PDF copy-paste leaves U+2028 in quotes; YAML counts it as a line break, editors do not."""
     text = edit(GOOD, 'quote: "was arrested"', f'quote: "was{sep}arrested"')
     text = edit(text, "confidence: high", "confidence: hihg")
-    refused(cli(observation_file(tmp_path, text)), "observations/bad.yaml", 10, "observations[0].confidence", "Input")
+    refused(cli(observation_file(tmp_path, text)), "observations/bad.yaml", 10, "observations[0].confidence", "is not allowed")
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"], ids=["nul", "bell", "escape"])
@@ -190,13 +190,13 @@ def test_control_characters_are_refused_with_their_line(tmp_path: Path, char: st
     "old,new,line,field,message",
     [
         ('date: "1977-02-03"', "date: 1977", 3, "observations[0].date", "not a date string (quote dates in YAML)"),
-        ("state: SU", "state: [SU]", 5, "observations[0].state", "Input should be a valid string"),
+        ("state: SU", "state: [SU]", 5, "observations[0].state", "expected text, found a list"),
         (
             "confidence: high",
             "confidence: 5",
             10,
             "observations[0].confidence",
-            "Input should be 'high', 'medium' or 'low'",
+            "expected 'high', 'medium' or 'low'",
         ),
         (
             "confidence: high",
@@ -233,7 +233,7 @@ def test_control_characters_are_refused_with_their_line(tmp_path: Path, char: st
             "observations[0].standing.in_effect",
             "expected true or false",
         ),
-        ("  - id: good", "  - id: Good Obs", 2, "observations[0].id", "String should match pattern"),
+        ("  - id: good", "  - id: Good Obs", 2, "observations[0].id", "is not an id"),
     ],
     ids=[
         "date-number",
@@ -253,8 +253,8 @@ def test_wrong_types(tmp_path: Path, old: str, new: str, line: int, field: str, 
 
 def test_items_that_are_not_mappings(tmp_path: Path) -> None:
     r = cli(observation_file(tmp_path, "observations:\n  - just words\n  - 5\n"))
-    refused(r, "observations/bad.yaml", 2, "observations[0]", "Input should be a valid dictionary")
-    refused(r, "observations/bad.yaml", 3, "observations[1]", "Input should be a valid dictionary")
+    refused(r, "observations/bad.yaml", 2, "observations[0]", "expected a mapping of fields")
+    refused(r, "observations/bad.yaml", 3, "observations[1]", "expected a mapping of fields")
 
 
 @pytest.mark.parametrize("field", ["quote", "dated_by", "source", "date"])
@@ -470,7 +470,7 @@ def rules_file(tmp_path: Path, rules: str) -> Path:
          """,
             12,
             "commitments[0].rules[0].match.where.field",
-            "Input should be 'kind', 'tags'",
+            "expected 'kind', 'tags'",
         ),
         (
             """\

@@ -326,7 +326,7 @@ def test_import_refuses_unknown_columns_and_reads_json_with_lines(data: Path, tm
         '   "source": "rferl-1988", "locator": "p", "quote": "q", "confidence": "sure"}\n]\n'
     )
     r = CliRunner().invoke(main, ["--data", str(data), "observe", "import", str(j)])
-    assert r.exit_code == 2 and f"{j}:3: confidence: Input should be 'high', 'medium' or 'low'" in r.stderr
+    assert r.exit_code == 2 and f"{j}:3: confidence: the string 'sure' is not allowed; expected 'high', 'medium' or 'low'" in r.stderr
 
 
 def test_to_outside_the_data_directory_is_refused(data: Path, tmp_path: Path) -> None:

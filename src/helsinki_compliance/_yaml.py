@@ -266,7 +266,11 @@ def load(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = physical_line(mark.line) if mark else 0
-        raise YamlError(f"YAML syntax: {exc.problem or exc.context}", line) from None
+        problem = str(exc.problem or exc.context or "")
+        if "nesting" in problem.lower() or "depth" in problem.lower():
+            # libyaml >= 0.2.6 has its own depth limit; report it in the project's words, at its place
+            raise YamlError(f"nesting is deeper than {max_depth} levels", line) from None
+        raise YamlError(f"YAML syntax: {problem}", line) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, at a character position
         position = min(max(int(exc.position), 0), len(text))
         before = text[:position]

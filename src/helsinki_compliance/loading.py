@@ -27,6 +27,9 @@ from .cache import Entry, FileCache, content_hash
 from .errors import DataError, Problem, data_path, did_you_mean, format_path
 from .models import (
     FILE_KINDS,
+    ID_PATTERN,
+    STATE_PATTERN,
+    describe_value,
     Assessment,
     Case,
     Commitment,
@@ -263,7 +266,29 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
-    return msg
+    return _OWN_WORDS.get(kind, lambda e: msg)(err)
+
+
+def _pattern_message(err: Mapping[str, Any]) -> str:
+    pattern = str(err.get("ctx", {}).get("pattern", ""))
+    value = err.get("input")
+    if pattern == ID_PATTERN:
+        return f"{value!r} is not an id: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit"
+    if pattern == STATE_PATTERN:
+        return f"{value!r} is not a state code: use two upper-case letters (SU, PL, DD, ...)"
+    return f"{value!r} does not have the expected form"
+
+
+#: Messages in the project's own words for the pydantic error types users meet most.
+_OWN_WORDS: dict[str, Any] = {
+    "model_type": lambda e: f"expected a mapping of fields (key: value), found {describe_value(e.get('input'))}",
+    "dict_type": lambda e: f"expected a mapping (key: value), found {describe_value(e.get('input'))}",
+    "string_type": lambda e: f"expected text, found {describe_value(e.get('input'))}",
+    "string_pattern_mismatch": _pattern_message,
+    "literal_error": lambda e: (
+        f"{describe_value(e.get('input'))} is not allowed; expected {e.get('ctx', {}).get('expected', '')}"
+    ),
+}
 
 
 def validate_items(key: str, doc: _yaml.Document, display: str, problems: list[Problem]) -> list[tuple[int, Any]]:

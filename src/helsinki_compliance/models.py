@@ -52,7 +52,7 @@ DATE_PATTERN = (
 )
 
 
-def _describe(v: Any) -> str:
+def describe_value(v: Any) -> str:
     """How a YAML value reads in a message: ``the string '10'``, ``true``, ``a mapping``."""
     if v is None:
         return "null"
@@ -71,14 +71,14 @@ def _number(v: Any) -> Any:
     """A number as written in YAML: an int or a float, not a bool, not a quoted string."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         hint = " (remove the quotes)" if isinstance(v, str) else ""
-        raise ValueError(f"expected a number, found {_describe(v)}{hint}")
+        raise ValueError(f"expected a number, found {describe_value(v)}{hint}")
     return v
 
 
 def _flag(v: Any) -> Any:
     """A flag as written in YAML: ``true`` or ``false`` only."""
     if not isinstance(v, bool):
-        raise ValueError(f"expected true or false, found {_describe(v)}")
+        raise ValueError(f"expected true or false, found {describe_value(v)}")
     return v
 
 
@@ -87,7 +87,7 @@ def _list(v: Any) -> Any:
     if isinstance(v, (list, tuple)):
         return v
     hint = f" (write [{v}])" if isinstance(v, str) and v else ""
-    raise ValueError(f"expected a list, found {_describe(v)}{hint}")
+    raise ValueError(f"expected a list, found {describe_value(v)}{hint}")
 
 
 Number = Annotated[float, BeforeValidator(_number)]

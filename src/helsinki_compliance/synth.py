@@ -271,7 +271,8 @@ def synthesize(
     templates = _templates(base)
     tpl_weights = None  # bootstrap: every read observation equally likely
     conditions = base.vocabulary.conditions
-    metrics = sorted(base.vocabulary.metrics.items())
+    read_metrics = _what_rules_read(list(base.commitments.values()))["metrics"]
+    metrics = sorted((k, v) for k, v in base.vocabulary.metrics.items() if k in read_metrics)
     in_force = {c.id: (c.in_force or base.instruments[c.instrument].adopted).start for c in base.commitments.values()}
     n_cases = max(10, min(500, observations // 2000))
     sources = _synth_sources(rng, len(chosen))

@@ -63,7 +63,8 @@ def floors(root: Path) -> dict[str, Any]:
     """Floors: the YAML parser and json.loads on the same files."""
     import yaml
 
-    from helsinki_compliance import _yaml, loading
+    from helsinki_compliance.load import files as loading
+    from helsinki_compliance.load import yaml_reader
 
     files = loading.discover(root)
     raws = [p.read_bytes() for p in files]
@@ -87,7 +88,7 @@ def floors(root: Path) -> dict[str, Any]:
         out["ryml_data"], data = _timed(lambda: [json.loads(ryml.emit_json(ryml.parse_in_arena(raw))) for raw in raws])
     except ImportError:
         pass
-    texts = [json.dumps(_yaml.load(raw).data, ensure_ascii=False) for raw in raws]
+    texts = [json.dumps(yaml_reader.load(raw).data, ensure_ascii=False) for raw in raws]
     del data
     out["json_bytes"] = sum(map(len, texts))
     out["json_loads"], _ = _timed(lambda: [json.loads(t) for t in texts])
@@ -97,13 +98,13 @@ def floors(root: Path) -> dict[str, Any]:
 
 def engine(root: Path) -> dict[str, Any]:
     """The engine: cold and warm loads, evaluation, scorecard, rendering, observe add, memory."""
-    from helsinki_compliance import loading
-    from helsinki_compliance.cache import CACHE_DIR, FileCache
-    from helsinki_compliance.evaluation import Evaluator
-    from helsinki_compliance.incremental import changed_cells, check_observations
-    from helsinki_compliance.periods import calendar_periods
-    from helsinki_compliance.tables import scorecard_csv, to_json
-    from helsinki_compliance.validation import build_corpus
+    from helsinki_compliance.engine.evaluation import Evaluator
+    from helsinki_compliance.engine.incremental import changed_cells, check_observations
+    from helsinki_compliance.load import files as loading
+    from helsinki_compliance.load.cache import CACHE_DIR, FileCache
+    from helsinki_compliance.load.semantics import build_corpus
+    from helsinki_compliance.model.periods import calendar_periods
+    from helsinki_compliance.render.tables import scorecard_csv, to_json
 
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
     out: dict[str, Any] = {"rss_start_mb": _rss_mb()}
@@ -141,12 +142,13 @@ def engine(root: Path) -> dict[str, Any]:
     new_file = root / "observations" / "bench-observe-add.yaml"
     new_file.write_text(
         "observations:\n"
-        f"  - id: bench.added\n    date: \"1988-03-14\"\n    dated_by: \"14 March 1988\"\n    state: {busiest}\n"
+        f'  - id: bench.added\n    date: "1988-03-14"\n    dated_by: "14 March 1988"\n    state: {busiest}\n'
         "    kind: arrest\n    tags: [monitor, political-prisoner]\n    source: copeland-1991\n"
-        "    locator: \"p. 1\"\n    quote: \"a monitor was arrested\"\n    confidence: high\n",
+        '    locator: "p. 1"\n    quote: "a monitor was arrested"\n    confidence: high\n',
         encoding="utf-8",
     )
     try:
+
         def observe_add() -> int:
             new, problems = check_observations(corpus, new_file)
             assert not [p for p in problems if p.level == "error"], problems
@@ -162,15 +164,18 @@ def engine(root: Path) -> dict[str, Any]:
 
 def memory(root: Path) -> dict[str, Any]:
     """A fresh process that only loads the corpus warm: resident memory per observation, peak of a load."""
-    from helsinki_compliance import loading
+    from helsinki_compliance.load import files as loading
 
     gc.collect()
     before = _rss_mb()
     corpus = loading.load(root, cache=True)
     gc.collect()
     n = len(corpus.observations)
-    return {"warm_rss_mb": _rss_mb() - before, "warm_bytes_per_observation": (_rss_mb() - before) * 1048576 / n,
-            "warm_peak_mb": _peak_mb()}
+    return {
+        "warm_rss_mb": _rss_mb() - before,
+        "warm_bytes_per_observation": (_rss_mb() - before) * 1048576 / n,
+        "warm_peak_mb": _peak_mb(),
+    }
 
 
 def _run_child(kind: str, root: Path) -> dict[str, Any]:
@@ -189,8 +194,22 @@ def ensure_corpus(size: str, n: int, work: str, seed: int) -> Path:
         return root
     t = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "helsinki_compliance", "--data", str(REPO), "-q", "synth", "--observations", str(n),
-         "--seed", str(seed), "--out", str(root), "--force"],
+        [
+            sys.executable,
+            "-m",
+            "helsinki_compliance",
+            "--data",
+            str(REPO),
+            "-q",
+            "synth",
+            "--observations",
+            str(n),
+            "--seed",
+            str(seed),
+            "--out",
+            str(root),
+            "--force",
+        ],
         check=True,
     )
     marker.write_text(f"{n} {seed}")
@@ -238,8 +257,10 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         ("cells in the scorecard", lambda r: f"{r['cells']:,}"),
         ("cells changed by observe add", lambda r: f"{r['observe_add_changed_cells']}"),
         ("peak RSS, engine process (MB)", lambda r: f"{r['peak_mb']:.0f}"),
-        ("resident memory of a warm-loaded corpus per observation (bytes, fresh process)",
-         lambda r: f"{r['warm_bytes_per_observation']:.0f}"),
+        (
+            "resident memory of a warm-loaded corpus per observation (bytes, fresh process)",
+            lambda r: f"{r['warm_bytes_per_observation']:.0f}",
+        ),
         ("peak RSS of a warm load alone (MB, fresh process)", lambda r: f"{r['warm_peak_mb']:.0f}"),
         ("peak RSS, floors process (MB)", lambda r: f"{r['floors_peak_mb']:.0f}"),
     ]
@@ -251,18 +272,22 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 def targets(results: dict[str, dict[str, Any]]) -> str:
     out = []
     for s, r in results.items():
-        out.append(f"- {s}: warm run {r['warm_run']:.2f} s = {r['warm_run'] / r['json_loads']:.1f}x json.loads "
-                   f"(target <= 3x); {r['warm_bytes_per_observation']:.0f} B/observation resident (target < 1024); "
-                   f"cold run {r['cold_run']:.2f} s = {r['cold_run'] / r['floor_yaml']:.2f}x the YAML floor (target <= 1.2x); "
-                   f"observe add {r['observe_add']:.3f} s = {100 * r['observe_add'] / r['cold_run']:.2f}% of a cold run "
-                   f"(target <= 5%); as a new process (warm load + add) "
-                   f"{100 * (r['warm_load'] + r['observe_add']) / r['cold_run']:.1f}%")
+        out.append(
+            f"- {s}: warm run {r['warm_run']:.2f} s = {r['warm_run'] / r['json_loads']:.1f}x json.loads "
+            f"(target <= 3x); {r['warm_bytes_per_observation']:.0f} B/observation resident (target < 1024); "
+            f"cold run {r['cold_run']:.2f} s = {r['cold_run'] / r['floor_yaml']:.2f}x the YAML floor (target <= 1.2x); "
+            f"observe add {r['observe_add']:.3f} s = {100 * r['observe_add'] / r['cold_run']:.2f}% of a cold run "
+            f"(target <= 5%); as a new process (warm load + add) "
+            f"{100 * (r['warm_load'] + r['observe_add']) / r['cold_run']:.1f}%"
+        )
     names = list(results)
     for a, b in zip(names, names[1:], strict=False):
         if SIZES[b] == 10 * SIZES[a]:
             ra, rb = results[a], results[b]
-            out.append(f"- scaling {b}/{a}: cold run {rb['cold_run'] / ra['cold_run']:.1f}, warm run "
-                       f"{rb['warm_run'] / ra['warm_run']:.1f}, scorecard {rb['scorecard'] / ra['scorecard']:.1f} (target <= 11)")
+            out.append(
+                f"- scaling {b}/{a}: cold run {rb['cold_run'] / ra['cold_run']:.1f}, warm run "
+                f"{rb['warm_run'] / ra['warm_run']:.1f}, scorecard {rb['scorecard'] / ra['scorecard']:.1f} (target <= 11)"
+            )
     return "\n".join(out)
 
 

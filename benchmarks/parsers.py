@@ -2,7 +2,7 @@
 
     python benchmarks/parsers.py /tmp/hc-synth-100k
 
-"Identical" means equal to what the engine's reader (:func:`helsinki_compliance._yaml.load`)
+"Identical" means equal to what the engine's reader (:func:`helsinki_compliance.yaml_reader.load`)
 returns: dates stay strings, ``NO`` (Norway) stays a string, numbers are the same ints/floats.
 A parser that is not installed is reported as such (``pip install rapidyaml ruamel.yaml yaml-rs``).
 """
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from helsinki_compliance import _yaml, loading
+from helsinki_compliance import loading, yaml_reader
 
 
 def _ryml_loader() -> Callable[[bytes], Any]:
@@ -23,7 +23,7 @@ def _ryml_loader() -> Callable[[bytes], Any]:
 
     def scalar(tree: Any, node: int, quoted: bool, text: str) -> Any:
         # the same resolution as the engine's reader: only unquoted plain scalars are typed
-        return text if quoted else _yaml._scalar(text, (True, False), None, 0)
+        return text if quoted else yaml_reader._scalar(text, (True, False), None, 0)
 
     def load(raw: bytes) -> Any:
         tree = ryml.parse_in_arena(raw)
@@ -59,9 +59,11 @@ def candidates() -> dict[str, Callable[[bytes], Any]]:
     import yaml
 
     out: dict[str, Callable[[bytes], Any]] = {
-        "engine reader (PyYAML C event stream, current)": lambda raw: _yaml.load(raw).data,
+        "engine reader (PyYAML C event stream, current)": lambda raw: yaml_reader.load(raw).data,
         "PyYAML yaml.load CSafeLoader (compose+construct)": lambda raw: yaml.load(raw, Loader=yaml.CSafeLoader),
-        "PyYAML C event stream, drained (raw parse)": lambda raw: sum(1 for _ in yaml.parse(raw, Loader=yaml.CSafeLoader)),
+        "PyYAML C event stream, drained (raw parse)": lambda raw: sum(
+            1 for _ in yaml.parse(raw, Loader=yaml.CSafeLoader)
+        ),
     }
     try:
         from ruamel.yaml import YAML
@@ -90,7 +92,7 @@ def main() -> None:
     root = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/hc-synth-10k")
     files = loading.discover(root)
     raws = [p.read_bytes() for p in files]
-    reference = [_yaml.load(raw).data for raw in raws]
+    reference = [yaml_reader.load(raw).data for raw in raws]
     n_obs = sum(len(d.get("observations", [])) for d in reference)
     print(f"{len(files)} files, {sum(map(len, raws)) / 1e6:.1f} MB, {n_obs:,} observations\n")
     print("| parser | s | µs/observation | identical data | note |")

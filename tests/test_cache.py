@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import make_data, obs, write_yaml
-from helsinki_compliance import loading
-from helsinki_compliance.cache import CACHE_DIR, FileCache, content_hash
-from helsinki_compliance.cli import main
+from helsinki_compliance.cli.main import main
 from helsinki_compliance.errors import DataError
+from helsinki_compliance.load import files as loading
+from helsinki_compliance.load import pipeline
+from helsinki_compliance.load.cache import CACHE_DIR, FileCache, content_hash
+from helsinki_compliance.model.corpus import Corpus
 
 
 def _data(tmp_path: Path) -> Path:
@@ -29,12 +31,12 @@ def _data(tmp_path: Path) -> Path:
     )
 
 
-def _load(root: Path) -> tuple[loading.Corpus, FileCache]:
+def _load(root: Path) -> tuple[Corpus, FileCache]:
     files = loading.discover(root)
     cache = FileCache(root)
     parsed, problems = loading.read_files(root, files, cache)
     assert not [p for p in problems if p.level == "error"]
-    from helsinki_compliance.validation import build_corpus
+    from helsinki_compliance.load.semantics import build_corpus
 
     corpus, _ = build_corpus(root, parsed)
     assert corpus is not None
@@ -119,7 +121,7 @@ def test_files_with_errors_are_not_cached_and_keep_their_lines(tmp_path: Path) -
     bad = write_yaml(root / "observations" / "bad.yaml", {"observations": [obs("o.bad", "1977-13", "arrest")]})
     for _ in range(2):
         with pytest.raises(DataError) as exc:
-            loading.load(root, cache=True)
+            pipeline.load(root, cache=True)
         (problem,) = [p for p in exc.value.problems if p.file.endswith("bad.yaml")]
         assert problem.line == 3 and "date" in problem.path
     assert content_hash(bad.read_bytes()) not in {p.stem for p in _entry_paths(root)}
@@ -138,5 +140,5 @@ def test_cli_caches_by_default_and_not_with_no_cache(tmp_path: Path) -> None:
 
 def test_library_load_does_not_write_a_cache_unless_asked(tmp_path: Path) -> None:
     root = _data(tmp_path)
-    loading.load(root)
+    pipeline.load(root)
     assert not (root / CACHE_DIR).exists()

@@ -11,7 +11,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import REPO, make_data, obs
-from helsinki_compliance.cli import main
+from helsinki_compliance.cli.main import main
 
 
 def run(*args: str):
@@ -106,7 +106,7 @@ def test_explain_shows_rules_evidence_and_arithmetic() -> None:
 
 
 def test_schema_writes_one_schema_per_file_kind_and_per_output(tmp_path: Path) -> None:
-    from helsinki_compliance.models import FILE_KINDS
+    from helsinki_compliance.model.records import FILE_KINDS
 
     r = run("schema", "--out", str(tmp_path / "s"))
     assert r.exit_code == 0

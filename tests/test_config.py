@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 import helsinki_compliance as hc
 from helsinki_compliance import api
-from helsinki_compliance.cli import main
-from helsinki_compliance.config import bundled_data_dir, data_config
+from helsinki_compliance.cli.main import main
+from helsinki_compliance.load.config import bundled_data_dir, data_config
 
 MY_SOURCE = """sources:
   - id: my-source

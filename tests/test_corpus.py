@@ -9,7 +9,7 @@ import pytest
 
 import helsinki_compliance as hc
 from conftest import REPO, SOURCES_DIR
-from helsinki_compliance.ruletests import run_rule_tests
+from helsinki_compliance.engine.ruletests import run_rule_tests
 
 _TYPO = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from helsinki_compliance.dates import DateError, Precision, parse_date
+from helsinki_compliance.model.dates import DateError, Precision, parse_date
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,10 @@ import yaml
 from pydantic import BaseModel, TypeAdapter
 
 from conftest import REPO
-from helsinki_compliance import evaluation, models, schemadoc
 from helsinki_compliance.api import schemas
+from helsinki_compliance.engine import evaluation
+from helsinki_compliance.model import records as models
+from helsinki_compliance.render import schemadoc
 
 DOCS = REPO / "docs"
 
@@ -174,7 +176,7 @@ def test_scoring_page_quotes_the_engine_numbers(scoring: str) -> None:
 
 
 def test_scoring_example_arithmetic_matches_combine(scoring: str) -> None:
-    from helsinki_compliance.rules import Finding
+    from helsinki_compliance.engine.rules import Finding
 
     def f(status: str, conf: float) -> Finding:
         return Finding("r", "standing", status, "serious", ("o",), "", conf)

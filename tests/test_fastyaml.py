@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 import helsinki_compliance as hc
-from helsinki_compliance import _yaml, loading
-from helsinki_compliance.synth import synthesize
+from helsinki_compliance.load import files as loading
+from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.tools.synth import synthesize
 
 REPO = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(not _yaml.fast_available(), reason="rapidyaml is not installed")
+pytestmark = pytest.mark.skipif(not yaml_reader.fast_available(), reason="rapidyaml is not installed")
 
 OBS = (
     "# a comment\n"
@@ -32,10 +33,10 @@ OBS = (
 
 def _same(raw: bytes) -> bool:
     """True when the fast path read ``raw``; asserts it read it exactly as the safe reader does."""
-    fast = _yaml.load_fast(raw)
+    fast = yaml_reader.load_fast(raw)
     if fast is None:
         return False
-    slow = _yaml.load(raw)
+    slow = yaml_reader.load(raw)
     assert fast.data == slow.data
     assert all(type(a) is type(b) for a, b in zip(_leaves(fast.data), _leaves(slow.data), strict=True))
     for path, line in fast.positions.items():
@@ -53,7 +54,7 @@ def _leaves(x: object) -> list[object]:
 
 def test_fast_path_reads_a_plain_observations_file_identically() -> None:
     assert _same(OBS.encode())
-    doc = _yaml.load_fast(OBS.encode())
+    doc = yaml_reader.load_fast(OBS.encode())
     assert doc is not None and doc.data["observations"][0]["state"] == "NO"
     assert doc.data["observations"][0]["date"] == "1977-02-03"
     assert [doc.line(("observations", i)) for i in range(3)] == [3, 11, 12]
@@ -85,7 +86,7 @@ def test_fast_path_reads_a_plain_observations_file_identically() -> None:
 )
 def test_fast_path_stands_aside_where_the_readers_could_differ(value: str) -> None:
     raw = f"observations:\n  - id: x\n    v: {value}\n".encode()
-    assert _yaml.load_fast(raw) is None
+    assert yaml_reader.load_fast(raw) is None
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,7 @@ def test_fast_path_stands_aside_where_the_readers_could_differ(value: str) -> No
     ],
 )
 def test_fast_path_leaves_odd_files_to_the_safe_reader(raw: bytes) -> None:
-    assert _yaml.load_fast(raw) is None
+    assert yaml_reader.load_fast(raw) is None
 
 
 def test_real_and_synthetic_files_read_identically(tmp_path: Path) -> None:
@@ -119,9 +120,9 @@ def test_problems_in_a_fast_file_have_the_safe_readers_lines(tmp_path: Path, mon
 
     root = make_data(tmp_path / "d", [obs("o.one", "1977-02-03", "arrest"), obs("o.two", "1977-13", "arest", extra=1)])
     path = next(p for p in loading.discover(root) if p.name == "obs.yaml")
-    assert _yaml.load_fast(path.read_bytes()) is not None
+    assert yaml_reader.load_fast(path.read_bytes()) is not None
     fast_parsed, fast_problems = loading.read_files(root, [path])
-    monkeypatch.setattr(_yaml, "load_fast", lambda raw: None)
+    monkeypatch.setattr(yaml_reader, "load_fast", lambda raw: None)
     slow_parsed, slow_problems = loading.read_files(root, [path])
     assert fast_problems == slow_problems and len(slow_problems) >= 2
     assert [o.line for o in fast_parsed[0].origins] == [o.line for o in slow_parsed[0].origins]
@@ -139,9 +140,9 @@ def test_problems_in_a_fast_file_have_the_safe_readers_lines(tmp_path: Path, mon
 )
 def test_inputs_the_safe_reader_treats_specially_never_take_the_fast_path(text: str, refused: bool) -> None:
     raw = f"observations:\n  - id: x\n    {text}\n".encode()
-    assert _yaml.load_fast(raw) is None
+    assert yaml_reader.load_fast(raw) is None
     if refused:
-        with pytest.raises(_yaml.YamlError):
-            _yaml.load(raw)
+        with pytest.raises(yaml_reader.YamlError):
+            yaml_reader.load(raw)
     else:
-        assert _yaml.load(raw).data["observations"][0]["id"] == "x"
+        assert yaml_reader.load(raw).data["observations"][0]["id"] == "x"

@@ -11,7 +11,7 @@ import pytest
 
 import helsinki_compliance as hc
 from conftest import REPO, write_yaml
-from helsinki_compliance import goals
+from helsinki_compliance.engine import goals
 
 MEMO_DATE = date(1987, 12, 31)  # the memo is undated; its notes place it between 21 Sep and the end of 1987
 

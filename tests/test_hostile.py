@@ -23,8 +23,8 @@ from click.testing import CliRunner, Result
 
 import helsinki_compliance as hc
 from conftest import make_data, obs
-from helsinki_compliance import _yaml
-from helsinki_compliance.cli import main
+from helsinki_compliance.cli.main import main
+from helsinki_compliance.load import yaml_reader
 
 # ---------------------------------------------------------------- helpers
 
@@ -173,7 +173,13 @@ def test_unicode_line_separators_in_a_pasted_quote_do_not_shift_lines(tmp_path: 
     """PDF copy-paste leaves U+2028 in quotes; YAML counts it as a line break, editors do not."""
     text = edit(GOOD, 'quote: "was arrested"', f'quote: "was{sep}arrested"')
     text = edit(text, "confidence: high", "confidence: hihg")
-    refused(cli(observation_file(tmp_path, text)), "observations/bad.yaml", 10, "observations[0].confidence", "is not allowed")
+    refused(
+        cli(observation_file(tmp_path, text)),
+        "observations/bad.yaml",
+        10,
+        "observations[0].confidence",
+        "is not allowed",
+    )
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"], ids=["nul", "bell", "escape"])
@@ -714,7 +720,7 @@ def test_billion_laughs_is_refused_fast_with_bounded_memory(tmp_path: Path) -> N
 
 
 def test_aliases_within_the_budget_are_plain_data() -> None:
-    doc = _yaml.load("a: &x [1, 2]\nb: *x\n")
+    doc = yaml_reader.load("a: &x [1, 2]\nb: *x\n")
     assert doc.data == {"a": [1, 2], "b": [1, 2]}
 
 
@@ -723,7 +729,7 @@ def test_very_deep_nesting_is_refused(tmp_path: Path, depth: int) -> None:
     text = "observations: " + "[" * depth + "]" * depth + "\n"
     t0 = time.perf_counter()
     r = cli(observation_file(tmp_path, text))
-    refused(r, "observations/bad.yaml", 1, "", f"nesting is deeper than {_yaml.MAX_DEPTH} levels")
+    refused(r, "observations/bad.yaml", 1, "", f"nesting is deeper than {yaml_reader.MAX_DEPTH} levels")
     assert time.perf_counter() - t0 < 5.0
 
 
@@ -731,9 +737,9 @@ def test_deepest_nesting_accepted_is_the_limit() -> None:
     def nested(levels: int) -> str:  # the root mapping is level 1
         return "a: " + "[" * (levels - 1) + "]" * (levels - 1)
 
-    assert _yaml.load(nested(_yaml.MAX_DEPTH)).data is not None
-    with pytest.raises(_yaml.YamlError, match="deeper than"):
-        _yaml.load(nested(_yaml.MAX_DEPTH + 1))
+    assert yaml_reader.load(nested(yaml_reader.MAX_DEPTH)).data is not None
+    with pytest.raises(yaml_reader.YamlError, match="deeper than"):
+        yaml_reader.load(nested(yaml_reader.MAX_DEPTH + 1))
 
 
 def test_a_100_mb_file_is_refused_by_its_size_without_reading_it(tmp_path: Path) -> None:
@@ -747,25 +753,25 @@ def test_a_100_mb_file_is_refused_by_its_size_without_reading_it(tmp_path: Path)
     elapsed = time.perf_counter() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    refused(r, "observations/big.yaml", 1, "", f"file is 104,857,600 bytes; the limit is {_yaml.MAX_BYTES:,}")
+    refused(r, "observations/big.yaml", 1, "", f"file is 104,857,600 bytes; the limit is {yaml_reader.MAX_BYTES:,}")
     assert elapsed < 5.0 and peak < 50_000_000  # never read into memory
 
 
 def test_a_file_just_over_the_limit_is_refused_and_one_under_is_parsed(tmp_path: Path) -> None:
     over = tmp_path / "over.yaml"
-    over.write_bytes(b"a: " + b"x" * (_yaml.MAX_BYTES - 2))
-    with pytest.raises(_yaml.YamlError, match="the limit is"):
-        _yaml.read_file(over)
+    over.write_bytes(b"a: " + b"x" * (yaml_reader.MAX_BYTES - 2))
+    with pytest.raises(yaml_reader.YamlError, match="the limit is"):
+        yaml_reader.read_file(over)
     under = tmp_path / "under.yaml"
-    under.write_bytes(b"a: " + b"x" * (_yaml.MAX_BYTES - 3))
-    assert len(_yaml.load(_yaml.read_file(under)).data["a"]) == _yaml.MAX_BYTES - 3
+    under.write_bytes(b"a: " + b"x" * (yaml_reader.MAX_BYTES - 3))
+    assert len(yaml_reader.load(yaml_reader.read_file(under)).data["a"]) == yaml_reader.MAX_BYTES - 3
 
 
 def test_too_many_values_in_one_file_are_refused() -> None:
     """A dense file (``[0,0,0,...]``) is bounded by its number of values, not only its size."""
-    assert _yaml.load("a: [" + "0," * 999 + "0]").data["a"] == [0] * 1000
-    with pytest.raises(_yaml.YamlError, match="file holds more than 1,000 values") as e:
-        _yaml.load("a: [" + "0," * 1000 + "0]", max_nodes=1_000)
+    assert yaml_reader.load("a: [" + "0," * 999 + "0]").data["a"] == [0] * 1000
+    with pytest.raises(yaml_reader.YamlError, match="file holds more than 1,000 values") as e:
+        yaml_reader.load("a: [" + "0," * 1000 + "0]", max_nodes=1_000)
     assert e.value.line == 1
 
 

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 import helsinki_compliance as hc
-from helsinki_compliance.evaluation import Evaluator, Scorecard
-from helsinki_compliance.incremental import add_observations, affected_cells, changed_cells, check_observations
-from helsinki_compliance.models import Observation
-from helsinki_compliance.periods import calendar_periods
-from helsinki_compliance.synth import synthesize
+from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
+from helsinki_compliance.engine.incremental import add_observations, affected_cells, changed_cells, check_observations
+from helsinki_compliance.model.periods import calendar_periods
+from helsinki_compliance.model.records import Observation
+from helsinki_compliance.tools.synth import synthesize
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(1991, 12, 31)

@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 import helsinki_compliance as hc
 from conftest import REPO
-from helsinki_compliance import observe
-from helsinki_compliance.cli import main
+from helsinki_compliance.cli.main import main
+from helsinki_compliance.observe import core as observe
 
 SOURCE = textwrap.indent(
     textwrap.dedent("""\
@@ -326,7 +326,10 @@ def test_import_refuses_unknown_columns_and_reads_json_with_lines(data: Path, tm
         '   "source": "rferl-1988", "locator": "p", "quote": "q", "confidence": "sure"}\n]\n'
     )
     r = CliRunner().invoke(main, ["--data", str(data), "observe", "import", str(j)])
-    assert r.exit_code == 2 and f"{j}:3: confidence: the string 'sure' is not allowed; expected 'high', 'medium' or 'low'" in r.stderr
+    assert (
+        r.exit_code == 2
+        and f"{j}:3: confidence: the string 'sure' is not allowed; expected 'high', 'medium' or 'low'" in r.stderr
+    )
 
 
 def test_to_outside_the_data_directory_is_refused(data: Path, tmp_path: Path) -> None:
@@ -399,7 +402,7 @@ def test_interactive_prompts(data: Path) -> None:
 ADD_SCRIPT = """
 import sys
 from pathlib import Path
-from helsinki_compliance import observe
+from helsinki_compliance.observe import core as observe
 root, tag, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 for i in range(n):
     d = observe.Draft({"date": "1989", "dated_by": "1989", "state": "SU", "kind": "release",
@@ -456,7 +459,8 @@ def test_a_write_killed_at_random_points_leaves_a_valid_corpus(data: Path, tmp_p
 def test_the_incremental_diff_equals_a_full_comparison(data: Path, tmp_path: Path) -> None:
     """observe evaluates only the cells the new observations can affect; on the real corpus
     the changes it reports are exactly those of comparing every cell."""
-    from helsinki_compliance import incremental, loading
+    from helsinki_compliance.engine import incremental
+    from helsinki_compliance.load import pipeline
 
     f = tmp_path / "new.yaml"
     f.write_text(
@@ -472,7 +476,7 @@ def test_the_incremental_diff_equals_a_full_comparison(data: Path, tmp_path: Pat
              source: rferl-1988, locator: "p. 3", quote: "70,000 left", confidence: medium}
         """)
     )
-    before = loading.load(data)
+    before = pipeline.load(data)
     drafts = observe.drafts_from_file(f)
     new, problems = observe._validate_drafts(drafts, before)
     assert problems == [] and len(new) == 3

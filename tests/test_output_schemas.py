@@ -11,9 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
-from helsinki_compliance import _yaml, api
-from helsinki_compliance.cli import main
-from helsinki_compliance.output_schemas import output_schemas
+from helsinki_compliance import api
+from helsinki_compliance.cli.main import main
+from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.render.output_schemas import output_schemas
 
 SCHEMAS = output_schemas()
 
@@ -94,6 +95,6 @@ def test_every_data_file_names_a_schema_that_accepts_it() -> None:
         schema_path = (f.parent / first.split("$schema=", 1)[1].strip()).resolve()
         assert schema_path.parent == (REPO / "schemas").resolve(), f
         schema = json.loads(schema_path.read_text(encoding="utf-8"))
-        data = _yaml.load(f.read_bytes()).data
+        data = yaml_reader.load(f.read_bytes()).data
         errs = list(jsonschema.Draft202012Validator(schema).iter_errors(data))
         assert errs == [], f"{f}: {errs[0].message if errs else ''}"

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
-from helsinki_compliance.cli import main
+from helsinki_compliance.cli.main import main
 
 REPORT = ["--data", str(REPO), "report", "--state", "BY", "--format", "md,csv"]
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from helsinki_compliance.errors import UsageError
-from helsinki_compliance.models import NamedPeriod
-from helsinki_compliance.periods import PeriodError, calendar_periods, parse_period, resolve_named
+from helsinki_compliance.model.periods import PeriodError, calendar_periods, parse_period, resolve_named
+from helsinki_compliance.model.records import NamedPeriod
 
 
 def test_calendar_periods_cover_the_years() -> None:

@@ -24,13 +24,14 @@ from hypothesis import strategies as st
 
 import helsinki_compliance as hc
 from conftest import REPO
-from helsinki_compliance.evaluation import Evaluator, Scorecard
-from helsinki_compliance.explain import explain_cell
-from helsinki_compliance.loading import Corpus
-from helsinki_compliance.models import STATUSES, EventRule, Observation, Standing, StandingRule
-from helsinki_compliance.periods import calendar_periods
-from helsinki_compliance.rules import event_predicate
-from helsinki_compliance.validation import _is_read, _what_rules_read
+from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
+from helsinki_compliance.engine.explain import explain_cell
+from helsinki_compliance.engine.rules import event_predicate
+from helsinki_compliance.load.semantics import _is_read, _what_rules_read
+from helsinki_compliance.model import records
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import calendar_periods
+from helsinki_compliance.model.records import STATUSES, EventRule, Observation, Standing, StandingRule
 
 BASE: Corpus = hc.load(REPO)
 STATES = ["SU", "PL", "CS"]
@@ -284,7 +285,7 @@ def test_a_tagged_report_brings_a_subjects_untagged_end_into_a_filtered_rule() -
     of a subject's reports, so a tagged 'in effect' report brings the subject's untagged 'ended'
     report into scope, and a later cell rises from 0.0 to 0.5. Decided as intended: a release is
     usually recorded without repeating why the person mattered."""
-    commitment = hc.models.Commitment.model_validate(
+    commitment = records.Commitment.model_validate(
         {
             "id": "t.jam",
             "instrument": "hfa-1975",

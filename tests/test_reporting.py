@@ -17,9 +17,10 @@ import pytest
 
 import helsinki_compliance as hc
 from conftest import BROADCAST, make_data, obs
-from helsinki_compliance import charts, reporting
 from helsinki_compliance.errors import UsageError
-from helsinki_compliance.reporting import report_names, write_report
+from helsinki_compliance.render import charts
+from helsinki_compliance.render import reports as reporting
+from helsinki_compliance.render.reports import report_names, write_report
 
 AS_OF = date(1991, 12, 31)
 NASTY = "<script>alert(1)</script> =cmd|' /C calc'!A0 *bold* | pipe"

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from conftest import REPO
-from helsinki_compliance.cli import main
+from helsinki_compliance.cli.main import main
 
 
 def test_committed_reports_are_not_stale(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from helsinki_compliance import _yaml
-from helsinki_compliance.cli import main
-from helsinki_compliance.dates import Precision
-from helsinki_compliance.synth import synthesize
+from helsinki_compliance.cli.main import main
+from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.model.dates import Precision
+from helsinki_compliance.tools.synth import synthesize
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -85,7 +85,7 @@ def test_realistic_mix(synth_dir: Path) -> None:
 
 def test_files_are_split_and_bounded(synth_dir: Path) -> None:
     files = sorted((synth_dir / "observations" / "synth").rglob("*.yaml"))
-    assert files and all(p.stat().st_size < _yaml.MAX_BYTES // 8 for p in files)
+    assert files and all(p.stat().st_size < yaml_reader.MAX_BYTES // 8 for p in files)
     assert {p.parent.name for p in files} >= {"SU", "NO"}
     assert not (synth_dir / "observations" / "copeland-1991.yaml").exists()  # real observations are not copied
     assert (synth_dir / "observations" / "sources.yaml").exists()

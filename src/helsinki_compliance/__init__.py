@@ -11,14 +11,22 @@ The pure core is ``load -> validate -> evaluate -> render``::
 
 from __future__ import annotations
 
-__version__ = "0.2.0"
-
-from .api import catalogue, explain, find_data_dir, load, parse_as_of, scorecard, stats, write_schemas
-from .errors import DataError, HelsinkiError, Problem, UsageError
-from .evaluation import Cell, Scorecard, evaluate
-from .loading import Corpus
-from .models import Commitment, Observation
-from .rules import Finding
+from helsinki_compliance.api import (
+    catalogue,
+    explain,
+    find_data_dir,
+    load,
+    parse_as_of,
+    scorecard,
+    stats,
+    write_schemas,
+)
+from helsinki_compliance.engine.evaluation import Cell, Scorecard, evaluate
+from helsinki_compliance.engine.rules import Finding
+from helsinki_compliance.errors import DataError, HelsinkiError, Problem, UsageError
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.records import Commitment, Observation
+from helsinki_compliance.version import __version__
 
 __all__ = [
     "Cell",

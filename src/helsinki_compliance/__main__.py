@@ -1,3 +1,3 @@
-from .cli import run
+from helsinki_compliance.cli.main import run
 
 run()

@@ -17,15 +17,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import loading
-from .config import DataConfig, data_config
-from .dates import DateError, parse_day
-from .errors import UsageError, did_you_mean
-from .evaluation import Evaluator, Scorecard
-from .explain import explain_cell
-from .loading import Corpus
-from .models import FILE_KINDS
-from .periods import Period, parse_period, select_periods
+from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
+from helsinki_compliance.engine.explain import explain_cell
+from helsinki_compliance.errors import UsageError, did_you_mean
+from helsinki_compliance.load import pipeline
+from helsinki_compliance.load.config import DataConfig, data_config
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.dates import DateError, parse_day
+from helsinki_compliance.model.periods import Period, parse_period, select_periods
+from helsinki_compliance.model.records import FILE_KINDS
 
 __all__ = [
     "Corpus",
@@ -56,7 +56,7 @@ def load(data: str | Path | None = None, *, today: date | None = None, cache: bo
     Raises :class:`DataError` listing every problem with its file, line and field.
     ``cache``: reuse parsed files from ``DIR/.helsinki-cache`` (see :mod:`.cache`)."""
     cfg = data_config(data)
-    return loading.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
+    return pipeline.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
 
 
 def parse_as_of(text: str) -> date:
@@ -212,8 +212,8 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 def write_schemas(out: Path) -> list[Path]:
     """Write the file-format schemas (:func:`schemas`) and the output schemas to ``out``."""
-    from .output_schemas import output_schemas
-    from .storage import atomic_write
+    from helsinki_compliance.render.output_schemas import output_schemas
+    from helsinki_compliance.storage import atomic_write
 
     out.mkdir(parents=True, exist_ok=True)
     written = []

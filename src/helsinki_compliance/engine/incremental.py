@@ -30,12 +30,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
-from .evaluation import Cell, Evaluator, Scorecard, group_scores
-from .loading import Corpus, Origin, ParsedFile
-from .models import Commitment, EventRule, MetricRule, Observation, StandingRule
-from .periods import Period
-from .rules import event_predicate
+from helsinki_compliance.engine.evaluation import Cell, Evaluator, Scorecard, group_scores
+from helsinki_compliance.engine.rules import event_predicate
+from helsinki_compliance.errors import Problem
+from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Commitment, EventRule, MetricRule, Observation, StandingRule
 
 CellKey = tuple[str, str, str]
 
@@ -176,8 +176,8 @@ def check_observations(
     The loader's own checks run on the file and the registries (states, sources, vocabulary, cases,
     commitments, periods); ids are checked against every observation already loaded.
     """
-    from .loading import read_files
-    from .validation import build_corpus
+    from helsinki_compliance.load.files import read_files
+    from helsinki_compliance.load.semantics import build_corpus
 
     problems: list[Problem] = []
     parsed, problems = read_files(corpus.root, [path])

@@ -16,9 +16,10 @@ from typing import Any
 
 import click
 
-from . import __version__, api
-from .errors import EXIT_BAD_INPUT, EXIT_GATE_FAILED, DataError, HelsinkiError
-from .tables import COLOURS, scorecard_csv, scorecard_markdown, scorecard_table, to_json
+from helsinki_compliance import api
+from helsinki_compliance.errors import EXIT_BAD_INPUT, EXIT_GATE_FAILED, DataError, HelsinkiError
+from helsinki_compliance.render.tables import COLOURS, scorecard_csv, scorecard_markdown, scorecard_table, to_json
+from helsinki_compliance.version import __version__
 
 
 def _colour_enabled() -> bool:
@@ -50,7 +51,7 @@ class Ctx:
         here = Path.cwd().resolve()
         real = (here / p).resolve()
         if not real.is_relative_to(here):
-            from .errors import UsageError
+            from helsinki_compliance.errors import UsageError
 
             raise UsageError(
                 f"{option} {value}: leads outside the current directory (to {real}) through '..' or a symlink; "
@@ -266,7 +267,7 @@ def explain(obj: Ctx, commitment: str, state: str, period: str, as_of: str | Non
     if fmt == "json":
         click.echo(to_json(e), nl=False)
     else:
-        from .explain import render_text
+        from helsinki_compliance.engine.explain import render_text
 
         click.echo(render_text(e), nl=False)
 
@@ -285,8 +286,8 @@ def schema(obj: Ctx, out: str, markdown: str | None) -> None:
       helsinki-compliance schema --markdown docs/reference.md
     """
     if markdown:
-        from .schemadoc import render_reference
-        from .storage import atomic_write
+        from helsinki_compliance.render.schemadoc import render_reference
+        from helsinki_compliance.storage import atomic_write
 
         atomic_write(obj.path(markdown, "--markdown"), render_reference())
         obj.info(f"wrote the file-format reference to {markdown}")
@@ -333,7 +334,7 @@ def test_rules(obj: Ctx, commitment: str | None) -> None:
     Example:
       helsinki-compliance test-rules --commitment hfa.b3.info
     """
-    from .ruletests import run_rule_tests
+    from helsinki_compliance.engine.ruletests import run_rule_tests
 
     corpus = _load(obj)
     report = run_rule_tests(corpus, commitment)
@@ -414,8 +415,8 @@ def goals_cmd(
       helsinki-compliance goals --state SU --timeline 1985:1991 --period year
       helsinki-compliance goals --baseline 1986-01 --as-of 1989-12-31 --format json
     """
-    from . import goals as goals_mod
-    from .tables import md_escape
+    from helsinki_compliance.engine import goals as goals_mod
+    from helsinki_compliance.render.tables import md_escape
 
     corpus = _load(obj)
     at = _as_of(as_of)
@@ -510,8 +511,8 @@ def report(
       helsinki-compliance report
       helsinki-compliance report --state PL --period review-meetings --format html,md
     """
-    from . import goals as goals_mod
-    from .reporting import write_report
+    from helsinki_compliance.engine import goals as goals_mod
+    from helsinki_compliance.render.reports import write_report
 
     corpus = _load(obj)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -588,7 +589,7 @@ def init(obj: Ctx, directory: str, extends: str) -> None:
       helsinki-compliance init my-corpus && cd my-corpus
       helsinki-compliance observe add ...      # writes under my-corpus/observations/
     """
-    from .config import init as init_dir
+    from helsinki_compliance.load.config import init as init_dir
 
     written = init_dir(Path(directory), extends)
     for p in written:
@@ -619,7 +620,7 @@ def observe() -> None:
 
 
 def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplicate: str | None) -> Any:
-    from . import observe as obs_mod
+    from helsinki_compliance.observe import core as obs_mod
 
     cfg = api.data_config(obj.data)
     return obs_mod.add(
@@ -756,7 +757,7 @@ def observe_add(
         --source my-source --locator "p. 1" --quote "..." --dated-by "30 November 1988" --confidence high
       helsinki-compliance observe add --file new.yaml --dry-run
     """
-    from . import observe as obs_mod
+    from helsinki_compliance.observe import core as obs_mod
 
     given = {k: v for k, v in fields.items() if v not in (None, (), False)}
     if obs_id:
@@ -806,7 +807,7 @@ def observe_import(
       helsinki-compliance observe import rows.csv --dry-run
       helsinki-compliance observe import export.json --to observations/my-import.yaml
     """
-    from . import observe as obs_mod
+    from helsinki_compliance.observe import core as obs_mod
 
     drafts = obs_mod.drafts_from_file(obj.path(file, "FILE"))
     _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
@@ -843,8 +844,8 @@ def observe_list(
       helsinki-compliance observe list --state SU --kind jamming
       helsinki-compliance observe list --from 1987 --to 1988 --source schifter-1987 --format json
     """
-    from . import observe as obs_mod
-    from .dates import DateError, parse_date
+    from helsinki_compliance.model.dates import DateError, parse_date
+    from helsinki_compliance.observe import core as obs_mod
 
     corpus = _load(obj)
     try:
@@ -872,7 +873,7 @@ def observe_list(
         click.echo(to_json(records), nl=False)
         return
     if fmt == "csv":
-        from .tables import write_csv
+        from helsinki_compliance.render.tables import write_csv
 
         header = ["id", "date", "state", "kind", "source", "locator", "quote", "commitments"]
         body = [[";".join(v) if isinstance(v, list) else v for v in r.values()] for r in records]
@@ -904,8 +905,8 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
     Example:
       helsinki-compliance observe show memo.rferl-jammed
     """
-    from . import observe as obs_mod
-    from .errors import UsageError, did_you_mean
+    from helsinki_compliance.errors import UsageError, did_you_mean
+    from helsinki_compliance.observe import core as obs_mod
 
     corpus = _load(obj)
     found = {o.id: o for o in corpus.observations}
@@ -957,8 +958,8 @@ def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: s
       helsinki-compliance synth --observations 100000 --states 57 --years 1975-2025 --seed 1 --out /tmp/hc-100k
       helsinki-compliance --data /tmp/hc-100k validate
     """
-    from .errors import UsageError
-    from .synth import synthesize
+    from helsinki_compliance.errors import UsageError
+    from helsinki_compliance.tools.synth import synthesize
 
     try:
         first, last = (int(y) for y in years.split("-"))

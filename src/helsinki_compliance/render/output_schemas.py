@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from .goals import VERDICTS
-from .models import FindingStatus, Severity, Status
+from helsinki_compliance.engine.goals import VERDICTS
+from helsinki_compliance.model.records import FindingStatus, Severity, Status
 
 _BASE = "https://helsinki-compliance.example/schemas/"
 TIERS = ("immediate", "intermediate", "long-range")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .evaluation import COMPLIANT_AT, PARTIAL_AT, Evaluator
-from .loading import Corpus
-from .periods import Period
+from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Evaluator
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import Period
 
 
 def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period, as_of: date) -> dict[str, Any]:

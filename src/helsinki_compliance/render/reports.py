@@ -34,15 +34,24 @@ from typing import Any
 
 import jinja2
 
-from . import __version__, api, charts
-from .errors import UsageError
-from .evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
-from .loading import Corpus
-from .models import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
-from .periods import CALENDAR_KINDS, Period
-from .rules import Finding
-from .storage import atomic_write
-from .tables import BASKET_ORDER, SYMBOLS, md_escape, scorecard_csv, scorecard_markdown, to_json
+from helsinki_compliance import api
+from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
+from helsinki_compliance.engine.rules import Finding
+from helsinki_compliance.errors import UsageError
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import CALENDAR_KINDS, Period
+from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
+from helsinki_compliance.render import charts
+from helsinki_compliance.render.tables import (
+    BASKET_ORDER,
+    SYMBOLS,
+    md_escape,
+    scorecard_csv,
+    scorecard_markdown,
+    to_json,
+)
+from helsinki_compliance.storage import atomic_write
+from helsinki_compliance.version import __version__
 
 __all__ = ["FORMATS", "OVERVIEW_FORMATS", "report_names", "write_report", "render_state", "render_overview"]
 

@@ -35,19 +35,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from helsinki_compliance.version import __version__
 
 CACHE_DIR = ".helsinki-cache"
 FORMAT = 1
 #: Modules whose code decides what a parsed file means; a change to any of them is a new cache.
-_MEANING = ("models.py", "dates.py", "conditions.py", "_yaml.py", "loading.py", "cache.py")
+_MEANING = (
+    "model/records.py",
+    "model/dates.py",
+    "model/conditions.py",
+    "load/yaml_reader.py",
+    "load/files.py",
+    "load/cache.py",
+)
 
 
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """Package version and a hash of the modules that give files their meaning."""
     h = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
-    here = Path(__file__).parent
+    here = Path(__file__).parents[1]
     for name in _MEANING:
         h.update(name.encode())
         try:
@@ -140,7 +147,7 @@ class FileCache:
 
     def put(self, sha: str, entry: Entry) -> None:
         """Store ``entry`` for the file whose bytes hash to ``sha`` (silently skipped if unwritable)."""
-        from .storage import atomic_write
+        from helsinki_compliance.storage import atomic_write
 
         payload = json.dumps(
             {"key": entry.key, "items": entry.items, "lines": entry.lines, "indexes": entry.indexes},

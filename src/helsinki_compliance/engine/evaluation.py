@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .loading import Corpus
-from .models import STATUS_SCORES, Assessment, Commitment, Observation
-from .periods import Period
-from .rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
+from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import STATUS_SCORES, Assessment, Commitment, Observation
 
 COMPLIANT_AT = 0.80
 PARTIAL_AT = 0.35

@@ -34,12 +34,15 @@ from typing import Any, cast
 
 from pydantic import ValidationError
 
-from . import _yaml, incremental, loading, storage
-from .errors import DataError, Problem, UsageError, did_you_mean, format_path
-from .evaluation import Evaluator
-from .loading import Corpus
-from .models import Observation
-from .periods import calendar_periods
+from helsinki_compliance import storage
+from helsinki_compliance.engine import incremental
+from helsinki_compliance.engine.evaluation import Evaluator
+from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_mean, format_path
+from helsinki_compliance.load import files as loading
+from helsinki_compliance.load import pipeline, yaml_reader
+from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
+from helsinki_compliance.model.periods import calendar_periods
+from helsinki_compliance.model.records import Observation
 
 #: the order fields are written in (the order of the bundled files)
 FIELD_ORDER = (
@@ -409,13 +412,13 @@ def drafts_from_file(path: Path, display: str | None = None) -> list[Draft]:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError([Problem(name, 0, "", f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > _yaml.MAX_BYTES:
-        raise DataError([Problem(name, 0, "", f"file is larger than the limit of {_yaml.MAX_BYTES:,} bytes")])
+    if len(raw) > yaml_reader.MAX_BYTES:
+        raise DataError([Problem(name, 0, "", f"file is larger than the limit of {yaml_reader.MAX_BYTES:,} bytes")])
     if path.suffix.lower() == ".csv":
         return _drafts_from_csv(raw, name)
     try:
-        doc = _yaml.load(raw)  # JSON is read by the same safe loader: it gives line numbers
-    except _yaml.YamlError as exc:
+        doc = yaml_reader.load(raw)  # JSON is read by the same safe loader: it gives line numbers
+    except yaml_reader.YamlError as exc:
         raise DataError([Problem(name, exc.line, "", exc.message)]) from None
     data, prefix = doc.data, cast(tuple[str, ...], ())
     if isinstance(data, dict) and set(data) == {"observations"}:
@@ -489,7 +492,7 @@ def _target_for(corpus: Corpus, root: Path, obs: Observation, own: set[str]) -> 
         best = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[0][0]
         return root / best
     default = root / "observations" / "observations.yaml"  # what `init` creates
-    if loading._display(default, root) in own:
+    if loading.display_path(default, root) in own:
         return default
     return root / "observations" / f"{obs.source}.yaml"
 
@@ -551,7 +554,7 @@ def _validate_drafts(drafts: Sequence[Draft], corpus: Corpus) -> tuple[list[Obse
         except ValidationError as exc:
             for err in exc.errors():
                 loc = [p for p in err["loc"] if isinstance(p, (str, int))]
-                problems.append(d.problem(loc, loading._pydantic_message(err)))
+                problems.append(d.problem(loc, loading.pydantic_message(err)))
             problems.extend(_unknown_refs(d, data, corpus))  # so that every mistake shows at once
             continue
         refs = _unknown_refs(d, data, corpus)
@@ -607,13 +610,13 @@ def add(
     files are never written. ``first``/``last``: the years whose cells and verdicts are compared.
     ``cache``: load the corpus through the content-hash cache (see :mod:`.cache`).
     """
-    from .validation import build_corpus
+    from helsinki_compliance.load.semantics import build_corpus
 
     root = Path(root)
     today = today or date.today()
     with corpus_lock(root):
-        before = loading.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)
-        own = {loading._display(p, root) for p in loading.discover(root)}
+        before = pipeline.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)
+        own = {loading.display_path(p, root) for p in loading.discover(root)}
         new, problems = _validate_drafts(drafts, before)
         if problems:
             raise DataError(problems)
@@ -673,7 +676,7 @@ def add(
             added: list[Observation] = []
             origins = dict(before.origins)
             for t, pairs in groups.items():
-                display = loading._display(t, root)
+                display = loading.display_path(t, root)
                 drafts_here = [d for _, d in pairs]
                 cand, found = loading.read_files(root, [temps[t]])
                 found = [Problem(display, p.line, p.path, p.message, p.level) for p in found]
@@ -698,8 +701,8 @@ def add(
                     )
                 if pf is not None and not found:
                     items = list(pf.items[old_count:])
-                    item_origins = [loading.Origin(display, o.line, o.path) for o in pf.origins[old_count:]]
-                    mine = loading.ParsedFile(display, "observations", items, item_origins, temps[t])
+                    item_origins = [Origin(display, o.line, o.path) for o in pf.origins[old_count:]]
+                    mine = ParsedFile(display, "observations", items, item_origins, temps[t])
                     _, sem = build_corpus(root, [*registries, mine], today=today)
                     found.extend(p for p in sem if p.file == display)
                     added.extend(items)
@@ -734,7 +737,7 @@ def add(
                 temps = {}
             return AddResult(
                 sorted(new_ids, key=[o.id for o in new].index),
-                sorted({loading._display(t, root) for t in groups}),
+                sorted({loading.display_path(t, root) for t in groups}),
                 changes,
                 warnings,
                 not dry_run,
@@ -797,7 +800,7 @@ def diff(
                 if a != b:
                     moved.append((p.id, b, a))
             changes.extend(Change("cell", state, c.id, ps, b, a) for ps, b, a in _spans(moved))
-        from . import goals as goals_mod
+        from helsinki_compliance.engine import goals as goals_mod
 
         for gs in after.goal_sets.values():
             if gs.state != state:

@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .conditions import compare
-from .evaluation import Evaluator, combine, group_scores
-from .evaluation import Scorecard as _Scorecard
-from .loading import Corpus
-from .models import Goal, GoalSet
-from .periods import Period
-from .rules import Finding, Window, evaluate_rule, format_number
+from helsinki_compliance.engine.evaluation import Evaluator, combine, group_scores
+from helsinki_compliance.engine.evaluation import Scorecard as _Scorecard
+from helsinki_compliance.engine.rules import Finding, Window, evaluate_rule, format_number
+from helsinki_compliance.model.conditions import compare
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Goal, GoalSet
 
 VERDICTS = ("met", "significant-progress", "slight-progress", "no-change", "regression", "not-assessed")
 _RANK = {"regression": 0, "no-change": 1, "slight-progress": 2, "significant-progress": 3, "met": 4}
@@ -256,7 +256,7 @@ def timeline(
 
 
 def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:
-    from .errors import UsageError, did_you_mean
+    from helsinki_compliance.errors import UsageError, did_you_mean
 
     if not corpus.goal_sets:
         raise UsageError("no goal sets: add a file with top-level key 'goal_sets' under goals/")

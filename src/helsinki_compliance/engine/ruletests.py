@@ -11,14 +11,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from pydantic import ValidationError
 
-from .evaluation import Evaluator, combine
-from .loading import Corpus
-from .models import Observation, RuleTest, RuleTestCase, Source
-from .periods import parse_period
+from helsinki_compliance.engine.evaluation import Evaluator, combine
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.fixtures import fixture_observation
+from helsinki_compliance.model.periods import parse_period
+from helsinki_compliance.model.records import Observation, RuleTest, RuleTestCase, Source
 
 FIXTURE_SOURCE = Source(
     id="fixture",
@@ -56,21 +56,6 @@ class RuleTestReport:
     @property
     def ok(self) -> bool:
         return not self.failed and not self.uncovered
-
-
-def fixture_observation(case: RuleTestCase, index: int, raw: dict[str, Any]) -> Observation:
-    """One fixture observation with the documented defaults filled in (raises ``ValidationError``)."""
-    data = {
-        "id": f"fixture-{index + 1}",
-        "state": case.state,
-        "dated_by": "fixture",
-        "source": "fixture",
-        "locator": "fixture",
-        "quote": "fixture",
-        "confidence": "high",
-        **raw,
-    }
-    return Observation.model_validate(data)
 
 
 def _fixture_observations(case: RuleTestCase) -> list[Observation]:

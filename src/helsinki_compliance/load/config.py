@@ -23,11 +23,11 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import DataError, Problem, UsageError
+from helsinki_compliance.errors import DataError, Problem, UsageError
 
 CONFIG_NAME = "helsinki-compliance.toml"
-PACKAGE_DATA = Path(__file__).parent / "data"
-_CHECKOUT = Path(__file__).resolve().parents[2]  # a source checkout (editable install)
+PACKAGE_DATA = Path(__file__).parents[1] / "data"
+_CHECKOUT = Path(__file__).resolve().parents[3]  # a source checkout (editable install)
 DATA_DIRS = ("commitments", "observations", "goals")
 EXTENDS = ("bundled", "catalogue", "none")
 
@@ -73,7 +73,7 @@ def _settings(path: Path, table: dict[str, object], allowed: tuple[str, ...]) ->
     out: dict[str, str] = {}
     for k, v in table.items():
         if k not in allowed:
-            from .errors import did_you_mean
+            from helsinki_compliance.errors import did_you_mean
 
             problems.append(Problem(str(path), _line_of(path, k), k, f"unknown setting{did_you_mean(k, allowed)}"))
         elif not isinstance(v, str):
@@ -166,7 +166,7 @@ observations: []
 
 def init(target: Path, extends: str = "bundled") -> list[Path]:
     """Create a data directory that extends the bundled data; refuse to overwrite anything."""
-    from .storage import atomic_write
+    from helsinki_compliance.storage import atomic_write
 
     files = {
         target / CONFIG_NAME: INIT_CONFIG.replace('extends = "bundled"', f'extends = "{extends}"'),

@@ -14,8 +14,8 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
-from .conditions import compare, compile_condition
-from .models import (
+from helsinki_compliance.model.conditions import compare, compile_condition
+from helsinki_compliance.model.records import (
     CONFIDENCE_VALUES,
     SEVERITY_WEIGHTS,
     STATUS_SCORES,

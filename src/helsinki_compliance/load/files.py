@@ -1,7 +1,7 @@
 """Load and validate a data directory in stages.
 
 1. **files**: discover ``*.yaml`` under ``commitments/``, ``observations/``, ``goals/``; read
-   each safely (:mod:`._yaml`): syntax, size, depth, aliases, tags.
+   each safely (:mod:`.yaml_reader`): syntax, size, depth, aliases, tags.
 2. **structure**: one known top-level key per file, holding the expected list or mapping.
 3. **models**: each item against its pydantic model (types, required and unknown fields).
 4. **semantics**: unique ids, references that resolve, units, in-force dates, period cycles.
@@ -12,37 +12,23 @@ errors of the first stage that has any; warnings are kept on the corpus.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import _yaml
-from .cache import Entry, FileCache, content_hash
-from .errors import DataError, Problem, data_path, did_you_mean, format_path
-from .models import (
+from helsinki_compliance.errors import Problem, data_path, did_you_mean, format_path
+from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.load.cache import Entry, FileCache, content_hash
+from helsinki_compliance.model.corpus import Origin, ParsedFile
+from helsinki_compliance.model.records import (
     FILE_KINDS,
     ID_PATTERN,
     STATE_PATTERN,
     describe_value,
-    Assessment,
-    Case,
-    Commitment,
-    GoalSet,
-    Instrument,
-    NamedPeriod,
-    Observation,
-    RuleTest,
-    Source,
-    State,
-    Vocabulary,
 )
-from .periods import Period
 
 DATA_DIRS = ("commitments", "observations", "goals")
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
@@ -88,68 +74,6 @@ def _model_args(annotation: Any) -> list[type[BaseModel]]:
 _FIELD_NAMES: set[str] | None = None
 
 
-@dataclass(frozen=True)
-class Origin:
-    """Where an item was defined: its file, line, and path (top-level key, index)."""
-
-    file: str
-    line: int
-    path: tuple[str | int, ...] = ()
-
-
-@dataclass
-class ParsedFile:
-    path: str
-    key: str
-    items: list[Any]
-    origins: list[Origin]
-    source: Path | None = None
-
-
-@dataclass
-class Corpus:
-    """Everything loaded from a data directory, validated and indexed."""
-
-    root: Path
-    vocabulary: Vocabulary
-    instruments: dict[str, Instrument]
-    states: dict[str, State]
-    periods: dict[str, NamedPeriod]
-    commitments: dict[str, Commitment]
-    rule_tests: list[RuleTest]
-    sources: dict[str, Source]
-    cases: dict[str, Case]
-    observations: list[Observation]
-    assessments: list[Assessment]
-    goal_sets: dict[str, GoalSet]
-    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
-    named_periods: dict[str, Period] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-
-    def origin(self, kind: str, item_id: str) -> Origin | None:
-        return self.origins.get((kind, item_id))
-
-    def observations_of(self, state: str) -> list[Observation]:
-        idx = self.__dict__.setdefault("_by_state", {})
-        if not idx:
-            for o in self.observations:
-                idx.setdefault(o.state, []).append(o)
-        return list(idx.get(state, []))
-
-    def in_force_from(self, commitment: Commitment, state: str) -> date | None:
-        """The first day ``commitment`` binds ``state`` (None: never, e.g. unknown state)."""
-        st = self.states.get(state)
-        if st is None:
-            return None
-        start = commitment.in_force or self.instruments[commitment.instrument].adopted
-        return max(start.start, st.joined.start)
-
-    def state_left(self, state: str) -> date | None:
-        st = self.states.get(state)
-        return st.left.end if st and st.left else None
-
-
 # ---------------------------------------------------------------- stage 1 + 2
 
 
@@ -168,7 +92,7 @@ def discover(root: Path, extra: Sequence[Path] = (), dirs: Sequence[str] = DATA_
     return sorted(set(files), key=lambda p: str(p))
 
 
-def _display(path: Path, root: Path) -> str:
+def display_path(path: Path, root: Path) -> str:
     try:
         return str(path.relative_to(root))
     except ValueError:
@@ -179,28 +103,28 @@ def read_bytes(path: Path, display: str, problems: list[Problem]) -> bytes | Non
     """A data file's bytes (None, with a problem appended, when unreadable, not a regular file,
     or over the size limit)."""
     try:
-        return _yaml.read_file(path)
+        return yaml_reader.read_file(path)
     except OSError as exc:
         problems.append(Problem(display, 1, "", f"cannot read file: {exc.strerror or exc}"))
-    except _yaml.YamlError as exc:
+    except yaml_reader.YamlError as exc:
         problems.append(Problem(display, exc.line, "", exc.message))
     return None
 
 
 def parse_file(
     path: Path, display: str, problems: list[Problem], raw: bytes | None = None, fast: bool = False
-) -> tuple[_yaml.Document, str] | None:
+) -> tuple[yaml_reader.Document, str] | None:
     """Stages 1-2 for one file: safe YAML, then the top-level key. Problems are appended.
 
-    ``fast``: try the rapidyaml fast path first (:func:`._yaml.load_fast`); its documents know the
+    ``fast``: try the rapidyaml fast path first (:func:`.yaml_reader.load_fast`); its documents know the
     lines of the items only, so a caller that finds a problem parses the file again without it."""
     if raw is None:
         raw = read_bytes(path, display, problems)
         if raw is None:
             return None
     try:
-        doc = (_yaml.load_fast(raw) if fast else None) or _yaml.load(raw)
-    except _yaml.YamlError as exc:
+        doc = (yaml_reader.load_fast(raw) if fast else None) or yaml_reader.load(raw)
+    except yaml_reader.YamlError as exc:
         problems.append(Problem(display, exc.line, "", exc.message))
         return None
     data = doc.data
@@ -249,7 +173,7 @@ def _type_name(v: Any) -> str:
 # ---------------------------------------------------------------- stage 3
 
 
-def _pydantic_message(err: Mapping[str, Any]) -> str:
+def pydantic_message(err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     loc = err.get("loc", ())
     if kind == "extra_forbidden":
@@ -266,14 +190,17 @@ def _pydantic_message(err: Mapping[str, Any]) -> str:
     if kind == "union_tag_invalid":
         ctx = err.get("ctx", {})
         return f"unknown kind {ctx.get('tag')!r}; expected one of: {ctx.get('expected_tags')}"
-    return _OWN_WORDS.get(kind, lambda e: msg)(err)
+    own = _OWN_WORDS.get(kind)
+    return str(own(err)) if own else msg
 
 
 def _pattern_message(err: Mapping[str, Any]) -> str:
     pattern = str(err.get("ctx", {}).get("pattern", ""))
     value = err.get("input")
     if pattern == ID_PATTERN:
-        return f"{value!r} is not an id: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit"
+        return (
+            f"{value!r} is not an id: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
     if pattern == STATE_PATTERN:
         return f"{value!r} is not a state code: use two upper-case letters (SU, PL, DD, ...)"
     return f"{value!r} does not have the expected form"
@@ -291,7 +218,7 @@ _OWN_WORDS: dict[str, Any] = {
 }
 
 
-def validate_items(key: str, doc: _yaml.Document, display: str, problems: list[Problem]) -> list[tuple[int, Any]]:
+def validate_items(key: str, doc: yaml_reader.Document, display: str, problems: list[Problem]) -> list[tuple[int, Any]]:
     """Stage 3: validate the file's items against their model.
 
     Returns ``(index, item)`` for each valid item; invalid items are reported and dropped.
@@ -308,7 +235,7 @@ def validate_items(key: str, doc: _yaml.Document, display: str, problems: list[P
             loc = err["loc"]
             path = [key, *data_path(value, loc, err.get("type") == "missing")]
             line = doc.line(tuple(path))
-            msg = _pydantic_message(err)
+            msg = pydantic_message(err)
             if (line, msg) in seen:
                 continue
             seen.add((line, msg))
@@ -330,7 +257,7 @@ def read_files(
     problems: list[Problem] = []
     parsed: list[ParsedFile] = []
     for path in files:
-        display = _display(path, root)
+        display = display_path(path, root)
         sha = None
         raw = None
         if cache is not None:
@@ -395,49 +322,3 @@ def _from_entry(entry: Entry, path: Path, display: str) -> ParsedFile | None:
         for line, i in zip(entry.lines, entry.indexes, strict=True)
     ]
     return ParsedFile(display, entry.key, items, origins, path)
-
-
-def load(
-    root: str | Path = ".",
-    *,
-    today: date | None = None,
-    extra_files: Sequence[str | Path] = (),
-    base: str | Path | None = None,
-    base_dirs: Sequence[str] = DATA_DIRS,
-    cache: bool = False,
-) -> Corpus:
-    """Load and validate the data under ``root``; raise :class:`DataError` on any error.
-
-    ``base`` is another data directory whose files are loaded first (a user's own corpus can
-    reuse the bundled catalogue); ``base_dirs`` are the directories of it to load. ``today``
-    bounds observation dates (default: no bound).
-    ``cache``: read unchanged files from, and write parsed files to, ``root/.helsinki-cache``.
-    """
-    from .validation import build_corpus  # stage 4 lives in its own module
-
-    root = Path(root)
-    files: list[Path] = []
-    if base is not None:
-        files.extend(discover(Path(base), dirs=base_dirs))
-    files.extend(discover(root, [Path(p) for p in extra_files]))
-    # Loading builds millions of small objects and no cycles: the cyclic collector would only
-    # re-scan them (about a sixth of a 100k-observation load). It is paused while loading and the
-    # caller's setting is restored afterwards.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        parsed, problems = read_files(root, files, FileCache(root) if cache else None)
-        if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
-            raise DataError(problems)
-        corpus, more = build_corpus(root, parsed, today=today)
-    finally:
-        if was_enabled:
-            gc.enable()
-    problems.extend(more)
-    errors = [p for p in problems if p.level == "error"]
-    if errors:
-        raise DataError(errors)
-    assert corpus is not None
-    corpus.warnings = sorted(p for p in problems if p.level == "warning")
-    corpus.files = [p.path for p in parsed]
-    return corpus

@@ -16,12 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import _yaml
-from .conditions import comparison_problem, comparisons
-from .errors import Problem, UsageError, data_path, did_you_mean, format_path
-from .loading import Corpus, Origin, ParsedFile
-from .loading import _pydantic_message as pydantic_message
-from .models import (
+from helsinki_compliance.errors import Problem, UsageError, data_path, did_you_mean, format_path
+from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.load.files import pydantic_message
+from helsinki_compliance.model.conditions import comparison_problem, comparisons
+from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
+from helsinki_compliance.model.fixtures import fixture_observation
+from helsinki_compliance.model.periods import PeriodError, parse_period, resolve_named
+from helsinki_compliance.model.records import (
     Assessment,
     Case,
     Commitment,
@@ -38,7 +40,6 @@ from .models import (
     State,
     Vocabulary,
 )
-from .periods import PeriodError, parse_period, resolve_named
 
 
 class _Reporter:
@@ -47,7 +48,7 @@ class _Reporter:
     def __init__(self, parsed: list[ParsedFile]) -> None:
         self.problems: list[Problem] = []
         self._files = {p.path: p.source for p in parsed}
-        self._docs: dict[str, _yaml.Document | None] = {}
+        self._docs: dict[str, yaml_reader.Document | None] = {}
 
     def _line(self, origin: Origin, sub: tuple[str | int, ...]) -> int:
         if not sub:
@@ -55,8 +56,8 @@ class _Reporter:
         if origin.file not in self._docs:
             src = self._files.get(origin.file)
             try:
-                self._docs[origin.file] = _yaml.load(src.read_bytes()) if src else None
-            except (OSError, _yaml.YamlError):  # pragma: no cover - it parsed a moment ago
+                self._docs[origin.file] = yaml_reader.load(src.read_bytes()) if src else None
+            except (OSError, yaml_reader.YamlError):  # pragma: no cover - it parsed a moment ago
                 self._docs[origin.file] = None
         doc = self._docs[origin.file]
         return doc.line((*origin.path, *sub)) if doc else origin.line
@@ -236,7 +237,6 @@ def build_corpus(
 
     # ---- rule tests: the fixture observations are checked here, so test-rules never meets a bad one
     def check_fixture_case(o: Origin, at: tuple[str | int, ...], case: RuleTestCase) -> None:
-        from .ruletests import fixture_observation  # evaluation imports loading: import late
 
         ref(o, (*at, "state"), case.state, states, "state")
         try:

@@ -24,8 +24,8 @@ from pydantic import (
     model_validator,
 )
 
-from .conditions import NUMERIC_OPERATORS, Condition
-from .dates import DateSpec, parse_date
+from helsinki_compliance.model.conditions import NUMERIC_OPERATORS, Condition
+from helsinki_compliance.model.dates import DateSpec, parse_date
 
 # ---------------------------------------------------------------- vocabulary of values
 

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import _yaml
-from .loading import Corpus
-from .models import Observation
-from .validation import _is_read, _what_rules_read
+from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.load.semantics import _is_read, _what_rules_read
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.records import Observation
 
 #: Date precisions and their shares in the real corpus (Nov 2026: range 116, year 49, month 44,
 #: day 23, half 2 of 234); quarter is given a small share so that every form occurs.
@@ -357,7 +357,7 @@ def synthesize(
                 body.append(f"  - id: syn.{code.lower()}.{seq:07d}\n{rec[3]}\n")
             text_out = "".join(body)
             data = text_out.encode("utf-8")
-            if len(data) > _yaml.MAX_BYTES // 4:  # pragma: no cover - guarded by the split
+            if len(data) > yaml_reader.MAX_BYTES // 4:  # pragma: no cover - guarded by the split
                 raise ValueError(f"{code}/{name}.yaml would be {len(data):,} bytes")
             path = out / "observations" / "synth" / code / f"{name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .models import DATE_PATTERN, ID_PATTERN, STATE_PATTERN
+from helsinki_compliance.model.records import DATE_PATTERN, ID_PATTERN, STATE_PATTERN
 
 __all__ = ["render_reference", "main", "REGENERATE"]
 
@@ -58,7 +58,7 @@ _VALUE_TYPES = f"""\
 def render_reference(schemas: Mapping[str, Schema] | None = None) -> str:
     """The Markdown reference of every file kind, from ``schemas`` (default: :func:`api.schemas`)."""
     if schemas is None:
-        from .api import schemas as all_schemas
+        from helsinki_compliance.api import schemas as all_schemas
 
         schemas = all_schemas()
     kinds = [_FileKind.from_schema(name, schema) for name, schema in schemas.items()]
@@ -326,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args:
         sys.stdout.write(text)
         return 0
-    from .storage import atomic_write
+    from helsinki_compliance.storage import atomic_write
 
     atomic_write(Path(args[0]), text)
     return 0

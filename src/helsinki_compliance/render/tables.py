@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .evaluation import Scorecard
-from .loading import Corpus
+from helsinki_compliance.engine.evaluation import Scorecard
+from helsinki_compliance.model.corpus import Corpus
 
 SYMBOLS = {"compliant": "C", "partial": "P", "violation": "V", "not-assessed": ".", "not-in-force": "-"}
 COLOURS = {"compliant": "green", "partial": "yellow", "violation": "red"}

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import DateError, DateSpec, Precision, parse_date
-from .errors import UsageError, did_you_mean
-from .models import NamedPeriod, PeriodRef
+from helsinki_compliance.errors import UsageError, did_you_mean
+from helsinki_compliance.model.dates import DateError, DateSpec, Precision, parse_date
+from helsinki_compliance.model.records import NamedPeriod, PeriodRef
 
 CALENDAR_KINDS = ("year", "half", "quarter", "month")
 

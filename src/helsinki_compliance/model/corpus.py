@@ -1,0 +1,86 @@
+"""The corpus: everything loaded from a data directory, validated and indexed, with where each item came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from helsinki_compliance.errors import Problem
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import (
+    Assessment,
+    Case,
+    Commitment,
+    GoalSet,
+    Instrument,
+    NamedPeriod,
+    Observation,
+    RuleTest,
+    Source,
+    State,
+    Vocabulary,
+)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was defined: its file, line, and path (top-level key, index)."""
+
+    file: str
+    line: int
+    path: tuple[str | int, ...] = ()
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    key: str
+    items: list[Any]
+    origins: list[Origin]
+    source: Path | None = None
+
+
+@dataclass
+class Corpus:
+    """Everything loaded from a data directory, validated and indexed."""
+
+    root: Path
+    vocabulary: Vocabulary
+    instruments: dict[str, Instrument]
+    states: dict[str, State]
+    periods: dict[str, NamedPeriod]
+    commitments: dict[str, Commitment]
+    rule_tests: list[RuleTest]
+    sources: dict[str, Source]
+    cases: dict[str, Case]
+    observations: list[Observation]
+    assessments: list[Assessment]
+    goal_sets: dict[str, GoalSet]
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    named_periods: dict[str, Period] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def origin(self, kind: str, item_id: str) -> Origin | None:
+        return self.origins.get((kind, item_id))
+
+    def observations_of(self, state: str) -> list[Observation]:
+        idx = self.__dict__.setdefault("_by_state", {})
+        if not idx:
+            for o in self.observations:
+                idx.setdefault(o.state, []).append(o)
+        return list(idx.get(state, []))
+
+    def in_force_from(self, commitment: Commitment, state: str) -> date | None:
+        """The first day ``commitment`` binds ``state`` (None: never, e.g. unknown state)."""
+        st = self.states.get(state)
+        if st is None:
+            return None
+        start = commitment.in_force or self.instruments[commitment.instrument].adopted
+        return max(start.start, st.joined.start)
+
+    def state_left(self, state: str) -> date | None:
+        st = self.states.get(state)
+        return st.left.end if st and st.left else None

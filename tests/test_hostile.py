@@ -919,6 +919,7 @@ def mutate(raw: bytes, rnd: random.Random) -> tuple[str, bytes]:
     return how, b"\n".join(lines)
 
 
+@pytest.mark.slow
 def test_fuzz_mutated_corpus_files_only_ever_raise_data_error(tmp_path: Path) -> None:
     root = tmp_path / "fuzz"
     repo = Path(__file__).resolve().parents[1]

@@ -124,6 +124,7 @@ def synthetic(real: hc.Corpus, tmp_path_factory: pytest.TempPathFactory) -> tupl
     return corpus, new
 
 
+@pytest.mark.slow
 def test_synthetic_corpus_one_at_a_time_and_in_a_batch(synthetic: tuple[hc.Corpus, list[Observation]]) -> None:
     corpus, new = synthetic
     states = sorted({o.state for o in corpus.observations if o.id.startswith("syn.")})

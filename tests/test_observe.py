@@ -417,6 +417,7 @@ def _count(root: Path, prefix: str) -> int:
     return sum(1 for o in hc.load(root).observations if o.locator.startswith(prefix))
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing(data: Path, tmp_path: Path) -> None:
     script = tmp_path / "add.py"
     script.write_text(ADD_SCRIPT)
@@ -434,6 +435,7 @@ def test_concurrent_writers_lose_nothing(data: Path, tmp_path: Path) -> None:
     assert len(mine) == 8 and len({o.id for o in mine}) == 8
 
 
+@pytest.mark.slow
 def test_a_write_killed_at_random_points_leaves_a_valid_corpus(data: Path, tmp_path: Path) -> None:
     script = tmp_path / "add.py"
     script.write_text(ADD_SCRIPT)

@@ -178,6 +178,7 @@ def test_random_valid_corpora_never_crash_and_stay_in_range(obs: list[Observatio
         json.dumps(explained, default=str)
 
 
+@pytest.mark.slow
 @FAST
 @given(corpora(min_size=2), st.randoms(use_true_random=False))
 def test_evaluation_does_not_depend_on_observation_order(obs: list[Observation], rnd: random.Random) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
 from helsinki_compliance.cli.main import main
 
 
+@pytest.mark.slow
 def test_committed_reports_are_not_stale(tmp_path: Path) -> None:
     out = tmp_path / "reports"
     out.mkdir()

@@ -46,6 +46,9 @@ def _norm(s: str) -> str:
     return " ".join(s.split())
 
 
+pytestmark = pytest.mark.slow  # builds a wheel and runs the tutorial in a fresh environment
+
+
 @pytest.fixture(scope="module")
 def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("wheel")

@@ -10,22 +10,21 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
+from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
+from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
 from helsinki_compliance.load.config import DataConfig, data_config
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import DateError, parse_day
-from helsinki_compliance.model.periods import Period, parse_period, select_periods
-from helsinki_compliance.model.records import FILE_KINDS
+from helsinki_compliance.model.periods import parse_period
+from helsinki_compliance.render.file_schemas import schemas, write_schemas
 
 __all__ = [
     "Corpus",
@@ -41,6 +40,7 @@ __all__ = [
     "stats",
     "write_schemas",
     "schemas",
+    "resolve_states",
 ]
 
 
@@ -59,58 +59,12 @@ def load(data: str | Path | None = None, *, today: date | None = None, cache: bo
     return pipeline.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
 
 
-def parse_as_of(text: str) -> date:
+def parse_as_of(text: str, what: str = "as-of date") -> date:
     """``1987-11-01``, or a partial date meaning its last day (``1987`` = 1987-12-31)."""
     try:
         return parse_day(text)
     except DateError as exc:
-        raise UsageError(f"--as-of: {exc}") from None
-
-
-def _groups(corpus: Corpus) -> dict[str, list[str]]:
-    groups: dict[str, list[str]] = {}
-    for p in corpus.periods.values():
-        if p.group:
-            groups.setdefault(p.group, []).append(p.id)
-    return groups
-
-
-def periods(corpus: Corpus, spec: str, first: int, last: int) -> list[Period]:
-    """The periods of a ``--period`` spec (year, half, quarter, month, a named period or group)."""
-    return select_periods(spec, corpus.named_periods, first, last, _groups(corpus))
-
-
-def resolve_states(corpus: Corpus, states: Sequence[str]) -> list[str]:
-    if list(states) == ["all"]:
-        return sorted({o.state for o in corpus.observations})
-    out = []
-    for s in states:
-        code = s.upper()
-        if code not in corpus.states:
-            raise UsageError(f"unknown state {s!r}{did_you_mean(code, corpus.states)}")
-        out.append(code)
-    return out
-
-
-def scorecard(
-    corpus: Corpus,
-    *,
-    states: Sequence[str],
-    period: str = "year",
-    first: int = 1975,
-    last: int = 1991,
-    as_of: date,
-    commitments: Sequence[str] | None = None,
-) -> Scorecard:
-    """Evaluate the corpus into a scorecard; ``commitments`` are id prefixes."""
-    chosen = None
-    if commitments:
-        chosen = [c for c in corpus.commitments.values() if any(c.id.startswith(p) for p in commitments)]
-        if not chosen:
-            raise UsageError(f"no commitment id starts with {', '.join(commitments)}")
-    return Evaluator(corpus).scorecard(
-        resolve_states(corpus, states), periods(corpus, period, first, last), as_of, chosen
-    )
+        raise UsageError(f"{what}: {exc}") from None
 
 
 def explain(corpus: Corpus, commitment: str, *, state: str, period: str, as_of: date) -> dict[str, Any]:
@@ -185,40 +139,3 @@ def stats(corpus: Corpus) -> dict[str, Any]:
         "cases_by_state": counted(Counter(c.state for c in corpus.cases.values())),
         "commitments_without_evidence": sorted(set(corpus.commitments) - read),
     }
-
-
-def schemas() -> dict[str, dict[str, Any]]:
-    """The JSON Schema of every file kind, keyed by file name."""
-    from pydantic import TypeAdapter
-
-    out = {}
-    for key, (model, many) in FILE_KINDS.items():
-        inner = TypeAdapter(list[model] if many else model).json_schema()  # type: ignore[valid-type]
-        defs = inner.pop("$defs", {})
-        schema: dict[str, Any] = {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"https://helsinki-compliance.example/schemas/{key.replace('_', '-')}.schema.json",
-            "title": f"helsinki-compliance {key} file",
-            "type": "object",
-            "properties": {key: inner},
-            "required": [key],
-            "additionalProperties": False,
-        }
-        if defs:
-            schema["$defs"] = defs
-        out[f"{key.replace('_', '-')}.schema.json"] = schema
-    return out
-
-
-def write_schemas(out: Path) -> list[Path]:
-    """Write the file-format schemas (:func:`schemas`) and the output schemas to ``out``."""
-    from helsinki_compliance.render.output_schemas import output_schemas
-    from helsinki_compliance.storage import atomic_write
-
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in sorted({**schemas(), **output_schemas()}.items()):
-        path = out / name
-        atomic_write(path, json.dumps(schema, indent=2, sort_keys=True) + "\n")
-        written.append(path)
-    return written

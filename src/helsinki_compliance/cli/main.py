@@ -101,7 +101,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _as_of(value: str | None) -> date:
     if value is None:
         return date.today()
-    return api.parse_as_of(value)
+    return api.parse_as_of(value, "--as-of")
 
 
 AS_OF = click.option("--as-of", "as_of", metavar="DATE", help="Count only observations known by DATE (default: today).")
@@ -420,7 +420,7 @@ def goals_cmd(
 
     corpus = _load(obj)
     at = _as_of(as_of)
-    base = api.parse_as_of(baseline) if baseline else None
+    base = api.parse_as_of(baseline, "--baseline") if baseline else None
     code = api.resolve_states(corpus, [state])[0] if state else None
     if timeline:
         try:

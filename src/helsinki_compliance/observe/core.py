@@ -23,7 +23,6 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
+from filelock import FileLock
 from pydantic import ValidationError
 
 from helsinki_compliance import storage
@@ -190,16 +190,14 @@ class AddResult:
 
 @contextmanager
 def corpus_lock(root: Path) -> Iterator[None]:
-    """An exclusive advisory lock on the data directory (POSIX ``flock``; released if the process dies)."""
-    import fcntl
+    """An exclusive lock on the data directory, released if the process dies.
 
+    ``filelock`` uses ``flock`` on POSIX and ``msvcrt.locking`` on Windows, so historians on any
+    platform queue instead of overwriting each other's additions.
+    """
     (root / "observations").mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / "observations" / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with FileLock(root / "observations" / LOCK_NAME, mode=0o644):
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 # ---------------------------------------------------------------- ids, duplicates, text

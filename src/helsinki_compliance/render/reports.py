@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 
-from helsinki_compliance import api
+from helsinki_compliance.engine import selection
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
 from helsinki_compliance.engine.rules import Finding
 from helsinki_compliance.errors import UsageError
@@ -115,7 +115,7 @@ def report_names(
     corpus: Corpus, *, states: Sequence[str], period: str, first: int, last: int, formats: Iterable[str] = FORMATS
 ) -> list[str]:
     """The file names :func:`write_report` writes for these arguments, in writing order."""
-    codes = list(dict.fromkeys(api.resolve_states(corpus, states)))
+    codes = list(dict.fromkeys(selection.resolve_states(corpus, states)))
     fmts = _formats(formats)
     names = [f"{_stem(code, period, first, last)}.{fmt}" for code in codes for fmt in fmts]
     if len(codes) > 1:
@@ -1117,7 +1117,7 @@ def write_report(
     """
     step = progress or (lambda _s: None)
     fmts = _formats(formats)
-    codes = list(dict.fromkeys(api.resolve_states(corpus, states)))
+    codes = list(dict.fromkeys(selection.resolve_states(corpus, states)))
     if not codes:
         raise UsageError("no state to report on")
     names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=fmts)
@@ -1129,7 +1129,7 @@ def write_report(
     check_overwrites(out, names)
 
     step("evaluate")
-    card = api.scorecard(corpus, states=codes, period=period, first=first, last=last, as_of=as_of)
+    card = selection.scorecard(corpus, states=codes, period=period, first=first, last=last, as_of=as_of)
     written: list[Path] = []
     links: dict[str, dict[str, str]] = {}
     for code in codes:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from helsinki_compliance.model.records import DATE_PATTERN, ID_PATTERN, STATE_PATTERN
+from helsinki_compliance.render import file_schemas
 
 __all__ = ["render_reference", "main", "REGENERATE"]
 
@@ -58,9 +59,7 @@ _VALUE_TYPES = f"""\
 def render_reference(schemas: Mapping[str, Schema] | None = None) -> str:
     """The Markdown reference of every file kind, from ``schemas`` (default: :func:`api.schemas`)."""
     if schemas is None:
-        from helsinki_compliance.api import schemas as all_schemas
-
-        schemas = all_schemas()
+        schemas = file_schemas.schemas()
     kinds = [_FileKind.from_schema(name, schema) for name, schema in schemas.items()]
     out = [
         "<!-- Generated from the JSON Schemas by helsinki_compliance.schemadoc.render_reference(); do not edit.",

@@ -27,7 +27,7 @@ from conftest import REPO
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
 from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.rules import event_predicate
-from helsinki_compliance.load.semantics import _is_read, _what_rules_read
+from helsinki_compliance.load.semantics import what_rules_read
 from helsinki_compliance.model import records
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import calendar_periods
@@ -36,8 +36,8 @@ from helsinki_compliance.model.records import STATUSES, EventRule, Observation, 
 BASE: Corpus = hc.load(REPO)
 STATES = ["SU", "PL", "CS"]
 VOCAB = BASE.vocabulary
-READ = _what_rules_read(list(BASE.commitments.values()))
-UNREAD_KINDS = sorted(set(VOCAB.kinds) - READ["kinds"])
+READ = what_rules_read(list(BASE.commitments.values()))
+UNREAD_KINDS = sorted(set(VOCAB.kinds) - READ.kinds)
 PERIODS = [
     *calendar_periods("year", 1976, 1978),
     *calendar_periods("year", 1987, 1989),
@@ -232,7 +232,7 @@ def _link_tree(src: Path, dst: Path) -> None:
 @given(corpora(max_size=15), st.data())
 def test_an_observation_no_rule_reads_changes_no_score(obs: list[Observation], data: st.DataObject) -> None:
     extra = data.draw(observations("unread", kinds=UNREAD_KINDS, plain=True))
-    assume(not _is_read(extra, READ))
+    assume(not READ.covers(extra))
     before, after = card(obs), card([*obs, extra])
     for key, cell in before.cells.items():
         other = after.cells[key]

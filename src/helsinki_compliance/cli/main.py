@@ -7,6 +7,7 @@ with warnings, ``test-rules`` failures, ``--fail-on``); 2 bad input or usage, no
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -17,8 +18,33 @@ from typing import Any
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.errors import EXIT_BAD_INPUT, EXIT_GATE_FAILED, DataError, HelsinkiError
-from helsinki_compliance.render.tables import COLOURS, scorecard_csv, scorecard_markdown, scorecard_table, to_json
+from helsinki_compliance.engine import goals as goals_mod
+from helsinki_compliance.engine.explain import render_text
+from helsinki_compliance.engine.ruletests import run_rule_tests
+from helsinki_compliance.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_GATE_FAILED,
+    DataError,
+    HelsinkiError,
+    UsageError,
+    did_you_mean,
+)
+from helsinki_compliance.load.config import init as init_dir
+from helsinki_compliance.model.dates import DateError, parse_date
+from helsinki_compliance.observe import core as obs_mod
+from helsinki_compliance.render.reports import write_report
+from helsinki_compliance.render.schemadoc import render_reference
+from helsinki_compliance.render.tables import (
+    COLOURS,
+    md_escape,
+    scorecard_csv,
+    scorecard_markdown,
+    scorecard_table,
+    to_json,
+    write_csv,
+)
+from helsinki_compliance.storage import atomic_write
+from helsinki_compliance.tools.synth import synthesize
 from helsinki_compliance.version import __version__
 
 
@@ -51,8 +77,6 @@ class Ctx:
         here = Path.cwd().resolve()
         real = (here / p).resolve()
         if not real.is_relative_to(here):
-            from helsinki_compliance.errors import UsageError
-
             raise UsageError(
                 f"{option} {value}: leads outside the current directory (to {real}) through '..' or a symlink; "
                 "give its absolute path, or pass --allow-outside"
@@ -149,7 +173,6 @@ def main(
 
 
 def _load(obj: Ctx, today: date | None = None) -> api.Corpus:
-    import gc
 
     corpus = api.load(obj.data, today=today, cache=obj.cache)
     gc.freeze()  # the corpus lives until the command ends: keep it out of every later collection
@@ -267,8 +290,6 @@ def explain(obj: Ctx, commitment: str, state: str, period: str, as_of: str | Non
     if fmt == "json":
         click.echo(to_json(e), nl=False)
     else:
-        from helsinki_compliance.engine.explain import render_text
-
         click.echo(render_text(e), nl=False)
 
 
@@ -286,9 +307,6 @@ def schema(obj: Ctx, out: str, markdown: str | None) -> None:
       helsinki-compliance schema --markdown docs/reference.md
     """
     if markdown:
-        from helsinki_compliance.render.schemadoc import render_reference
-        from helsinki_compliance.storage import atomic_write
-
         atomic_write(obj.path(markdown, "--markdown"), render_reference())
         obj.info(f"wrote the file-format reference to {markdown}")
         return
@@ -334,7 +352,6 @@ def test_rules(obj: Ctx, commitment: str | None) -> None:
     Example:
       helsinki-compliance test-rules --commitment hfa.b3.info
     """
-    from helsinki_compliance.engine.ruletests import run_rule_tests
 
     corpus = _load(obj)
     report = run_rule_tests(corpus, commitment)
@@ -415,8 +432,6 @@ def goals_cmd(
       helsinki-compliance goals --state SU --timeline 1985:1991 --period year
       helsinki-compliance goals --baseline 1986-01 --as-of 1989-12-31 --format json
     """
-    from helsinki_compliance.engine import goals as goals_mod
-    from helsinki_compliance.render.tables import md_escape
 
     corpus = _load(obj)
     at = _as_of(as_of)
@@ -511,8 +526,6 @@ def report(
       helsinki-compliance report
       helsinki-compliance report --state PL --period review-meetings --format html,md
     """
-    from helsinki_compliance.engine import goals as goals_mod
-    from helsinki_compliance.render.reports import write_report
 
     corpus = _load(obj)
     wanted = [f.strip() for f in formats.split(",") if f.strip()]
@@ -589,7 +602,6 @@ def init(obj: Ctx, directory: str, extends: str) -> None:
       helsinki-compliance init my-corpus && cd my-corpus
       helsinki-compliance observe add ...      # writes under my-corpus/observations/
     """
-    from helsinki_compliance.load.config import init as init_dir
 
     written = init_dir(Path(directory), extends)
     for p in written:
@@ -620,7 +632,6 @@ def observe() -> None:
 
 
 def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplicate: str | None) -> Any:
-    from helsinki_compliance.observe import core as obs_mod
 
     cfg = api.data_config(obj.data)
     return obs_mod.add(
@@ -757,7 +768,6 @@ def observe_add(
         --source my-source --locator "p. 1" --quote "..." --dated-by "30 November 1988" --confidence high
       helsinki-compliance observe add --file new.yaml --dry-run
     """
-    from helsinki_compliance.observe import core as obs_mod
 
     given = {k: v for k, v in fields.items() if v not in (None, (), False)}
     if obs_id:
@@ -807,7 +817,6 @@ def observe_import(
       helsinki-compliance observe import rows.csv --dry-run
       helsinki-compliance observe import export.json --to observations/my-import.yaml
     """
-    from helsinki_compliance.observe import core as obs_mod
 
     drafts = obs_mod.drafts_from_file(obj.path(file, "FILE"))
     _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
@@ -844,8 +853,6 @@ def observe_list(
       helsinki-compliance observe list --state SU --kind jamming
       helsinki-compliance observe list --from 1987 --to 1988 --source schifter-1987 --format json
     """
-    from helsinki_compliance.model.dates import DateError, parse_date
-    from helsinki_compliance.observe import core as obs_mod
 
     corpus = _load(obj)
     try:
@@ -873,8 +880,6 @@ def observe_list(
         click.echo(to_json(records), nl=False)
         return
     if fmt == "csv":
-        from helsinki_compliance.render.tables import write_csv
-
         header = ["id", "date", "state", "kind", "source", "locator", "quote", "commitments"]
         body = [[";".join(v) if isinstance(v, list) else v for v in r.values()] for r in records]
         click.echo(write_csv([header, *body]), nl=False)
@@ -905,8 +910,6 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
     Example:
       helsinki-compliance observe show memo.rferl-jammed
     """
-    from helsinki_compliance.errors import UsageError, did_you_mean
-    from helsinki_compliance.observe import core as obs_mod
 
     corpus = _load(obj)
     found = {o.id: o for o in corpus.observations}
@@ -958,8 +961,6 @@ def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: s
       helsinki-compliance synth --observations 100000 --states 57 --years 1975-2025 --seed 1 --out /tmp/hc-100k
       helsinki-compliance --data /tmp/hc-100k validate
     """
-    from helsinki_compliance.errors import UsageError
-    from helsinki_compliance.tools.synth import synthesize
 
     try:
         first, last = (int(y) for y in years.split("-"))

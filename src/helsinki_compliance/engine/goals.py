@@ -33,6 +33,7 @@ from typing import Any
 from helsinki_compliance.engine.evaluation import Evaluator, combine, group_scores
 from helsinki_compliance.engine.evaluation import Scorecard as _Scorecard
 from helsinki_compliance.engine.rules import Finding, Window, evaluate_rule, format_number
+from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
@@ -256,7 +257,6 @@ def timeline(
 
 
 def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:
-    from helsinki_compliance.errors import UsageError, did_you_mean
 
     if not corpus.goal_sets:
         raise UsageError("no goal sets: add a file with top-level key 'goal_sets' under goals/")

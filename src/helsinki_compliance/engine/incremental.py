@@ -28,14 +28,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from helsinki_compliance.engine.evaluation import Cell, Evaluator, Scorecard, group_scores
-from helsinki_compliance.engine.rules import event_predicate
 from helsinki_compliance.errors import Problem
+from helsinki_compliance.load.files import read_files
+from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.periods import Period
-from helsinki_compliance.model.records import Commitment, EventRule, MetricRule, Observation, StandingRule
+from helsinki_compliance.model.records import Commitment, Observation
 
 CellKey = tuple[str, str, str]
 
@@ -81,20 +81,6 @@ def add_observations(corpus: Corpus, new: Iterable[Observation]) -> Corpus:
     return out
 
 
-def _reads(rule: Any, commitment: str, o: Observation) -> bool:
-    """Whether ``rule`` (of ``commitment``) can read ``o`` at all (conservative: may say yes needlessly)."""
-    if isinstance(rule, EventRule):
-        return event_predicate(rule, commitment)(o)
-    if isinstance(rule, StandingRule):
-        if o.standing is None or o.standing.condition != rule.condition:
-            return False
-        if o.claim and not rule.include_claims:
-            return False
-        return rule.subjects is None or o.standing.subject in rule.subjects
-    assert isinstance(rule, MetricRule)
-    return o.metric is not None and o.metric.name == rule.metric and (rule.include_claims or not o.claim)
-
-
 def affected_cells(
     new: Iterable[Observation],
     periods: Sequence[Period],
@@ -114,9 +100,9 @@ def affected_cells(
             first_day = o.standing.since.start
         for c in comms:
             for rule in c.rules:
-                if not _reads(rule, c.id, o):
+                if not rule.reads(o, c.id):
                     continue
-                if isinstance(rule, StandingRule):
+                if rule.carries_forward:
                     hit = [p for p in periods if p.end >= first_day]
                 else:
                     hit = [p for p in periods if p.start <= o.date.start and o.date.end <= p.end]
@@ -176,8 +162,6 @@ def check_observations(
     The loader's own checks run on the file and the registries (states, sources, vocabulary, cases,
     commitments, periods); ids are checked against every observation already loaded.
     """
-    from helsinki_compliance.load.files import read_files
-    from helsinki_compliance.load.semantics import build_corpus
 
     problems: list[Problem] = []
     parsed, problems = read_files(corpus.root, [path])

@@ -8,13 +8,13 @@ module branches on a rule's kind.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
 from typing import Any
 
-from helsinki_compliance.model.conditions import compare, compile_condition
+from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.records import (
     CONFIDENCE_VALUES,
     SEVERITY_WEIGHTS,
@@ -24,6 +24,8 @@ from helsinki_compliance.model.records import (
     Observation,
     Source,
     StandingRule,
+    event_predicate,
+    tags_ok,
 )
 
 # ---------------------------------------------------------------- findings
@@ -203,7 +205,6 @@ class Window:
 Evaluator = Callable[[Any, Window], list[Finding]]
 RULE_KINDS: dict[str, Evaluator] = {}
 # compiled matchers, keyed by the rule's identity; the rule itself is kept so its id is not reused
-_COMPILED: dict[tuple[int, str], tuple[Any, Callable[[Observation], bool]]] = {}
 
 
 def register(kind: str) -> Callable[[Evaluator], Evaluator]:
@@ -216,39 +217,6 @@ def register(kind: str) -> Callable[[Evaluator], Evaluator]:
 
 def evaluate_rule(rule: Any, window: Window) -> list[Finding]:
     return RULE_KINDS[rule.kind](rule, window)
-
-
-def _tags_ok(tags: Collection[str], tags_any: Sequence[str], tags_all: Sequence[str]) -> bool:
-    if tags_any and not any(t in tags for t in tags_any):
-        return False
-    return all(t in tags for t in tags_all)
-
-
-def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation], bool]:
-    """The rule's match compiled once into a callable."""
-    key = (id(rule), commitment)
-    hit = _COMPILED.get(key)
-    if hit is not None and hit[0] is rule:
-        return hit[1]
-    m = rule.match
-    kinds = frozenset(m.kinds)
-    where = compile_condition(m.where) if m.where is not None else None
-
-    def predicate(o: Observation, _c: str = commitment) -> bool:
-        if kinds and o.kind not in kinds:
-            return False
-        if o.claim and not m.include_claims:
-            return False
-        if not _tags_ok(o.tags, m.tags_any, m.tags_all):
-            return False
-        if m.cited and _c not in o.commitments:
-            return False
-        return where is None or where(o)
-
-    if len(_COMPILED) > 100_000:
-        _COMPILED.clear()
-    _COMPILED[key] = (rule, predicate)
-    return predicate
 
 
 @register("event")
@@ -293,7 +261,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         events = track.events
         if rule.tags_any or rule.tags_all:
             tags = track.tags_known(known)
-            if not _tags_ok(tags, rule.tags_any, rule.tags_all):
+            if not tags_ok(tags, rule.tags_any, rule.tags_all):
                 continue
         first_in = bisect_left(ends, w.start, 0, known)  # events[:first_in] end before the period
         last_in = bisect_right(ends, w.end, first_in, known)

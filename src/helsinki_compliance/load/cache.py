@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from helsinki_compliance.storage import atomic_write
 from helsinki_compliance.version import __version__
 
 CACHE_DIR = ".helsinki-cache"
@@ -147,7 +148,6 @@ class FileCache:
 
     def put(self, sha: str, entry: Entry) -> None:
         """Store ``entry`` for the file whose bytes hash to ``sha`` (silently skipped if unwritable)."""
-        from helsinki_compliance.storage import atomic_write
 
         payload = json.dumps(
             {"key": entry.key, "items": entry.items, "lines": entry.lines, "indexes": entry.indexes},

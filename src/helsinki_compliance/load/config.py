@@ -23,7 +23,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from helsinki_compliance.errors import DataError, Problem, UsageError
+from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_mean
+from helsinki_compliance.storage import atomic_write
 
 CONFIG_NAME = "helsinki-compliance.toml"
 PACKAGE_DATA = Path(__file__).parents[1] / "data"
@@ -73,8 +74,6 @@ def _settings(path: Path, table: dict[str, object], allowed: tuple[str, ...]) ->
     out: dict[str, str] = {}
     for k, v in table.items():
         if k not in allowed:
-            from helsinki_compliance.errors import did_you_mean
-
             problems.append(Problem(str(path), _line_of(path, k), k, f"unknown setting{did_you_mean(k, allowed)}"))
         elif not isinstance(v, str):
             problems.append(Problem(str(path), _line_of(path, k), k, "expected a string"))
@@ -166,7 +165,6 @@ observations: []
 
 def init(target: Path, extends: str = "bundled") -> list[Path]:
     """Create a data directory that extends the bundled data; refuse to overwrite anything."""
-    from helsinki_compliance.storage import atomic_write
 
     files = {
         target / CONFIG_NAME: INIT_CONFIG.replace('extends = "bundled"', f'extends = "{extends}"'),

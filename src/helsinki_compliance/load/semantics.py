@@ -27,18 +27,17 @@ from helsinki_compliance.model.records import (
     Assessment,
     Case,
     Commitment,
-    EventRule,
     GoalSet,
     Instrument,
-    MetricRule,
     NamedPeriod,
     Observation,
+    Reach,
     RuleTest,
     RuleTestCase,
     Source,
-    StandingRule,
     State,
     Vocabulary,
+    reach_of,
 )
 
 
@@ -179,38 +178,21 @@ def build_corpus(
             if rule.id in seen:
                 rep.add(o, (*base, "id"), f"duplicate rule id {rule.id!r}")
             seen[rule.id] = i
-            if isinstance(rule, EventRule):
-                for j, k in enumerate(rule.match.kinds):
-                    ref(o, (*base, "match", "kinds", j), k, vocabulary.kinds, "observation kind")
-                for field in ("tags_any", "tags_all"):
-                    for j, t in enumerate(getattr(rule.match, field)):
-                        ref(o, (*base, "match", field, j), t, vocabulary.tags, "tag")
-                if rule.match.where is not None:
-                    check_where(o, (*base, "match", "where"), rule.match.where)
-                sig = repr((rule.match.model_dump(), "event"))
-            elif isinstance(rule, StandingRule):
-                if ref(o, (*base, "condition"), rule.condition, vocabulary.conditions, "condition"):
-                    allowed = vocabulary.conditions[rule.condition].subjects
-                    for j, s in enumerate(rule.subjects or ()):
-                        if allowed is not None and s not in allowed:
-                            rep.add(
-                                o,
-                                (*base, "subjects", j),
-                                f"unknown subject {s!r} of {rule.condition}{did_you_mean(s, allowed)}",
-                            )
-                for field in ("tags_any", "tags_all"):
-                    for j, t in enumerate(getattr(rule, field)):
-                        ref(o, (*base, field, j), t, vocabulary.tags, "tag")
-                sig = repr((rule.condition, rule.subjects, rule.tags_any, rule.tags_all, "standing"))
-            else:
-                assert isinstance(rule, MetricRule)
-                ref(o, (*base, "metric"), rule.metric, vocabulary.metrics, "metric")
-                sig = repr((rule.metric, rule.aggregate, "metric"))
-            status = repr(
-                getattr(rule, "status", None)
-                or getattr(rule, "while_in_effect", None)
-                or [t.model_dump() for t in rule.thresholds]
-            )
+            for path, word, part, what in rule.references():
+                if part.startswith("subjects:"):
+                    allowed = (
+                        vocabulary.conditions[part.split(":", 1)[1]].subjects
+                        if part.split(":", 1)[1] in vocabulary.conditions
+                        else None
+                    )
+                    if allowed is not None and word not in allowed:
+                        rep.add(o, (*base, *path), f"unknown {what} {word!r}{did_you_mean(word, allowed)}")
+                else:
+                    ref(o, (*base, *path), word, getattr(vocabulary, part), what)
+            where = rule.where_condition()
+            if where is not None:
+                check_where(o, (*base, *where[0]), where[1])
+            sig, status = rule.signature(), rule.outcome()
             if sig in signatures and signatures[sig] != status:
                 rep.add(
                     o,
@@ -347,9 +329,9 @@ def build_corpus(
             rep.add(o, ("expires",), "expires before it was made")
 
     # ---- warn about observations that no rule reads
-    read = _what_rules_read(list(commitments.values()))
+    read = what_rules_read(list(commitments.values()))
     for oid, obs in observations.items():
-        if not _is_read(obs, read):
+        if not read.covers(obs):
             rep.add(
                 origins[("observations", oid)],
                 ("kind",),
@@ -378,31 +360,6 @@ def build_corpus(
     return corpus, rep.problems
 
 
-def _what_rules_read(commitments: list[Commitment]) -> dict[str, Any]:
-    kinds: set[str] = set()
-    any_kind_tags: list[tuple[set[str], set[str]]] = []
-    conditions: set[str] = set()
-    metrics: set[str] = set()
-    for c in commitments:
-        for r in c.rules:
-            if isinstance(r, EventRule):
-                if r.match.kinds:
-                    kinds.update(r.match.kinds)
-                else:
-                    any_kind_tags.append((set(r.match.tags_any), set(r.match.tags_all)))
-            elif isinstance(r, StandingRule):
-                conditions.add(r.condition)
-            else:
-                metrics.add(r.metric)
-    return {"kinds": kinds, "tagged": any_kind_tags, "conditions": conditions, "metrics": metrics}
-
-
-def _is_read(obs: Observation, read: dict[str, Any]) -> bool:
-    if obs.kind in read["kinds"]:
-        return True
-    if obs.standing and obs.standing.condition in read["conditions"]:
-        return True
-    if obs.metric and obs.metric.name in read["metrics"]:
-        return True
-    tags = set(obs.tags)
-    return any((not anyt or anyt & tags) and alltags <= tags for anyt, alltags in read["tagged"])
+def what_rules_read(commitments: list[Commitment]) -> Reach:
+    """What the rules of ``commitments`` read, together (see :class:`~helsinki_compliance.model.records.Reach`)."""
+    return reach_of([r for c in commitments for r in c.rules])

@@ -9,7 +9,8 @@ published in ``schemas/`` are generated from these models, so schema and loader 
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -24,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from helsinki_compliance.model.conditions import NUMERIC_OPERATORS, Condition
+from helsinki_compliance.model.conditions import NUMERIC_OPERATORS, Condition, compile_condition
 from helsinki_compliance.model.dates import DateSpec, parse_date
 
 # ---------------------------------------------------------------- vocabulary of values
@@ -356,14 +357,80 @@ class Observation(Strict):
 # ---------------------------------------------------------------- rules
 
 
+#: A reference from a rule to the vocabulary: (path inside the rule, word, vocabulary part, what it is).
+Reference = tuple[tuple[str | int, ...], str, str, str]
+
+
 class RuleBase(Strict):
-    """Fields every rule kind has."""
+    """Fields every rule kind has, and what each kind says about itself.
+
+    Each kind answers the same questions, so that validation, incremental evaluation and the
+    "no rule reads this" warning never branch on the rule's class: which vocabulary words it
+    names (:meth:`references`), which evidence it reads (:meth:`reads`, :meth:`reach`), what makes
+    two rules read the same evidence (:meth:`signature`) and with what outcome (:meth:`outcome`).
+    """
+
+    #: Whether the rule's evidence is carried forward into later periods (standing conditions).
+    carries_forward: ClassVar[bool] = False
 
     id: Id = Field(description="unique within its commitment or goal")
     description: str | None = Field(default=None, description="what the rule looks for, in words")
     severity: Severity = Field(
         default="moderate", description="the finding's weight in the cell score: minor 1, moderate 2, serious 3"
     )
+
+    def references(self) -> Iterator[Reference]:
+        """The vocabulary words the rule names, each with its path inside the rule."""
+        return iter(())
+
+    def where_condition(self) -> tuple[tuple[str | int, ...], Condition] | None:
+        """A declarative condition the rule carries (path, condition), if any."""
+        return None
+
+    def signature(self) -> str:
+        """Rules with equal signatures read the same evidence."""
+        raise NotImplementedError
+
+    def outcome(self) -> str:
+        """What the rule concludes from its evidence (compared between rules of equal signature)."""
+        raise NotImplementedError
+
+    def reads(self, o: Observation, commitment: str) -> bool:
+        """Whether the rule (of ``commitment``) can read ``o`` at all (may say yes needlessly, never no wrongly)."""
+        raise NotImplementedError
+
+    def reach(self, into: Reach) -> None:
+        """Add what the rule reads to ``into`` (for the "no rule reads this observation" warning)."""
+        raise NotImplementedError
+
+
+class Reach:
+    """What a set of rules reads: kinds, tag sets read from any kind, conditions, metrics."""
+
+    def __init__(self) -> None:
+        self.kinds: set[str] = set()
+        self.tagged: list[tuple[set[str], set[str]]] = []
+        self.conditions: set[str] = set()
+        self.metrics: set[str] = set()
+
+    def covers(self, o: Observation) -> bool:
+        """Whether some rule could read ``o`` (by kind, condition, metric or tags)."""
+        if o.kind in self.kinds:
+            return True
+        if o.standing and o.standing.condition in self.conditions:
+            return True
+        if o.metric and o.metric.name in self.metrics:
+            return True
+        tags = set(o.tags)
+        return any((not anyt or anyt & tags) and alltags <= tags for anyt, alltags in self.tagged)
+
+
+def reach_of(rules: Iterator[RuleBase] | Sequence[RuleBase]) -> Reach:
+    """What ``rules`` read, together."""
+    out = Reach()
+    for r in rules:
+        r.reach(out)
+    return out
 
 
 class EventMatch(Strict):
@@ -390,6 +457,31 @@ class EventRule(RuleBase):
     match: EventMatch = Field(description="which observations count")
     status: FindingStatus = Field(description="the finding's status when any observation matches")
 
+    def references(self) -> Iterator[Reference]:
+        for j, k in enumerate(self.match.kinds):
+            yield ("match", "kinds", j), k, "kinds", "observation kind"
+        for field in ("tags_any", "tags_all"):
+            for j, t in enumerate(getattr(self.match, field)):
+                yield ("match", field, j), t, "tags", "tag"
+
+    def where_condition(self) -> tuple[tuple[str | int, ...], Condition] | None:
+        return (("match", "where"), self.match.where) if self.match.where is not None else None
+
+    def signature(self) -> str:
+        return repr((self.match.model_dump(), "event"))
+
+    def outcome(self) -> str:
+        return repr(self.status)
+
+    def reads(self, o: Observation, commitment: str) -> bool:
+        return event_predicate(self, commitment)(o)
+
+    def reach(self, into: Reach) -> None:
+        if self.match.kinds:
+            into.kinds.update(self.match.kinds)
+        else:
+            into.tagged.append((set(self.match.tags_any), set(self.match.tags_all)))
+
 
 class StandingRule(RuleBase):
     """A standing condition carried forward: a finding while in effect (and when ended)."""
@@ -404,6 +496,32 @@ class StandingRule(RuleBase):
     when_ended: FindingStatus | None = Field(
         default=None, description="the status once it is known to have ended; absent = no finding then"
     )
+
+    carries_forward: ClassVar[bool] = True
+
+    def references(self) -> Iterator[Reference]:
+        yield ("condition",), self.condition, "conditions", "condition"
+        for j, s in enumerate(self.subjects or ()):
+            yield ("subjects", j), s, f"subjects:{self.condition}", f"subject of {self.condition}"
+        for field in ("tags_any", "tags_all"):
+            for j, t in enumerate(getattr(self, field)):
+                yield (field, j), t, "tags", "tag"
+
+    def signature(self) -> str:
+        return repr((self.condition, self.subjects, self.tags_any, self.tags_all, "standing"))
+
+    def outcome(self) -> str:
+        return repr(self.while_in_effect)
+
+    def reads(self, o: Observation, commitment: str) -> bool:
+        if o.standing is None or o.standing.condition != self.condition:
+            return False
+        if o.claim and not self.include_claims:
+            return False
+        return self.subjects is None or o.standing.subject in self.subjects
+
+    def reach(self, into: Reach) -> None:
+        into.conditions.add(self.condition)
 
 
 class Threshold(Strict):
@@ -425,8 +543,58 @@ class MetricRule(RuleBase):
     thresholds: list[Threshold] = Field(min_length=1, description="tried in order; the first that holds decides")
     include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
 
+    def references(self) -> Iterator[Reference]:
+        yield ("metric",), self.metric, "metrics", "metric"
+
+    def signature(self) -> str:
+        return repr((self.metric, self.aggregate, "metric"))
+
+    def outcome(self) -> str:
+        return repr([t.model_dump() for t in self.thresholds])
+
+    def reads(self, o: Observation, commitment: str) -> bool:
+        return o.metric is not None and o.metric.name == self.metric and (self.include_claims or not o.claim)
+
+    def reach(self, into: Reach) -> None:
+        into.metrics.add(self.metric)
+
 
 Rule = Annotated[EventRule | StandingRule | MetricRule, Field(discriminator="kind")]
+
+_COMPILED: dict[tuple[int, str], tuple[Any, Callable[[Observation], bool]]] = {}
+
+
+def tags_ok(tags: Collection[str], tags_any: Sequence[str], tags_all: Sequence[str]) -> bool:
+    if tags_any and not any(t in tags for t in tags_any):
+        return False
+    return all(t in tags for t in tags_all)
+
+
+def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation], bool]:
+    """The rule's match compiled once into a callable."""
+    key = (id(rule), commitment)
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    m = rule.match
+    kinds = frozenset(m.kinds)
+    where = compile_condition(m.where) if m.where is not None else None
+
+    def predicate(o: Observation, _c: str = commitment) -> bool:
+        if kinds and o.kind not in kinds:
+            return False
+        if o.claim and not m.include_claims:
+            return False
+        if not tags_ok(o.tags, m.tags_any, m.tags_all):
+            return False
+        if m.cited and _c not in o.commitments:
+            return False
+        return where is None or where(o)
+
+    if len(_COMPILED) > 100_000:
+        _COMPILED.clear()
+    _COMPILED[key] = (rule, predicate)
+    return predicate
 
 
 class Indicators(Strict):

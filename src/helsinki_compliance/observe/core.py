@@ -35,11 +35,13 @@ from filelock import FileLock
 from pydantic import ValidationError
 
 from helsinki_compliance import storage
+from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.engine import incremental
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_mean, format_path
 from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline, yaml_reader
+from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.periods import calendar_periods
 from helsinki_compliance.model.records import Observation
@@ -608,7 +610,6 @@ def add(
     files are never written. ``first``/``last``: the years whose cells and verdicts are compared.
     ``cache``: load the corpus through the content-hash cache (see :mod:`.cache`).
     """
-    from helsinki_compliance.load.semantics import build_corpus
 
     root = Path(root)
     today = today or date.today()
@@ -798,7 +799,6 @@ def diff(
                 if a != b:
                     moved.append((p.id, b, a))
             changes.extend(Change("cell", state, c.id, ps, b, a) for ps, b, a in _spans(moved))
-        from helsinki_compliance.engine import goals as goals_mod
 
         for gs in after.goal_sets.values():
             if gs.state != state:

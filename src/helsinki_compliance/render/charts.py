@@ -19,11 +19,10 @@ import io
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["line_chart", "verdict_chart", "VERDICT_LEVELS"]
 
@@ -59,6 +58,8 @@ def _to_svg(fig: Figure, key: str) -> str:
     """The figure as an inline ``<svg>`` element with every id prefixed by ``key``."""
     prefix = f"chart-{_safe_key(key)}-"
     buf = io.StringIO()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy (about 0.4 s): only when drawing
+
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="svg", metadata=_NO_METADATA)
     svg = buf.getvalue()
@@ -92,6 +93,9 @@ def _plot(
     yticks: Mapping[str, float] | None = None,
 ) -> str:
     rc: Any = {**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}  # a fixed salt per chart
+    import matplotlib  # heavy (about 0.4 s): only when drawing
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(rc):
         n = len(labels)
         width = min(12.0, max(6.5, 0.32 * n + 4.5))

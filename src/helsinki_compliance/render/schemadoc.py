@@ -22,6 +22,7 @@ from typing import Any
 
 from helsinki_compliance.model.records import DATE_PATTERN, ID_PATTERN, STATE_PATTERN
 from helsinki_compliance.render import file_schemas
+from helsinki_compliance.storage import atomic_write
 
 __all__ = ["render_reference", "main", "REGENERATE"]
 
@@ -325,7 +326,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args:
         sys.stdout.write(text)
         return 0
-    from helsinki_compliance.storage import atomic_write
 
     atomic_write(Path(args[0]), text)
     return 0

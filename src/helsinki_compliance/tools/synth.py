@@ -38,7 +38,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from helsinki_compliance.load import yaml_reader
-from helsinki_compliance.load.semantics import _is_read, _what_rules_read
+from helsinki_compliance.load.semantics import what_rules_read
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.records import Observation
 
@@ -119,10 +119,10 @@ def _q(text: str) -> str:
 
 
 def _templates(corpus: Corpus) -> list[_Template]:
-    read = _what_rules_read(list(corpus.commitments.values()))
+    read = what_rules_read(list(corpus.commitments.values()))
     out: list[_Template] = []
     for o in corpus.observations:
-        if not _is_read(o, read):
+        if not read.covers(o):
             continue
         out.append(_template(o, corpus))
     if not out:
@@ -271,7 +271,7 @@ def synthesize(
     templates = _templates(base)
     tpl_weights = None  # bootstrap: every read observation equally likely
     conditions = base.vocabulary.conditions
-    read_metrics = _what_rules_read(list(base.commitments.values()))["metrics"]
+    read_metrics = what_rules_read(list(base.commitments.values())).metrics
     metrics = sorted((k, v) for k, v in base.vocabulary.metrics.items() if k in read_metrics)
     in_force = {c.id: (c.in_force or base.instruments[c.instrument].adopted).start for c in base.commitments.values()}
     n_cases = max(10, min(500, observations // 2000))

@@ -108,3 +108,50 @@ def test_cli_synth_refuses_a_non_empty_dir_then_validate_accepts(tmp_path: Path)
         ).exit_code
         == 2
     )
+
+
+def test_uneven_records_are_split_by_size_never_over_the_target() -> None:
+    """The bug: one decade of a heavy state exceeded the limit because the split used an average."""
+    from datetime import date
+
+    from helsinki_compliance.tools.synth import FILE_TARGET_BYTES, _group_files  # noqa: PLC2701
+
+    text = "x" * 500
+    records = [(date(1985, 1, 1), date(1985, 1, 1), "1985", text)] * 9_000  # one year, ~4.9 MB
+    records += [(date(1991, 1, 1), date(1991, 1, 1), "1991", text)] * 10
+    groups = _group_files(records)
+    names = [n for n, _ in groups]
+    assert names[0] == "1985-01" and "1990s" in names
+    assert sum(len(g) for _, g in groups) == len(records)
+    assert all(sum(len(r[3]) + 40 for _, r in g) <= FILE_TARGET_BYTES for _, g in groups)
+    seqs = [seq for _, g in groups for seq, _ in g]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+
+
+@pytest.mark.slow
+def test_the_help_example_100k_works(base: hc.Corpus, tmp_path: Path) -> None:
+    s = synthesize(base, tmp_path / "hc-100k", observations=100_000, states=57, years=(1975, 2025), seed=1)
+    files = list((tmp_path / "hc-100k" / "observations" / "synth").rglob("*.yaml"))
+    assert s.observations == 100_000 and len(files) == s.files
+    assert max(p.stat().st_size for p in files) <= yaml_reader.MAX_BYTES // 4
+
+
+def test_a_failed_run_leaves_nothing_behind(base: hc.Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helsinki_compliance.tools import synth
+
+    def boom(*a: object, **k: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(synth, "_write_registries", boom)
+    with pytest.raises(OSError):
+        synthesize(base, tmp_path / "out", observations=50, states=3, seed=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_force_replaces_only_a_synthetic_corpus(base: hc.Corpus, tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    (mine / "observations").mkdir(parents=True)
+    (mine / "observations" / "precious.yaml").write_text("observations: []\n")
+    with pytest.raises(FileExistsError, match="not written by synth"):
+        synthesize(base, mine, observations=20, states=2, seed=1, force=True)
+    assert (mine / "observations" / "precious.yaml").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -68,296 +69,321 @@ class _Reporter:
         )
 
 
+@dataclass
+class Registry:
+    """Everything stage 4 checks against: the registries by id, where each item came from, the reporter."""
+
+    rep: _Reporter
+    vocabulary: Vocabulary
+    instruments: dict[str, Instrument]
+    states: dict[str, State]
+    named: dict[str, NamedPeriod]
+    sources: dict[str, Source]
+    cases: dict[str, Case]
+    commitments: dict[str, Commitment]
+    goal_sets: dict[str, GoalSet]
+    observations: dict[str, Observation]
+    assessments: dict[str, Assessment]
+    origins: dict[tuple[str, str], Origin]
+    resolved_periods: dict[str, Any] = field(default_factory=dict)
+    rule_tests: list[RuleTest] = field(default_factory=list)
+
+    def ref(self, origin: Origin, sub: tuple[str | int, ...], value: str, registry: Any, what: str) -> bool:
+        """Whether ``value`` is in ``registry``; if not, an "unknown WHAT" problem with a did-you-mean."""
+        if value in registry:
+            return True
+        self.rep.add(origin, sub, f"unknown {what} {value!r}{did_you_mean(value, registry)}")
+        return False
+
+    def origin(self, kind: str, ident: str) -> Origin:
+        return self.origins[(kind, ident)]
+
+
 def build_corpus(
     root: Path, parsed: list[ParsedFile], *, today: date | None = None
 ) -> tuple[Corpus | None, list[Problem]]:
+    """Stage 4: check every reference across files; the corpus, or None when any check failed."""
     rep = _Reporter(parsed)
     by_kind: dict[str, list[tuple[Any, Origin]]] = defaultdict(list)
     for pf in parsed:
         for item, origin in zip(pf.items, pf.origins, strict=True):
             by_kind[pf.key].append((item, origin))
-
+    vocabulary = _merge_vocabulary(by_kind.get("vocabulary", []), rep)
+    if vocabulary is None:
+        return None, rep.problems
     origins: dict[tuple[str, str], Origin] = {}
 
     def unique(kind: str, key: str = "id") -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for item, origin in by_kind.get(kind, []):
-            ident = getattr(item, key)
-            if ident in out:
-                first = origins[(kind, ident)]
-                rep.add(origin, (key,), f"duplicate {key} {ident!r} (first defined at {first.file}:{first.line})")
-                continue
-            out[ident] = item
-            origins[(kind, ident)] = origin
-        return out
+        return _unique(by_kind.get(kind, []), kind, key, origins, rep)
 
-    # ---- vocabulary (merged across files; a word defined twice is an error)
-    vocab_items = by_kind.get("vocabulary", [])
-    if not vocab_items:
-        rep.problems.append(
-            Problem("commitments", 0, "", "no vocabulary file found (a file with top-level key 'vocabulary')")
-        )
-        return None, rep.problems
-    merged: dict[str, dict[str, Any]] = {"kinds": {}, "tags": {}, "metrics": {}, "conditions": {}}
-    for voc, origin in vocab_items:
-        for part in merged:
-            for word, definition in getattr(voc, part).items():
-                if word in merged[part]:
-                    rep.add(origin, (part, word), f"{part[:-1]} {word!r} is defined twice")
-                merged[part][word] = definition
-    vocabulary = Vocabulary(**merged)
-
-    instruments: dict[str, Instrument] = unique("instruments")
-    states: dict[str, State] = unique("states", "code")
-    named: dict[str, NamedPeriod] = unique("periods")
-    sources: dict[str, Source] = unique("sources")
-    cases: dict[str, Case] = unique("cases")
-    commitments: dict[str, Commitment] = unique("commitments")
-    goal_sets: dict[str, GoalSet] = unique("goal_sets")
-    observations: dict[str, Observation] = unique("observations")
-    assessments: dict[str, Assessment] = unique("assessments")
-
-    def ref(origin: Origin, sub: tuple[str | int, ...], value: str, registry: Any, what: str) -> bool:
-        if value in registry:
-            return True
-        rep.add(origin, sub, f"unknown {what} {value!r}{did_you_mean(value, registry)}")
-        return False
-
-    # ---- periods
-    resolved_periods: dict[str, Any] = {}
-    try:
-        resolved_periods = resolve_named(named)
-    except PeriodError as exc:
-        o = origins.get(("periods", exc.period_id))
-        rep.add(o or Origin("commitments", 0), (), exc.message)
-
-    # ---- states, cases
-    for code, st in states.items():
-        for i, succ in enumerate(st.successors):
-            ref(origins[("states", code)], ("successors", i), succ, states, "state")
-        if st.left and st.left.end < st.joined.start:
-            rep.add(origins[("states", code)], ("left",), "the state left before it joined")
-    for cid, case in cases.items():
-        o = origins[("cases", cid)]
-        ref(o, ("state",), case.state, states, "state")
-        for i, role in enumerate(case.roles):
-            ref(o, ("roles", i), role, vocabulary.tags, "tag")
-
-    # ---- where conditions: values of the right type, words from the registries
-    def check_where(o: Origin, prefix: tuple[str | int, ...], where: Any) -> None:
-        registries: dict[str, tuple[Any, str]] = {
-            "kind": (vocabulary.kinds, "observation kind"),
-            "tags": (vocabulary.tags, "tag"),
-            "state": (states, "state"),
-            "source": (sources, "source"),
-            "cases": (cases, "case"),
-            "commitments": (commitments, "commitment"),
-            "metric.name": (vocabulary.metrics, "metric"),
-            "standing.condition": (vocabulary.conditions, "condition"),
-            "confidence": ({"high": 1, "medium": 1, "low": 1}, "confidence"),
-        }
-        for sub, comp in comparisons(where):
-            at = (*prefix, *sub, "value")
-            problem = comparison_problem(comp)
-            if problem:
-                rep.add(o, at, problem)
-                continue
-            if comp.field in registries and comp.op != "exists":
-                registry, what = registries[comp.field]
-                values = comp.value if isinstance(comp.value, list) else [comp.value]
-                for j, v in enumerate(values):
-                    if isinstance(v, str):
-                        ref(o, (*at, j) if isinstance(comp.value, list) else at, v, registry, what)
-
-    # ---- rules (commitments and goals share one checker)
-    def check_rules(o: Origin, rules: list[Any], prefix: tuple[str | int, ...]) -> None:
-        seen: dict[str, int] = {}
-        signatures: dict[str, str] = {}
-        for i, rule in enumerate(rules):
-            base = (*prefix, "rules", i)
-            if rule.id in seen:
-                rep.add(o, (*base, "id"), f"duplicate rule id {rule.id!r}")
-            seen[rule.id] = i
-            for path, word, part, what in rule.references():
-                if part.startswith("subjects:"):
-                    allowed = (
-                        vocabulary.conditions[part.split(":", 1)[1]].subjects
-                        if part.split(":", 1)[1] in vocabulary.conditions
-                        else None
-                    )
-                    if allowed is not None and word not in allowed:
-                        rep.add(o, (*base, *path), f"unknown {what} {word!r}{did_you_mean(word, allowed)}")
-                else:
-                    ref(o, (*base, *path), word, getattr(vocabulary, part), what)
-            where = rule.where_condition()
-            if where is not None:
-                check_where(o, (*base, *where[0]), where[1])
-            sig, status = rule.signature(), rule.outcome()
-            if sig in signatures and signatures[sig] != status:
-                rep.add(
-                    o,
-                    (*base,),
-                    f"rule {rule.id!r} conflicts with another rule that reads the same evidence with a different outcome",
-                )
-            signatures[sig] = status
-
-    for cid, c in commitments.items():
-        o = origins[("commitments", cid)]
-        ref(o, ("instrument",), c.instrument, instruments, "instrument")
-        check_rules(o, c.rules, ())
-        ind = c.indicators
-        for j, k in enumerate(ind.kinds):
-            ref(o, ("indicators", "kinds", j), k, vocabulary.kinds, "observation kind")
-        for j, t in enumerate(ind.tags):
-            ref(o, ("indicators", "tags", j), t, vocabulary.tags, "tag")
-        for j, m in enumerate(ind.metrics):
-            ref(o, ("indicators", "metrics", j), m, vocabulary.metrics, "metric")
-        for j, cond in enumerate(ind.conditions):
-            ref(o, ("indicators", "conditions", j), cond, vocabulary.conditions, "condition")
-        if c.instrument in instruments and c.in_force and c.in_force.start < instruments[c.instrument].adopted.start:
-            rep.add(o, ("in_force",), "in force before its instrument was adopted")
-
-    # ---- rule tests: the fixture observations are checked here, so test-rules never meets a bad one
-    def check_fixture_case(o: Origin, at: tuple[str | int, ...], case: RuleTestCase) -> None:
-
-        ref(o, (*at, "state"), case.state, states, "state")
-        try:
-            parse_period(case.period, resolved_periods)
-        except UsageError as exc:
-            rep.add(o, (*at, "period"), str(exc))
-        for k, raw in enumerate(case.observations):
-            where = (*at, "observations", k)
-            try:
-                fixture = fixture_observation(case, k, raw)
-            except ValidationError as exc:
-                for err in exc.errors():
-                    sub = data_path(raw, err["loc"], err["type"] == "missing")
-                    rep.add(o, (*where, *sub), pydantic_message(dict(err)))
-                continue
-            ref(o, (*where, "kind"), fixture.kind, vocabulary.kinds, "observation kind")
-            for t_i, t in enumerate(fixture.tags):
-                ref(o, (*where, "tags", t_i), t, vocabulary.tags, "tag")
-            if fixture.metric:
-                ref(o, (*where, "metric", "name"), fixture.metric.name, vocabulary.metrics, "metric")
-            if fixture.standing:
-                ref(
-                    o, (*where, "standing", "condition"), fixture.standing.condition, vocabulary.conditions, "condition"
-                )
-
-    # ---- rule tests
-    rule_tests: list[RuleTest] = []
-    for item, o in by_kind.get("rule_tests", []):
-        rule_tests.append(item)
-        if ref(o, ("commitment",), item.commitment, commitments, "commitment"):
-            rule_ids = {r.id for r in commitments[item.commitment].rules}
-            ref(o, ("rule",), item.rule, rule_ids, "rule")
-        for j, case in enumerate(item.cases):
-            check_fixture_case(o, ("cases", j), case)
-
-    # ---- goals
-    for gid, gs in goal_sets.items():
-        o = origins[("goal_sets", gid)]
-        ref(o, ("source",), gs.source, sources, "source")
-        ref(o, ("state",), gs.state, states, "state")
-        goal_ids: set[str] = set()
-        for i, g in enumerate(gs.goals):
-            if g.id in goal_ids:
-                rep.add(o, ("goals", i, "id"), f"duplicate goal id {g.id!r}")
-            goal_ids.add(g.id)
-            for j, cited in enumerate(g.commitments):
-                ref(o, ("goals", i, "commitments", j), cited, commitments, "commitment")
-            if g.metric:
-                ref(o, ("goals", i, "metric", "metric"), g.metric.metric, vocabulary.metrics, "metric")
-            check_rules(o, g.rules, ("goals", i))
-
-    # ---- observations
-    for oid, obs in observations.items():
-        o = origins[("observations", oid)]
-        ref(o, ("state",), obs.state, states, "state")
-        ref(o, ("source",), obs.source, sources, "source")
-        ref(o, ("kind",), obs.kind, vocabulary.kinds, "observation kind")
-        for j, t in enumerate(obs.tags):
-            ref(o, ("tags", j), t, vocabulary.tags, "tag")
-        for j, cited in enumerate(obs.commitments):
-            if ref(o, ("commitments", j), cited, commitments, "commitment") and obs.state in states:
-                start = instruments.get(commitments[cited].instrument)
-                in_force = commitments[cited].in_force or (start.adopted if start else None)
-                if in_force and obs.date.end < in_force.start:
-                    rep.add(
-                        o,
-                        ("date",),
-                        f"dated before {cited} was in force ({in_force}); it will not be scored for it",
-                        "warning",
-                    )
-        for j, case_id in enumerate(obs.cases):
-            ref(o, ("cases", j), case_id, cases, "case")
-        if obs.metric:
-            if ref(o, ("metric", "name"), obs.metric.name, vocabulary.metrics, "metric"):
-                unit = vocabulary.metrics[obs.metric.name].unit
-                if obs.metric.unit != unit:
-                    rep.add(
-                        o,
-                        ("metric", "unit"),
-                        f"unit {obs.metric.unit!r} does not match metric {obs.metric.name} (expected {unit!r})",
-                    )
-        if obs.standing:
-            if ref(o, ("standing", "condition"), obs.standing.condition, vocabulary.conditions, "condition"):
-                allowed = vocabulary.conditions[obs.standing.condition].subjects
-                subj = obs.standing.subject
-                if subj is not None and allowed is not None and subj not in allowed:
-                    rep.add(
-                        o,
-                        ("standing", "subject"),
-                        f"unknown subject {subj!r} of {obs.standing.condition}{did_you_mean(subj, allowed)}",
-                    )
-        if today is not None and obs.date.start > today:
-            rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
-        obs_state = states.get(obs.state)
-        if obs_state and obs_state.left and obs.date.start > obs_state.left.end:
-            rep.add(o, ("date",), f"{obs.state} ceased to be a participating state on {obs_state.left}", "warning")
-
-    # ---- assessments
-    for aid, a in assessments.items():
-        o = origins[("assessments", aid)]
-        ref(o, ("state",), a.state, states, "state")
-        ref(o, ("commitment",), a.commitment, commitments, "commitment")
-        try:
-            parse_period(a.period, resolved_periods)
-        except Exception as exc:  # UsageError
-            rep.add(o, ("period",), str(exc))
-        if a.expires and a.expires.end < a.date.start:
-            rep.add(o, ("expires",), "expires before it was made")
-
-    # ---- warn about observations that no rule reads
-    read = what_rules_read(list(commitments.values()))
-    for oid, obs in observations.items():
-        if not read.covers(obs):
-            rep.add(
-                origins[("observations", oid)],
-                ("kind",),
-                f"no rule reads an observation of kind {obs.kind!r} with these tags",
-                "warning",
-            )
-
+    reg = Registry(
+        rep, vocabulary, unique("instruments"), unique("states", "code"), unique("periods"), unique("sources"),
+        unique("cases"), unique("commitments"), unique("goal_sets"), unique("observations"), unique("assessments"),
+        origins,
+    )  # fmt: skip
+    for section in (_check_periods, _check_states_and_cases, _check_commitments, _check_goals, _check_assessments):
+        section(reg)
+    _check_rule_tests(reg, by_kind.get("rule_tests", []))
+    _check_observations(reg, today)
     if any(p.level == "error" for p in rep.problems):
         return None, rep.problems
     corpus = Corpus(
         root=root,
         vocabulary=vocabulary,
-        instruments=instruments,
-        states=states,
-        periods=named,
-        commitments=dict(sorted(commitments.items())),
-        rule_tests=rule_tests,
-        sources=sources,
-        cases=cases,
-        observations=sorted(observations.values(), key=lambda x: (x.date.start, x.date.end, x.id)),
-        assessments=sorted(assessments.values(), key=lambda x: x.id),
-        goal_sets=goal_sets,
+        instruments=reg.instruments,
+        states=reg.states,
+        periods=reg.named,
+        commitments=dict(sorted(reg.commitments.items())),
+        rule_tests=reg.rule_tests,
+        sources=reg.sources,
+        cases=reg.cases,
+        observations=sorted(reg.observations.values(), key=lambda x: (x.date.start, x.date.end, x.id)),
+        assessments=sorted(reg.assessments.values(), key=lambda x: x.id),
+        goal_sets=reg.goal_sets,
         origins=origins,
-        named_periods=resolved_periods,
+        named_periods=reg.resolved_periods,
     )
     return corpus, rep.problems
+
+
+def _unique(
+    items: list[tuple[Any, Origin]], kind: str, key: str, origins: dict[tuple[str, str], Origin], rep: _Reporter
+) -> dict[str, Any]:
+    """Items by id; a second item with the same id is an error naming where the first was defined."""
+    out: dict[str, Any] = {}
+    for item, origin in items:
+        ident = getattr(item, key)
+        if ident in out:
+            first = origins[(kind, ident)]
+            rep.add(origin, (key,), f"duplicate {key} {ident!r} (first defined at {first.file}:{first.line})")
+            continue
+        out[ident] = item
+        origins[(kind, ident)] = origin
+    return out
+
+
+def _merge_vocabulary(items: list[tuple[Any, Origin]], rep: _Reporter) -> Vocabulary | None:
+    """The vocabulary, merged across files; a word defined twice is an error."""
+    if not items:
+        rep.problems.append(
+            Problem("commitments", 0, "", "no vocabulary file found (a file with top-level key 'vocabulary')")
+        )
+        return None
+    merged: dict[str, dict[str, Any]] = {"kinds": {}, "tags": {}, "metrics": {}, "conditions": {}}
+    for voc, origin in items:
+        for part in merged:
+            for word, definition in getattr(voc, part).items():
+                if word in merged[part]:
+                    rep.add(origin, (part, word), f"{part[:-1]} {word!r} is defined twice")
+                merged[part][word] = definition
+    return Vocabulary(**merged)
+
+
+def _check_periods(reg: Registry) -> None:
+    try:
+        reg.resolved_periods = resolve_named(reg.named)
+    except PeriodError as exc:
+        o = reg.origins.get(("periods", exc.period_id))
+        reg.rep.add(o or Origin("commitments", 0), (), exc.message)
+
+
+def _check_states_and_cases(reg: Registry) -> None:
+    for code, st in reg.states.items():
+        for i, succ in enumerate(st.successors):
+            reg.ref(reg.origin("states", code), ("successors", i), succ, reg.states, "state")
+        if st.left and st.left.end < st.joined.start:
+            reg.rep.add(reg.origin("states", code), ("left",), "the state left before it joined")
+    for cid, case in reg.cases.items():
+        o = reg.origin("cases", cid)
+        reg.ref(o, ("state",), case.state, reg.states, "state")
+        for i, role in enumerate(case.roles):
+            reg.ref(o, ("roles", i), role, reg.vocabulary.tags, "tag")
+
+
+def _check_where(reg: Registry, o: Origin, prefix: tuple[str | int, ...], where: Any) -> None:
+    """A where condition: values of the right type, words from the registries."""
+    registries: dict[str, tuple[Any, str]] = {
+        "kind": (reg.vocabulary.kinds, "observation kind"),
+        "tags": (reg.vocabulary.tags, "tag"),
+        "state": (reg.states, "state"),
+        "source": (reg.sources, "source"),
+        "cases": (reg.cases, "case"),
+        "commitments": (reg.commitments, "commitment"),
+        "metric.name": (reg.vocabulary.metrics, "metric"),
+        "standing.condition": (reg.vocabulary.conditions, "condition"),
+        "confidence": ({"high": 1, "medium": 1, "low": 1}, "confidence"),
+    }
+    for sub, comp in comparisons(where):
+        at = (*prefix, *sub, "value")
+        problem = comparison_problem(comp)
+        if problem:
+            reg.rep.add(o, at, problem)
+            continue
+        if comp.field in registries and comp.op != "exists":
+            registry, what = registries[comp.field]
+            values = comp.value if isinstance(comp.value, list) else [comp.value]
+            for j, v in enumerate(values):
+                if isinstance(v, str):
+                    reg.ref(o, (*at, j) if isinstance(comp.value, list) else at, v, registry, what)
+
+
+def _check_rules(reg: Registry, o: Origin, rules: list[Any], prefix: tuple[str | int, ...]) -> None:
+    """Rules of a commitment or a goal: ids, vocabulary words (each rule kind names its own), conflicts."""
+    seen: set[str] = set()
+    signatures: dict[str, str] = {}
+    for i, rule in enumerate(rules):
+        base = (*prefix, "rules", i)
+        if rule.id in seen:
+            reg.rep.add(o, (*base, "id"), f"duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        for path, word, part, what in rule.references():
+            if part.startswith("subjects:"):
+                definition = reg.vocabulary.conditions.get(part.split(":", 1)[1])
+                allowed = definition.subjects if definition else None
+                if allowed is not None and word not in allowed:
+                    reg.rep.add(o, (*base, *path), f"unknown {what} {word!r}{did_you_mean(word, allowed)}")
+            else:
+                reg.ref(o, (*base, *path), word, getattr(reg.vocabulary, part), what)
+        where = rule.where_condition()
+        if where is not None:
+            _check_where(reg, o, (*base, *where[0]), where[1])
+        sig, outcome = rule.signature(), rule.outcome()
+        if sig in signatures and signatures[sig] != outcome:
+            reg.rep.add(
+                o,
+                base,
+                f"rule {rule.id!r} conflicts with another rule that reads the same evidence with a different outcome",
+            )
+        signatures[sig] = outcome
+
+
+def _check_commitments(reg: Registry) -> None:
+    voc = reg.vocabulary
+    for cid, c in reg.commitments.items():
+        o = reg.origin("commitments", cid)
+        reg.ref(o, ("instrument",), c.instrument, reg.instruments, "instrument")
+        _check_rules(reg, o, c.rules, ())
+        ind = c.indicators
+        for part, words, registry, what in (
+            ("kinds", ind.kinds, voc.kinds, "observation kind"),
+            ("tags", ind.tags, voc.tags, "tag"),
+            ("metrics", ind.metrics, voc.metrics, "metric"),
+            ("conditions", ind.conditions, voc.conditions, "condition"),
+        ):
+            for j, word in enumerate(words):
+                reg.ref(o, ("indicators", part, j), word, registry, what)
+        instrument = reg.instruments.get(c.instrument)
+        if instrument and c.in_force and c.in_force.start < instrument.adopted.start:
+            reg.rep.add(o, ("in_force",), "in force before its instrument was adopted")
+
+
+def _check_fixture_case(reg: Registry, o: Origin, at: tuple[str | int, ...], case: RuleTestCase) -> None:
+    """A rule test's case: checked here, so that test-rules never meets a bad fixture observation."""
+    reg.ref(o, (*at, "state"), case.state, reg.states, "state")
+    try:
+        parse_period(case.period, reg.resolved_periods)
+    except UsageError as exc:
+        reg.rep.add(o, (*at, "period"), str(exc))
+    voc = reg.vocabulary
+    for k, raw in enumerate(case.observations):
+        where = (*at, "observations", k)
+        try:
+            fixture = fixture_observation(case, k, raw)
+        except ValidationError as exc:
+            for err in exc.errors():
+                sub = data_path(raw, err["loc"], err["type"] == "missing")
+                reg.rep.add(o, (*where, *sub), pydantic_message(dict(err)))
+            continue
+        reg.ref(o, (*where, "kind"), fixture.kind, voc.kinds, "observation kind")
+        for t_i, t in enumerate(fixture.tags):
+            reg.ref(o, (*where, "tags", t_i), t, voc.tags, "tag")
+        if fixture.metric:
+            reg.ref(o, (*where, "metric", "name"), fixture.metric.name, voc.metrics, "metric")
+        if fixture.standing:
+            reg.ref(o, (*where, "standing", "condition"), fixture.standing.condition, voc.conditions, "condition")
+
+
+def _check_rule_tests(reg: Registry, items: list[tuple[Any, Origin]]) -> None:
+    for item, o in items:
+        reg.rule_tests.append(item)
+        if reg.ref(o, ("commitment",), item.commitment, reg.commitments, "commitment"):
+            rule_ids = {r.id for r in reg.commitments[item.commitment].rules}
+            reg.ref(o, ("rule",), item.rule, rule_ids, "rule")
+        for j, case in enumerate(item.cases):
+            _check_fixture_case(reg, o, ("cases", j), case)
+
+
+def _check_goals(reg: Registry) -> None:
+    for gid, gs in reg.goal_sets.items():
+        o = reg.origin("goal_sets", gid)
+        reg.ref(o, ("source",), gs.source, reg.sources, "source")
+        reg.ref(o, ("state",), gs.state, reg.states, "state")
+        goal_ids: set[str] = set()
+        for i, g in enumerate(gs.goals):
+            if g.id in goal_ids:
+                reg.rep.add(o, ("goals", i, "id"), f"duplicate goal id {g.id!r}")
+            goal_ids.add(g.id)
+            for j, cited in enumerate(g.commitments):
+                reg.ref(o, ("goals", i, "commitments", j), cited, reg.commitments, "commitment")
+            if g.metric:
+                reg.ref(o, ("goals", i, "metric", "metric"), g.metric.metric, reg.vocabulary.metrics, "metric")
+            _check_rules(reg, o, g.rules, ("goals", i))
+
+
+def _check_observations(reg: Registry, today: date | None) -> None:
+    read = what_rules_read(list(reg.commitments.values()))
+    for oid, obs in reg.observations.items():
+        o = reg.origin("observations", oid)
+        _check_observation(reg, o, obs, today)
+        if not read.covers(obs):
+            reg.rep.add(o, ("kind",), f"no rule reads an observation of kind {obs.kind!r} with these tags", "warning")
+
+
+def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date | None) -> None:
+    voc = reg.vocabulary
+    reg.ref(o, ("state",), obs.state, reg.states, "state")
+    reg.ref(o, ("source",), obs.source, reg.sources, "source")
+    reg.ref(o, ("kind",), obs.kind, voc.kinds, "observation kind")
+    for j, t in enumerate(obs.tags):
+        reg.ref(o, ("tags", j), t, voc.tags, "tag")
+    for j, cited in enumerate(obs.commitments):
+        if reg.ref(o, ("commitments", j), cited, reg.commitments, "commitment") and obs.state in reg.states:
+            start = reg.instruments.get(reg.commitments[cited].instrument)
+            in_force = reg.commitments[cited].in_force or (start.adopted if start else None)
+            if in_force and obs.date.end < in_force.start:
+                message = f"dated before {cited} was in force ({in_force}); it will not be scored for it"
+                reg.rep.add(o, ("date",), message, "warning")
+    for j, case_id in enumerate(obs.cases):
+        reg.ref(o, ("cases", j), case_id, reg.cases, "case")
+    if obs.metric and reg.ref(o, ("metric", "name"), obs.metric.name, voc.metrics, "metric"):
+        unit = voc.metrics[obs.metric.name].unit
+        if obs.metric.unit != unit:
+            message = f"unit {obs.metric.unit!r} does not match metric {obs.metric.name} (expected {unit!r})"
+            reg.rep.add(o, ("metric", "unit"), message)
+    if obs.standing and reg.ref(o, ("standing", "condition"), obs.standing.condition, voc.conditions, "condition"):
+        allowed = voc.conditions[obs.standing.condition].subjects
+        subj = obs.standing.subject
+        if subj is not None and allowed is not None and subj not in allowed:
+            message = f"unknown subject {subj!r} of {obs.standing.condition}{did_you_mean(subj, allowed)}"
+            reg.rep.add(o, ("standing", "subject"), message)
+    if today is not None and obs.date.start > today:
+        reg.rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
+    obs_state = reg.states.get(obs.state)
+    if obs_state and obs_state.left and obs.date.start > obs_state.left.end:
+        reg.rep.add(o, ("date",), f"{obs.state} ceased to be a participating state on {obs_state.left}", "warning")
+
+
+def _check_assessments(reg: Registry) -> None:
+    for aid, a in reg.assessments.items():
+        o = reg.origin("assessments", aid)
+        reg.ref(o, ("state",), a.state, reg.states, "state")
+        reg.ref(o, ("commitment",), a.commitment, reg.commitments, "commitment")
+        try:
+            parse_period(a.period, reg.resolved_periods)
+        except (UsageError, ValueError) as exc:
+            reg.rep.add(o, ("period",), str(exc))
+        if a.expires and a.expires.end < a.date.start:
+            reg.rep.add(o, ("expires",), "expires before it was made")
 
 
 def what_rules_read(commitments: list[Commitment]) -> Reach:

@@ -158,6 +158,7 @@ def _line_mapper(text: str) -> Callable[[int], int]:
     return lambda index: physical[index] if 0 <= index < len(physical) else index + 1
 
 
+# long: one loop over the parser events, kept flat: it runs once per YAML event of every file (the hot path of loading)
 def load(
     text: str | bytes, *, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES
 ) -> Document:

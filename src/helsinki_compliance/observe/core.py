@@ -619,108 +619,14 @@ def add(
         new, problems = _validate_drafts(drafts, before)
         if problems:
             raise DataError(problems)
-        kept_drafts = list(drafts)
-        for obs, d in zip(new, kept_drafts):
-            dups = duplicates(before.observations, obs)
-            dups += [
-                (o.id, "same fact twice in this batch")
-                for o in new
-                if o is not obs and new.index(o) < new.index(obs) and (fact_key(o) == fact_key(obs))
-            ]
-            if dups and not allow_duplicate:
-                problems.extend(
-                    d.problem(
-                        ["quote"] if "quote" in why else ["locator"],
-                        f"duplicate of {oid} ({why}); pass --allow-duplicate REASON to add it anyway",
-                    )
-                    for oid, why in dups
-                )
-        if problems:
-            raise DataError(problems)
-        if allow_duplicate:
-            new = [
-                o.model_copy(
-                    update={"note": ((o.note + " ") if o.note else "") + f"Duplicate allowed: {allow_duplicate}"}
-                )
-                if duplicates(before.observations, o)
-                else o
-                for o in new
-            ]
-
-        # group by target file
-        groups: dict[Path, list[tuple[Observation, Draft]]] = {}
-        for obs, d in zip(new, kept_drafts):
-            t = (
-                _check_target(root, target, True)
-                if target
-                else _check_target(root, _target_for(before, root, obs, own), False)
-            )
-            groups.setdefault(t, []).append((obs, d))
-
+        new = _reject_duplicates(before, new, list(drafts), allow_duplicate)
+        groups = _choose_targets(root, before, new, list(drafts), target, own)
         temps: dict[Path, Path] = {}
-        spans: dict[Path, list[tuple[int, int]]] = {}
         try:
-            for t, pairs in groups.items():
-                old = t.read_text(encoding="utf-8") if t.exists() else None
-                text, spans[t] = append_text(old, [o for o, _ in pairs])
-                t.parent.mkdir(parents=True, exist_ok=True)
-                temps[t] = storage.write_temp(t, text)
-
-            # validate each candidate file as it will be: stages 1-3 on the whole file (the old items
-            # and the new), stage 4 on the new items against the loaded registries and ids (the rest
-            # of the corpus is unchanged, under the lock, and validated a moment ago)
-            registries = incremental.registry_files(before)
-            errors: list[Problem] = []
-            warnings: list[Problem] = []
-            added: list[Observation] = []
-            origins = dict(before.origins)
-            for t, pairs in groups.items():
-                display = loading.display_path(t, root)
-                drafts_here = [d for _, d in pairs]
-                cand, found = loading.read_files(root, [temps[t]])
-                found = [Problem(display, p.line, p.path, p.message, p.level) for p in found]
-                old_count = sum(
-                    1 for (kind, _), o in before.origins.items() if kind == "observations" and o.file == display
-                )
-                pf = cand[0] if cand else None
-                if not found and (
-                    pf is None
-                    or pf.key != "observations"
-                    or len(pf.items) != old_count + len(pairs)
-                    or [o.id for o in pf.items[old_count:]] != [o.id for o, _ in pairs]
-                ):
-                    found.append(
-                        Problem(
-                            display,
-                            1,
-                            "",
-                            "appending here did not give the expected observations "
-                            "(is it an observations file with a block-style list?); use --to another file",
-                        )
-                    )
-                if pf is not None and not found:
-                    items = list(pf.items[old_count:])
-                    item_origins = [Origin(display, o.line, o.path) for o in pf.origins[old_count:]]
-                    mine = ParsedFile(display, "observations", items, item_origins, temps[t])
-                    _, sem = build_corpus(root, [*registries, mine], today=today)
-                    found.extend(p for p in sem if p.file == display)
-                    added.extend(items)
-                    origins.update({("observations", o.id): og for o, og in zip(items, item_origins, strict=True)})
-                errors.extend(
-                    p
-                    for p in _rewrite([p for p in found if p.level == "error"], display, spans[t], drafts_here)
-                    if p.level == "error"
-                )
-                warnings.extend(
-                    w
-                    for w in _rewrite([p for p in found if p.level == "warning"], display, spans[t], drafts_here)
-                    if w.file != display
-                )
-            if errors:
-                raise DataError(errors)
+            spans = _write_temps(groups, temps)
+            added, origins, warnings = _validate_candidates(root, before, groups, temps, spans, today)
             after = incremental.add_observations(before, added)
             after.origins = origins
-            new_ids = {o.id for o in new}
             changes = diff(
                 before,
                 after,
@@ -735,7 +641,7 @@ def add(
                     storage.replace(tmp_path, real_path)
                 temps = {}
             return AddResult(
-                sorted(new_ids, key=[o.id for o in new].index),
+                list(dict.fromkeys(o.id for o in new)),
                 sorted({loading.display_path(t, root) for t in groups}),
                 changes,
                 warnings,
@@ -744,6 +650,117 @@ def add(
         finally:
             for leftover in temps.values():
                 storage.discard(leftover)
+
+
+def _reject_duplicates(
+    before: Corpus, new: list[Observation], drafts: list[Draft], allow_duplicate: str | None
+) -> list[Observation]:
+    """Refuse a draft that repeats a known fact or an earlier draft of the batch, unless allowed (noted)."""
+    problems: list[Problem] = []
+    first_of: dict[tuple[str, ...], Observation] = {}
+    for obs, d in zip(new, drafts, strict=True):
+        dups = duplicates(before.observations, obs)
+        key = fact_key(obs)
+        if key in first_of:
+            dups.append((first_of[key].id, "same fact twice in this batch"))
+        else:
+            first_of[key] = obs
+        if dups and not allow_duplicate:
+            problems.extend(
+                d.problem(
+                    ["quote"] if "quote" in why else ["locator"],
+                    f"duplicate of {oid} ({why}); pass --allow-duplicate REASON to add it anyway",
+                )
+                for oid, why in dups
+            )
+    if problems:
+        raise DataError(problems)
+    if not allow_duplicate:
+        return new
+    note = f"Duplicate allowed: {allow_duplicate}"
+    return [
+        o.model_copy(update={"note": ((o.note + " ") if o.note else "") + note})
+        if duplicates(before.observations, o)
+        else o
+        for o in new
+    ]
+
+
+def _choose_targets(
+    root: Path, before: Corpus, new: list[Observation], drafts: list[Draft], target: Path | None, own: set[str]
+) -> dict[Path, list[tuple[Observation, Draft]]]:
+    """The file each new observation goes to: ``target``, or the default file for its source and state."""
+    groups: dict[Path, list[tuple[Observation, Draft]]] = {}
+    for obs, d in zip(new, drafts, strict=True):
+        if target:
+            t = _check_target(root, target, True)
+        else:
+            t = _check_target(root, _target_for(before, root, obs, own), False)
+        groups.setdefault(t, []).append((obs, d))
+    return groups
+
+
+def _write_temps(
+    groups: dict[Path, list[tuple[Observation, Draft]]], temps: dict[Path, Path]
+) -> dict[Path, list[tuple[int, int]]]:
+    """Each target's new text (old text, then the new items appended) to a temp file beside it."""
+    spans: dict[Path, list[tuple[int, int]]] = {}
+    for t, pairs in groups.items():
+        old = t.read_text(encoding="utf-8") if t.exists() else None
+        text, spans[t] = append_text(old, [o for o, _ in pairs])
+        t.parent.mkdir(parents=True, exist_ok=True)
+        temps[t] = storage.write_temp(t, text)
+    return spans
+
+
+def _validate_candidates(
+    root: Path,
+    before: Corpus,
+    groups: dict[Path, list[tuple[Observation, Draft]]],
+    temps: dict[Path, Path],
+    spans: dict[Path, list[tuple[int, int]]],
+    today: date,
+) -> tuple[list[Observation], dict[tuple[str, str], Origin], list[Problem]]:
+    """Validate each candidate file as it will be: stages 1-3 on the whole file (old and new items),
+    stage 4 on the new items against the loaded registries and ids (the rest of the corpus is
+    unchanged, under the lock, and validated a moment ago). Raises :class:`DataError`."""
+    registries = incremental.registry_files(before)
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    added: list[Observation] = []
+    origins = dict(before.origins)
+    for t, pairs in groups.items():
+        display = loading.display_path(t, root)
+        cand, found = loading.read_files(root, [temps[t]])
+        found = [Problem(display, p.line, p.path, p.message, p.level) for p in found]
+        old_count = sum(1 for (kind, _), o in before.origins.items() if kind == "observations" and o.file == display)
+        pf = cand[0] if cand else None
+        if not found and (
+            pf is None
+            or pf.key != "observations"
+            or len(pf.items) != old_count + len(pairs)
+            or [o.id for o in pf.items[old_count:]] != [o.id for o, _ in pairs]
+        ):
+            message = (
+                "appending here did not give the expected observations "
+                "(is it an observations file with a block-style list?); use --to another file"
+            )
+            found.append(Problem(display, 1, "", message))
+        if pf is not None and not found:
+            items = list(pf.items[old_count:])
+            item_origins = [Origin(display, o.line, o.path) for o in pf.origins[old_count:]]
+            mine = ParsedFile(display, "observations", items, item_origins, temps[t])
+            _, sem = build_corpus(root, [*registries, mine], today=today)
+            found.extend(p for p in sem if p.file == display)
+            added.extend(items)
+            origins.update({("observations", o.id): og for o, og in zip(items, item_origins, strict=True)})
+        drafts_here = [d for _, d in pairs]
+        rewritten = _rewrite(found, display, spans[t], drafts_here)
+        errors.extend(p for p in rewritten if p.level == "error")
+        warnings.extend(w for w in rewritten if w.level == "warning" and w.file != display)
+    if errors:
+        raise DataError(errors)
+    return added, origins, warnings
 
 
 # ---------------------------------------------------------------- what changed

@@ -37,6 +37,7 @@ def _obj(props: dict[str, Any], optional: tuple[str, ...] = ()) -> dict[str, Any
     }
 
 
+# long: a table of JSON Schema definitions (data, not logic), one entry per output object
 def _defs() -> dict[str, Any]:
     measure = _obj(
         {

@@ -880,6 +880,7 @@ def _md_method(m: dict[str, Any], out: list[str]) -> None:
     ]
 
 
+# long: the Markdown report, section by section in reading order
 def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
     m = ctx["meta"]
     out = [

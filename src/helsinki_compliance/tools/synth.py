@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -54,8 +56,6 @@ PRECISIONS: tuple[tuple[str, float], ...] = (
 )
 #: Target size of one observations file; decade files above it are split per year.
 FILE_TARGET_BYTES = 2_000_000
-#: Mean size of one written observation (measured on the output; used to choose the split).
-RECORD_BYTES = 560
 #: Conditions whose subject is a named person (a case id of the state).
 PERSON_CONDITIONS = frozenset({"imprisonment", "internal-exile"})
 #: Share of standing observations that report the condition's end.
@@ -228,6 +228,11 @@ def _words(rng: random.Random, lo: int, hi: int) -> str:
     return " ".join(_WORDS[(start + i) % len(_WORDS)] for i in range(n))
 
 
+#: A marker file in every directory synth writes; ``--force`` replaces only a directory that has it.
+MARKER = ".helsinki-synth"
+
+
+# long: argument checks, then the staging directory that makes the write all or nothing
 def synthesize(
     base: Corpus,
     out: Path,
@@ -238,7 +243,12 @@ def synthesize(
     seed: int = 0,
     force: bool = False,
 ) -> SynthSummary:
-    """Write a synthetic data directory at ``out`` from the catalogue of ``base`` (see module doc)."""
+    """Write a synthetic data directory at ``out`` from the catalogue of ``base`` (see module doc).
+
+    All or nothing: the corpus is written to a staging directory beside ``out`` and moved into
+    place only when complete; on any failure nothing is left behind. ``force`` replaces an
+    existing directory only if synth wrote it (it carries :data:`MARKER`).
+    """
     if observations < 1:
         raise ValueError("--observations must be at least 1")
     first, last = years
@@ -254,11 +264,119 @@ def synthesize(
     if not 1 <= states <= len(members):
         raise ValueError(f"--states must be between 1 and {len(members)} (states participating in {first}-{last})")
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
         if not force:
-            raise FileExistsError(f"{out} is not empty (use --force to replace its data)")
-        for d in ("commitments", "observations", "goals", ".helsinki-cache"):
-            shutil.rmtree(out / d, ignore_errors=True)
+            raise FileExistsError(f"{out} is not empty (use --force to replace a synthetic corpus written there)")
+        if not (out / MARKER).is_file():
+            raise FileExistsError(
+                f"{out} was not written by synth (no {MARKER}): --force replaces only synthetic corpora"
+            )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-", dir=out.parent))
+    try:
+        summary = _write_corpus(base, staging, members, observations, states, seed)
+        (staging / MARKER).write_text(f"written by helsinki-compliance synth, seed {seed}\n", encoding="utf-8")
+        _swap_in(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return SynthSummary(out, summary.observations, summary.states, summary.files, summary.bytes)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    """Move the finished corpus into place: the whole directory, or each top-level entry over the old one."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    for entry in sorted(staging.iterdir()):
+        target = out / entry.name
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        elif target.exists() or target.is_symlink():
+            target.unlink()
+        os.replace(entry, target)
+
+
+class _Generator:
+    """The shared state of one run: the random stream, templates, metrics, sources, dates."""
+
+    def __init__(self, base: Corpus, rng: random.Random, sources: list[tuple[str, str, str]]) -> None:
+        self.rng = rng
+        self.templates = _templates(base)
+        self.conditions = base.vocabulary.conditions
+        read_metrics = what_rules_read(list(base.commitments.values())).metrics
+        self.metrics = sorted((k, v) for k, v in base.vocabulary.metrics.items() if k in read_metrics)
+        self.in_force = {
+            c.id: (c.in_force or base.instruments[c.instrument].adopted).start for c in base.commitments.values()
+        }
+        self.sources = sources
+        self.real_sources = sorted(base.sources)
+        self.dates = _Dates(rng)
+        self.qual_names = [q for q, _ in _QUALIFIERS]
+        self.qual_weights = [w for _, w in _QUALIFIERS]
+
+    # long: one observation's YAML, field by field, in the order the real corpus writes them
+    def record(self, code: str, lo: date, hi: date, persons: list[str]) -> tuple[date, date, str, str]:
+        g = self
+        t = g.rng.choices(g.templates, None)[0]
+        text, s, e = g.dates.draw(lo, hi)
+        lines = [
+            f"    date: {_q(text)}",
+            f"    dated_by: {_q('reported for ' + text + ', ' + _words(g.rng, 3, 8))}",
+            f"    state: {code}",
+            f"    kind: {t.kind}",
+        ]
+        if t.tags:
+            lines.append(f"    tags: [{', '.join(t.tags)}]")
+        cited = [c for c in t.commitments if g.in_force[c] <= s]
+        if cited:
+            lines.append(f"    commitments: [{', '.join(cited)}]")
+        if t.cases:
+            lines.append(f"    cases: [{', '.join(sorted(set(g.rng.choices(persons, k=t.cases))))}]")
+        if t.metric:
+            name, definition = g.metrics[g.rng.randrange(len(g.metrics))]
+            a, b = _METRIC_RANGES.get(definition.unit, (1.0, 10_000.0))
+            value = round(g.rng.uniform(a, b), 2) if definition.unit == "share" else g.rng.randint(int(a), int(b))
+            lines += [
+                "    metric:",
+                f"      name: {name}",
+                f"      value: {value}",
+                f"      unit: {_q(definition.unit)}",
+                f"      qualifier: {g.rng.choices(g.qual_names, g.qual_weights)[0]}",
+            ]
+        if t.condition is not None:
+            in_effect = g.rng.random() >= ENDED_SHARE
+            lines += ["    standing:", f"      condition: {t.condition}"]
+            if t.subject_mode == "person":
+                lines.append(f"      subject: {persons[g.rng.randrange(len(persons))]}")
+            elif t.subject_mode == "pick":
+                allowed = g.conditions[t.condition].subjects or ()
+                lines.append(f"      subject: {allowed[g.rng.randrange(len(allowed))]}")
+            elif t.subject_mode.startswith("fixed:"):
+                lines.append(f"      subject: {_q(t.subject_mode[6:])}")
+            lines.append(f"      in_effect: {'true' if in_effect else 'false'}")
+            if in_effect and t.since:
+                lines.append(f"      since: {_q(g.dates.month_before(lo, s))}")
+        if g.rng.random() < 0.8:
+            src = g.sources[g.rng.randrange(len(g.sources))][0]
+        else:
+            src = g.real_sources[g.rng.randrange(len(g.real_sources))]
+        loc = _LOCATORS[g.rng.randrange(len(_LOCATORS))].format(a=g.rng.randint(1, 400), b=g.rng.randint(1, 60))
+        lines += [
+            f"    source: {src}",
+            f"    locator: {_q(loc)}",
+            f"    quote: {_q(_words(g.rng, 8, 22))}",
+            f"    confidence: {t.confidence}",
+        ]
+        if t.claim:
+            lines.append("    claim: true")
+        if g.rng.random() < 0.5:
+            lines.append(f"    note: {_q(_words(g.rng, 10, 30))}")
+        return (s, e, text, "\n".join(lines))
+
+
+def _write_corpus(
+    base: Corpus, out: Path, members: list[tuple[str, date, date]], observations: int, states: int, seed: int
+) -> SynthSummary:
     rng = random.Random(seed)
     chosen = sorted(rng.sample(members, states))
     # uneven weights: a few states carry most of the evidence; scaled by years of membership
@@ -266,98 +384,20 @@ def synthesize(
     rng.shuffle(ranks)
     weights = [((hi - lo).days + 1) / 365.25 / r**0.9 for (_, lo, hi), r in zip(chosen, ranks, strict=True)]
     counts = _split_counts(observations, weights)
-
     _copy_catalogue(base.root, out)
-    templates = _templates(base)
-    tpl_weights = None  # bootstrap: every read observation equally likely
-    conditions = base.vocabulary.conditions
-    read_metrics = what_rules_read(list(base.commitments.values())).metrics
-    metrics = sorted((k, v) for k, v in base.vocabulary.metrics.items() if k in read_metrics)
-    in_force = {c.id: (c.in_force or base.instruments[c.instrument].adopted).start for c in base.commitments.values()}
     n_cases = max(10, min(500, observations // 2000))
     sources = _synth_sources(rng, len(chosen))
-    real_sources = sorted(base.sources)
     case_ids = {code: [f"syn-{code.lower()}-{i:04d}" for i in range(n_cases)] for code, _, _ in chosen}
     _write_registries(out, chosen, case_ids, sources, rng)
-
-    dates = _Dates(rng)
-    qual_names = [q for q, _ in _QUALIFIERS]
-    qual_weights = [w for _, w in _QUALIFIERS]
+    gen = _Generator(base, rng, sources)
     files = 0
     size = 0
-    header = "# yaml-language-server: $schema=../../../schemas/observations.schema.json\n"
     for (code, lo, hi), count in zip(chosen, counts, strict=True):
-        records: list[tuple[date, date, str, str]] = []
-        persons = case_ids[code]
-        for _ in range(count):
-            t = rng.choices(templates, tpl_weights)[0]
-            text, s, e = dates.draw(lo, hi)
-            lines = [
-                f"    date: {_q(text)}",
-                f"    dated_by: {_q('reported for ' + text + ', ' + _words(rng, 3, 8))}",
-                f"    state: {code}",
-                f"    kind: {t.kind}",
-            ]
-            if t.tags:
-                lines.append(f"    tags: [{', '.join(t.tags)}]")
-            cited = [c for c in t.commitments if in_force[c] <= s]
-            if cited:
-                lines.append(f"    commitments: [{', '.join(cited)}]")
-            if t.cases:
-                lines.append(f"    cases: [{', '.join(sorted(set(rng.choices(persons, k=t.cases))))}]")
-            if t.metric:
-                name, definition = metrics[rng.randrange(len(metrics))]
-                a, b = _METRIC_RANGES.get(definition.unit, (1.0, 10_000.0))
-                value = round(rng.uniform(a, b), 2) if definition.unit == "share" else rng.randint(int(a), int(b))
-                lines += [
-                    "    metric:",
-                    f"      name: {name}",
-                    f"      value: {value}",
-                    f"      unit: {_q(definition.unit)}",
-                    f"      qualifier: {rng.choices(qual_names, qual_weights)[0]}",
-                ]
-            if t.condition is not None:
-                in_effect = rng.random() >= ENDED_SHARE
-                lines += ["    standing:", f"      condition: {t.condition}"]
-                if t.subject_mode == "person":
-                    lines.append(f"      subject: {persons[rng.randrange(len(persons))]}")
-                elif t.subject_mode == "pick":
-                    allowed = conditions[t.condition].subjects or ()
-                    lines.append(f"      subject: {allowed[rng.randrange(len(allowed))]}")
-                elif t.subject_mode.startswith("fixed:"):
-                    lines.append(f"      subject: {_q(t.subject_mode[6:])}")
-                lines.append(f"      in_effect: {'true' if in_effect else 'false'}")
-                if in_effect and t.since:
-                    lines.append(f"      since: {_q(dates.month_before(lo, s))}")
-            if rng.random() < 0.8:
-                src = sources[rng.randrange(len(sources))][0]
-            else:
-                src = real_sources[rng.randrange(len(real_sources))]
-            loc = _LOCATORS[rng.randrange(len(_LOCATORS))].format(a=rng.randint(1, 400), b=rng.randint(1, 60))
-            lines += [
-                f"    source: {src}",
-                f"    locator: {_q(loc)}",
-                f"    quote: {_q(_words(rng, 8, 22))}",
-                f"    confidence: {t.confidence}",
-            ]
-            if t.claim:
-                lines.append("    claim: true")
-            if rng.random() < 0.5:
-                lines.append(f"    note: {_q(_words(rng, 10, 30))}")
-            records.append((s, e, text, "\n".join(lines)))
+        records = [gen.record(code, lo, hi, case_ids[code]) for _ in range(count)]
         records.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
-        files_of_state = _group_files(records, count)
-        for name, group in files_of_state:
-            body = [
-                header,
-                f"# Synthetic observations of {code} ({name}); generated, not evidence.\n",
-                "observations:\n",
-            ]
-            for seq, rec in group:
-                body.append(f"  - id: syn.{code.lower()}.{seq:07d}\n{rec[3]}\n")
-            text_out = "".join(body)
-            data = text_out.encode("utf-8")
-            if len(data) > yaml_reader.MAX_BYTES // 4:  # pragma: no cover - guarded by the split
+        for name, group in _group_files(records):
+            data = _file_text(code, name, group).encode("utf-8")
+            if len(data) > yaml_reader.MAX_BYTES:  # pragma: no cover - the split keeps files near the target
                 raise ValueError(f"{code}/{name}.yaml would be {len(data):,} bytes")
             path = out / "observations" / "synth" / code / f"{name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -367,20 +407,59 @@ def synthesize(
     return SynthSummary(out, observations, [c for c, _, _ in chosen], files, size)
 
 
+def _file_text(code: str, name: str, group: list[tuple[int, tuple[date, date, str, str]]]) -> str:
+    body = [
+        "# yaml-language-server: $schema=../../../schemas/observations.schema.json\n",
+        f"# Synthetic observations of {code} ({name}); generated, not evidence.\n",
+        "observations:\n",
+    ]
+    for seq, rec in group:
+        body.append(f"  - id: syn.{code.lower()}.{seq:07d}\n{rec[3]}\n")
+    return "".join(body)
+
+
 def _group_files(
-    records: list[tuple[date, date, str, str]], count: int
+    records: list[tuple[date, date, str, str]],
 ) -> list[tuple[str, list[tuple[int, tuple[date, date, str, str]]]]]:
-    """Split one state's sorted records into decade files, or year files when decades are large."""
-    if not records:
-        return []
-    decades = {r[0].year // 10 for r in records}
-    per_year = count * RECORD_BYTES / max(len(decades), 1) > FILE_TARGET_BYTES
-    groups: dict[str, list[tuple[int, tuple[date, date, str, str]]]] = {}
+    """Split one state's sorted records into files of at most about :data:`FILE_TARGET_BYTES`.
+
+    A decade goes in one file (``1980s``) when it fits; else each year (``1985``); a year that
+    still does not fit is cut into numbered parts (``1985-01``, ``1985-02``, ...). Sizes are the
+    records' own, so uneven states and decades never make a file too large.
+    """
+    by_decade: dict[int, list[tuple[int, tuple[date, date, str, str]]]] = {}
     for seq, rec in enumerate(records):
-        y = rec[0].year
-        name = f"{y}" if per_year else f"{y // 10 * 10}s"
-        groups.setdefault(name, []).append((seq, rec))
-    return sorted(groups.items())
+        by_decade.setdefault(rec[0].year // 10 * 10, []).append((seq, rec))
+    out: list[tuple[str, list[tuple[int, tuple[date, date, str, str]]]]] = []
+    for decade, items in sorted(by_decade.items()):
+        if _size(items) <= FILE_TARGET_BYTES:
+            out.append((f"{decade}s", items))
+            continue
+        by_year: dict[int, list[tuple[int, tuple[date, date, str, str]]]] = {}
+        for item in items:
+            by_year.setdefault(item[1][0].year, []).append(item)
+        for year, year_items in sorted(by_year.items()):
+            if _size(year_items) <= FILE_TARGET_BYTES:
+                out.append((f"{year}", year_items))
+                continue
+            part: list[tuple[int, tuple[date, date, str, str]]] = []
+            used = 0
+            n = 0
+            for item in year_items:
+                cost = len(item[1][3]) + 40
+                if part and used + cost > FILE_TARGET_BYTES:
+                    n += 1
+                    out.append((f"{year}-{n:02d}", part))
+                    part, used = [], 0
+                part.append(item)
+                used += cost
+            n += 1
+            out.append((f"{year}-{n:02d}", part))
+    return out
+
+
+def _size(items: list[tuple[int, tuple[date, date, str, str]]]) -> int:
+    return sum(len(rec[3]) + 40 for _, rec in items)
 
 
 def _copy_catalogue(root: Path, out: Path) -> None:

@@ -122,3 +122,17 @@ def test_goals_json() -> None:
     data = json.loads(r.output)
     assert data["tiers"]["immediate"] == "significant-progress"
     assert {"id", "tier", "target", "baseline", "current", "verdict", "evidence"} <= set(data["goals"][0])
+
+
+def test_global_options_work_after_the_subcommand(tmp_path: Path) -> None:
+    """The bug: `scorecard --data X`, `validate -v` and `goals --quiet` were "no such option"."""
+    runner = CliRunner()
+    r = runner.invoke(main, ["scorecard", "--state", "SU", "--from", "1987", "--to", "1987", "--data", str(REPO)])
+    assert r.exit_code == 0, r.output
+    before = runner.invoke(main, ["--data", str(REPO), "scorecard", "--state", "SU", "--from", "1987", "--to", "1987"])
+    assert r.output == before.output
+    assert runner.invoke(main, ["validate", "-v", f"--data={REPO}"]).exit_code == 0
+    quiet = runner.invoke(main, ["goals", "--as-of", "1987-12-31", "--quiet", "--data", str(REPO)])
+    assert quiet.exit_code == 0, quiet.output
+    # a value that happens to look like a global option stays where it is after `--`
+    assert runner.invoke(main, ["validate", "--", "--debug"]).exit_code == 2

@@ -155,3 +155,21 @@ def test_verdicts_move_the_way_history_did_without_changing_the_goal_file(tmp_pa
     # full compliance stays over the horizon
     assert all(v["full-compliance"] != "met" for v in by_year.values())
     assert (root / "goals" / "schifter-1987.yaml").read_bytes() == goal_file
+
+
+def test_the_default_goal_set_is_the_one_help_names_and_unknown_ids_are_listed(tmp_path: Path) -> None:
+    """The bug: with two goal sets the first by id ("aaa-...") was silently used instead of schifter-1987."""
+    from click.testing import CliRunner
+
+    from helsinki_compliance.cli.main import main
+
+    root = tmp_path / "data"
+    for d in ("commitments", "observations", "goals"):
+        shutil.copytree(REPO / d, root / d)
+    text = (root / "goals" / "schifter-1987.yaml").read_text()
+    (root / "goals" / "aaa-copy.yaml").write_text(text.replace("id: schifter-1987", "id: aaa-copy", 1))
+    corpus = hc.load(root)
+    assert set(corpus.goal_sets) == {"aaa-copy", "schifter-1987"}
+    assert goals.track(corpus, None, as_of=MEMO_DATE)["goal_set"] == "schifter-1987"
+    r = CliRunner().invoke(main, ["--data", str(root), "goals", "--goal-set", "nope"])
+    assert r.exit_code == 2 and "aaa-copy, schifter-1987" in r.output

@@ -16,6 +16,7 @@ from typing import Any, Literal
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1  # a gate the user asked for (--fail-on, --strict, test-rules) failed
 EXIT_BAD_INPUT = 2  # bad input or usage; nothing was written
+EXIT_INTERNAL = 3  # an internal error (a bug): one line; --debug shows the traceback
 
 
 @dataclass(frozen=True, order=True)

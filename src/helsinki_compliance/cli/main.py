@@ -24,6 +24,7 @@ from helsinki_compliance.engine.ruletests import run_rule_tests
 from helsinki_compliance.errors import (
     EXIT_BAD_INPUT,
     EXIT_GATE_FAILED,
+    EXIT_INTERNAL,
     DataError,
     HelsinkiError,
     UsageError,
@@ -117,7 +118,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             if debug:
                 raise
             click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
-            ctx.exit(3)
+            ctx.exit(EXIT_INTERNAL)
 
     return wrapper
 
@@ -134,7 +135,57 @@ FORMAT = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class GlobalOptionsGroup(click.Group):
+    """A group whose own options may also be given after the subcommand (``scorecard --data X``,
+    ``validate -v``), as users type them. An option is moved only when the subcommand has no
+    option of the same name; everything after ``--`` is left alone."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _hoist_global_options(self, list(args)))
+
+
+def _hoist_global_options(group: click.Group, args: list[str]) -> list[str]:
+    takes_value: dict[str, bool] = {}
+    for param in group.params:
+        if isinstance(param, click.Option):
+            for name in [*param.opts, *param.secondary_opts]:
+                takes_value[name] = not param.is_flag
+    # where the subcommand starts: the first argument that is not a group option or its value
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        name = args[i].split("=", 1)[0]
+        i += 2 if takes_value.get(name) and "=" not in args[i] else 1
+    if i >= len(args) or args[i] not in group.commands:
+        return args
+    command: click.Command = group.commands[args[i]]
+    own: set[str] = set()
+    stack = [command]
+    while stack:
+        c = stack.pop()
+        own.update(n for p in c.params if isinstance(p, click.Option) for n in [*p.opts, *p.secondary_opts])
+        if isinstance(c, click.Group):
+            stack.extend(c.commands.values())
+    head, rest, moved = args[: i + 1], [], []
+    j = i + 1
+    while j < len(args):
+        a = args[j]
+        if a == "--":
+            rest.extend(args[j:])
+            break
+        name = a.split("=", 1)[0]
+        if name in takes_value and name not in own:
+            if takes_value[name] and "=" not in a and j + 1 < len(args):
+                moved.extend(args[j : j + 2])
+                j += 2
+                continue
+            moved.append(a)
+        else:
+            rest.append(a)
+        j += 1
+    return moved + head + rest
+
+
+@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="helsinki-compliance")
 @click.option(
     "--data",
@@ -403,7 +454,9 @@ def run() -> None:
 
 
 @main.command("goals")
-@click.option("--goal-set", default=None, help="Goal set id (default: the first, schifter-1987).")
+@click.option(
+    "--goal-set", default=None, help="Goal set id (default: schifter-1987, or the only goal set of the corpus)."
+)
 @click.option("--state", default=None, help="State (default: the goal set's state).")
 @click.option(
     "--baseline", default=None, metavar="DATE", help="Measure progress from DATE instead of the goal set's baseline."

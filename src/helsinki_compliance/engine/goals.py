@@ -256,12 +256,23 @@ def timeline(
     return {"goal_set": gs.id, "state": state or gs.state, "timeline": rows}
 
 
-def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:
+#: The goal set used when none is named: the bundled Schifter memo's.
+DEFAULT_GOAL_SET = "schifter-1987"
 
+
+def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:
+    """The named goal set; unnamed: the default one, or the only one. Never a silent choice among several."""
     if not corpus.goal_sets:
         raise UsageError("no goal sets: add a file with top-level key 'goal_sets' under goals/")
+    known = ", ".join(sorted(corpus.goal_sets))
     if goal_set is None:
-        return corpus.goal_sets[sorted(corpus.goal_sets)[0]]
+        if DEFAULT_GOAL_SET in corpus.goal_sets:
+            return corpus.goal_sets[DEFAULT_GOAL_SET]
+        if len(corpus.goal_sets) == 1:
+            return next(iter(corpus.goal_sets.values()))
+        raise UsageError(f"this corpus has several goal sets; name one of: {known}")
     if goal_set not in corpus.goal_sets:
-        raise UsageError(f"unknown goal set {goal_set!r}{did_you_mean(goal_set, corpus.goal_sets)}")
+        raise UsageError(
+            f"unknown goal set {goal_set!r}{did_you_mean(goal_set, corpus.goal_sets)}; the goal sets are: {known}"
+        )
     return corpus.goal_sets[goal_set]

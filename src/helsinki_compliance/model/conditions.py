@@ -17,7 +17,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
 
 
 def _in(a: Any, b: Any) -> bool:
@@ -58,26 +58,16 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
 #: Operators that compare numbers (thresholds use these).
 NUMERIC_OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge")
 
-#: Fields of an observation that a condition may read.
-FIELDS = (
-    "kind",
-    "tags",
-    "state",
-    "source",
-    "confidence",
-    "claim",
-    "cases",
-    "commitments",
-    "metric.name",
-    "metric.value",
-    "metric.unit",
-    "metric.qualifier",
-    "standing.condition",
-    "standing.subject",
-    "standing.in_effect",
-)
 
-OperatorName = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "exists"]
+def _operator(v: Any) -> Any:
+    if not isinstance(v, str) or v not in OPERATORS:
+        raise ValueError(f"unknown operator {v!r}; expected one of: {', '.join(OPERATORS)}")
+    return v
+
+
+#: An operator name: validated against, and published in the schema from, :data:`OPERATORS` itself.
+OperatorName = Annotated[str, BeforeValidator(_operator), WithJsonSchema({"type": "string", "enum": list(OPERATORS)})]
+#: Fields of an observation that a condition may read.
 FieldName = Literal[
     "kind",
     "tags",

@@ -486,3 +486,35 @@ def test_the_incremental_diff_equals_a_full_comparison(data: Path, tmp_path: Pat
     quick = observe.diff(before, after, ["SU"], first=1975, last=1991, as_of=hc.parse_as_of("2000"), new=new)
     full = observe.diff(before, after, ["SU"], first=1975, last=1991, as_of=hc.parse_as_of("2000"))
     assert quick == full and len([c for c in full if c.what == "cell"]) >= 2
+
+
+def test_interactive_prompts_check_each_field_and_keep_the_answers(data: Path) -> None:
+    """The bug: a bad date was found only after all the prompts, exit 2, every answer lost."""
+    answers = (
+        "\n".join(
+            [
+                "SU",
+                "30/11/1988",  # refused at once, asked again
+                "1988-11-30",
+                "30 November 1988",
+                "policy-change",
+                "radio, rferll",  # unknown tag: asked again
+                "radio, rferl",
+                "hfa.b3.info.broadcast",
+                "rferl-1988",
+                "p. 1",
+                "the jamming of Radio Liberty stopped",
+                "high",
+                "y",
+                "radio-jamming",
+                "rferl",
+                "y",
+                "n",
+            ]
+        )
+        + "\n"
+    )
+    r = run(data, "add", "--interactive", input=answers)
+    assert r.exit_code == 0, r.output
+    assert r.output.count("date (1988-11-30") == 2 and "did you mean 'rferl'" in r.output
+    assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout

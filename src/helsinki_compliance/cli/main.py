@@ -722,18 +722,35 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
     """Ask for each field on a terminal, with the registries as choices."""
     voc = corpus.vocabulary
     ask = click.prompt
+
+    def checked(field: str) -> Callable[[str], str]:
+        """A prompt's value check: a bad answer is explained and asked again, the others are kept."""
+
+        def proc(value: str) -> str:
+            problem = obs_mod.check_field(corpus, field, value)
+            if problem:
+                raise click.BadParameter(problem)
+            return value.strip()
+
+        return proc
+
     opts: dict[str, Any] = {}
     opts["state"] = ask("state", default="SU", type=click.Choice(sorted(corpus.states)), show_choices=False)
-    opts["date"] = ask("date (1988-11-30, 1988-11, 1988, 1988-Q4, or a range A/B)")
-    opts["dated_by"] = ask("dated by (the words that date it)")
+    opts["date"] = ask("date (1988-11-30, 1988-11, 1988, 1988-Q4, or a range A/B)", value_proc=checked("date"))
+    opts["dated_by"] = ask("dated by (the words that date it)", value_proc=checked("dated_by"))
     opts["kind"] = ask("kind", type=click.Choice(sorted(voc.kinds)), show_choices=False)
-    tags = ask("tags (comma-separated, blank for none)", default="", show_default=False)
+    tags = ask("tags (comma-separated, blank for none)", default="", show_default=False, value_proc=checked("tags"))
     opts["tags"] = [t.strip() for t in tags.split(",") if t.strip()]
-    comms = ask("commitments (comma-separated ids, blank for none)", default="", show_default=False)
+    comms = ask(
+        "commitments (comma-separated ids, blank for none)",
+        default="",
+        show_default=False,
+        value_proc=checked("commitments"),
+    )
     opts["commitments"] = [c.strip() for c in comms.split(",") if c.strip()]
     opts["source"] = ask("source", type=click.Choice(sorted(corpus.sources)), show_choices=True)
-    opts["locator"] = ask("locator (page, paragraph, section)")
-    opts["quote"] = ask("quote (short and exact)")
+    opts["locator"] = ask("locator (page, paragraph, section)", value_proc=checked("locator"))
+    opts["quote"] = ask("quote (short and exact)", value_proc=checked("quote"))
     opts["confidence"] = ask("confidence", default="medium", type=click.Choice(["high", "medium", "low"]))
     if click.confirm("a standing condition (lasts until ended)?", default=False):
         opts["standing"] = ask("condition", type=click.Choice(sorted(voc.conditions)), show_choices=False)

@@ -24,7 +24,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,6 +43,7 @@ from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline, yaml_reader
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
+from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.model.periods import calendar_periods
 from helsinki_compliance.model.records import Observation
 
@@ -314,6 +315,36 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             continue
         out[k] = list(v) if isinstance(v, tuple) else v
     return out
+
+
+def check_field(corpus: Corpus, name: str, value: str) -> str | None:
+    """One field of a new observation, checked on its own (for prompts): the problem, or None.
+
+    The whole observation is still validated when it is added; this lets an interactive user
+    correct a field at once instead of losing every answer to one bad date.
+    """
+    text = value.strip()
+    if name in ("dated_by", "locator", "quote") and not text:
+        return "required"
+    if name == "quote" and len(text) > 600:
+        return f"{len(text)} characters; a quote is short (at most 600)"
+    if name in ("date", "since"):
+        try:
+            parse_date(text)
+        except DateError as exc:
+            return str(exc)
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    registries: dict[str, tuple[Mapping[str, object], str]] = {
+        "tags": (corpus.vocabulary.tags, "tag"),
+        "commitments": (corpus.commitments, "commitment"),
+        "cases": (corpus.cases, "case"),
+    }
+    if name in registries:
+        registry, what = registries[name]
+        for w in words:
+            if w not in registry:
+                return f"unknown {what} {w!r}{did_you_mean(w, registry)}"
+    return None
 
 
 def draft_from_options(opts: dict[str, Any]) -> Draft:

@@ -267,7 +267,7 @@ class Evaluator:
         shared = self._windows.get(key)
         evidence = self.evidence(state)
         if shared is None:
-            obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
+            obs = evidence.window(start, end, as_of, in_force)
             shared = self._windows[key] = (obs, WindowIndex(obs))
         window = Window(evidence, start, end, as_of, in_force, commitment.id, shared[0], snapshot, shared[1])
         out: list[Finding] = []

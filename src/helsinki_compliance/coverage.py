@@ -15,7 +15,7 @@ those who want to look, never printed as a score). The thresholds:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from .models import Observation
 
 MIN_COMMITMENTS = 3
-MIN_OBSERVATIONS = 2
+MIN_OBSERVATIONS = 3
 INSUFFICIENT = "insufficient-evidence"
 
 
@@ -66,6 +66,21 @@ def coverage_of(ids: Iterable[str], by_id: Mapping[str, Observation], stale: int
         first=min(o.date.start for o in obs),
         last=max(o.date.end for o in obs),
         stale=stale,
+    )
+
+
+def merge(cells: Sequence[Any]) -> Coverage:
+    """The coverage of a group of cells (anything with ``observations`` ids and a ``coverage``)."""
+    covs = [c.coverage for c in cells if c.coverage.observations]
+    ids = {o for c in cells for o in c.observations}
+    if not covs:
+        return Coverage(observations=len(ids))
+    return Coverage(
+        observations=len(ids),
+        sources=tuple(sorted({s for c in covs for s in c.sources})),
+        first=min(c.first for c in covs if c.first is not None),
+        last=max(c.last for c in covs if c.last is not None),
+        stale=sum(c.stale for c in covs),
     )
 
 

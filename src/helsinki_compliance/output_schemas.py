@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from .coverage import INSUFFICIENT
 from .goals import VERDICTS
 from .models import FindingStatus, Severity, Status
 
@@ -100,10 +101,13 @@ def _defs() -> dict[str, Any]:
             "weight": NUM,
             "confidence": NUM,
             "carried": {"type": "boolean"},
+            "age": _enum(("fresh", "stale", "very-stale")),
+            "last_confirmed": {"type": ["string", "null"]},
             "subject": {"type": ["string", "null"]},
             "detail": STR,
             "observations": IDS,
-        }
+        },
+        optional=("age", "last_confirmed"),  # added by method 2
     )
     cell = _obj(
         {
@@ -119,17 +123,32 @@ def _defs() -> dict[str, Any]:
             "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
             "observations": IDS,
             "sources": IDS,
-        }
+            "coverage": {"$ref": "#/$defs/coverage"},
+            "stale": {"type": "boolean"},
+        },
+        optional=("coverage", "stale"),  # added by method 2: reports written before it lack them
     )
     group = _obj(
         {
             "state": STR,
             "group": STR,
             "period": STR,
-            "status": {"$ref": "#/$defs/status"},
-            "score": OPT_NUM,
+            "status": _enum((*get_args(Status), INSUFFICIENT)),
+            "score": {**OPT_NUM, "description": "null when nothing is assessed or the evidence is insufficient"},
+            "raw_score": {**OPT_NUM, "description": "the weighted mean even when insufficient: not a score"},
             "assessed": {"type": "integer"},
             "in_force": {"type": "integer"},
+            "coverage": {"$ref": "#/$defs/coverage"},
+        },
+        optional=("raw_score", "coverage"),  # added by method 2
+    )
+    coverage = _obj(
+        {
+            "observations": {"type": "integer"},
+            "sources": IDS,
+            "evidence_from": {"type": ["string", "null"]},
+            "evidence_to": {"type": ["string", "null"]},
+            "stale_findings": {"type": "integer"},
         }
     )
     scorecard = _obj(
@@ -168,6 +187,7 @@ def _defs() -> dict[str, Any]:
         "finding": finding,
         "cell": cell,
         "group": group,
+        "coverage": coverage,
         "scorecard": scorecard,
     }
 

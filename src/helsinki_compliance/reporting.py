@@ -42,7 +42,7 @@ from .models import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observat
 from .periods import CALENDAR_KINDS, Period
 from .rules import Finding
 from .storage import atomic_write
-from .tables import BASKET_ORDER, SYMBOLS, md_escape, scorecard_csv, scorecard_markdown, to_json
+from .tables import BASKET_ORDER, GROUP_SYMBOLS, SYMBOLS, md_escape, scorecard_csv, scorecard_markdown, to_json
 
 __all__ = ["FORMATS", "OVERVIEW_FORMATS", "report_names", "write_report", "render_state", "render_overview"]
 
@@ -59,6 +59,7 @@ STATUS_LABELS = {
     "violation": "violation",
     "not-assessed": "not assessed (no evidence)",
     "not-in-force": "not in force",
+    "insufficient-evidence": "insufficient evidence (too few commitments or observations for a score)",
 }
 _RANK = {"violation": 0, "partial": 1, "compliant": 2}
 VERDICT_SYMBOLS = {
@@ -187,7 +188,7 @@ def _period_dict(p: Period) -> dict[str, Any]:
 def _status(status: str, assessed: bool = False) -> dict[str, Any]:
     return {
         "status": status,
-        "symbol": SYMBOLS.get(status, "?") + ("*" if assessed else ""),
+        "symbol": {**SYMBOLS, **GROUP_SYMBOLS}.get(status, "?") + ("*" if assessed else ""),
         "label": STATUS_LABELS.get(status, status) + (" (analyst assessment)" if assessed else ""),
     }
 
@@ -246,6 +247,8 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
                     "score": _score100(gs.score),
                     "assessed": gs.assessed,
                     "in_force": gs.in_force,
+                    "coverage": gs.label,
+                    "stale": bool(gs.coverage.stale),
                 }
             )
         rows.append(
@@ -291,7 +294,11 @@ def _counts(card: Scorecard, state: str) -> list[dict[str, Any]]:
 
 
 def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
-    """Cells whose status changed between consecutive periods: better, worse, other."""
+    """Cells whose status or score changed between consecutive periods: better, worse, other.
+
+    Better and worse follow the score (method 2): a cell scored in both periods is better when its
+    score rose and worse when it fell, whether or not its status changed; a cell that gains or
+    loses a score (not assessed, not in force) is an other change."""
     out = []
     titles = {c.id: c.title for c in card.commitments}
     order = [c.id for _, members in _grouped(card) for c in members]
@@ -301,7 +308,7 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
         other: list[dict[str, Any]] = []
         for cid in order:
             a, b = card.cells[(state, cid, prev.id)], card.cells[(state, cid, nxt.id)]
-            if a.status == b.status:
+            if a.status == b.status and (a.score is None or b.score is None or abs(a.score - b.score) < 1e-9):
                 continue
             item = {
                 "commitment": cid,
@@ -309,7 +316,9 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
                 "before": {**_status(a.status, a.assessment is not None), "score": _f2(a.score)},
                 "after": {**_status(b.status, b.assessment is not None), "score": _f2(b.score)},
             }
-            if a.status in _RANK and b.status in _RANK:
+            if a.score is not None and b.score is not None and abs(a.score - b.score) >= 1e-9:
+                (better if b.score > a.score else worse).append(item)
+            elif a.status in _RANK and b.status in _RANK and a.status != b.status:
                 (better if _RANK[b.status] > _RANK[a.status] else worse).append(item)
             else:
                 other.append(item)
@@ -975,7 +984,9 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
         out.append(
             f"| {md_escape(s['name'])} ({s['state']}) | "
             + " | ".join(
-                f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"] for c in s["overall"]["cells"]
+                (f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"])
+                + (f" ({md_escape(c['coverage'])})" if c["status"] != "not-in-force" else "")
+                for c in s["overall"]["cells"]
             )
             + " |"
         )
@@ -988,7 +999,15 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
             "|---|" + "---|" * len(periods),
         ]
         for g in s["groups"]:
-            out.append(f"| {md_escape(g['label'])} | " + " | ".join(c["score"] for c in g["cells"]) + " |")
+            out.append(
+                f"| {md_escape(g['label'])} | "
+                + " | ".join(
+                    ("insufficient evidence" if c["status"] == "insufficient-evidence" else c["score"])
+                    + (f" ({md_escape(c['coverage'])})" if c["status"] != "not-in-force" else "")
+                    for c in g["cells"]
+                )
+                + " |"
+            )
         if s["links"].get("md"):
             out += ["", f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})"]
         out.append("")

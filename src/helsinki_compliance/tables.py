@@ -8,12 +8,34 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from .coverage import INSUFFICIENT, MIN_COMMITMENTS, MIN_OBSERVATIONS
 from .evaluation import Scorecard
 from .loading import Corpus
 
 SYMBOLS = {"compliant": "C", "partial": "P", "violation": "V", "not-assessed": ".", "not-in-force": "-"}
+#: the symbol of a basket or overall score resting on too little evidence (coverage.py)
+GROUP_SYMBOLS = {"insufficient-evidence": "ie"}
 COLOURS = {"compliant": "green", "partial": "yellow", "violation": "red"}
 LEGEND = "C compliant  P partial  V violation  . not assessed (no evidence)  - not in force  * analyst assessment"
+GROUP_LEGEND = (
+    f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
+    f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; ~ = rests partly on stale evidence; "
+    "coverage rows: commitments assessed/in force, observations/sources"
+)
+
+
+def group_score_text(gs: Any) -> str:
+    """A group score as printed: 0-100, ``ie`` (insufficient evidence) or ``--`` (none)."""
+    if gs.status == INSUFFICIENT:
+        return "ie"
+    return "--" if gs.score is None else f"{round(gs.score * 100):d}"
+
+
+def group_coverage_texts(gs: Any) -> tuple[str, str]:
+    """``assessed/in force`` and ``observations/sources`` of a group score."""
+    if gs.status == "not-in-force":
+        return "-", "-"
+    return f"{gs.assessed}/{gs.in_force}", f"{gs.coverage.observations}/{len(gs.coverage.sources)}"
 
 
 def to_json(data: Any) -> str:
@@ -55,6 +77,14 @@ def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
         "assessment",
         "observations",
         "sources",
+        "row",
+        "assessed",
+        "in_force",
+        "n_observations",
+        "n_sources",
+        "evidence_from",
+        "evidence_to",
+        "stale",
     ]
     rows: list[list[Any]] = [header]
     periods = {p.id: p for p in card.periods}
@@ -81,6 +111,47 @@ def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
                         cell.assessment.id if cell.assessment else "",
                         ";".join(obs),
                         ";".join(sorted({sources[o] for o in obs if o in sources})),
+                        "cell",
+                        "",
+                        "",
+                        cell.coverage.observations,
+                        len(cell.coverage.sources),
+                        cell.coverage.first.isoformat() if cell.coverage.first else "",
+                        cell.coverage.last.isoformat() if cell.coverage.last else "",
+                        "yes" if cell.stale else "",
+                    ]
+                )
+    # basket and overall scores, each with its coverage (score empty when the evidence is insufficient)
+    for state in card.states:
+        for p in card.periods:
+            for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
+                gs = card.groups[(state, g, p.id)]
+                cv = gs.coverage
+                rows.append(
+                    [
+                        state,
+                        p.id,
+                        p.start.isoformat(),
+                        p.end.isoformat(),
+                        "",
+                        "",
+                        "" if g == "overall" else g,
+                        "",
+                        gs.status,
+                        "" if gs.score is None else f"{gs.score:.4f}",
+                        "",
+                        "",
+                        "",
+                        "",
+                        ";".join(cv.sources),
+                        "overall" if g == "overall" else "basket",
+                        gs.assessed,
+                        gs.in_force,
+                        cv.observations,
+                        len(cv.sources),
+                        cv.first.isoformat() if cv.first else "",
+                        cv.last.isoformat() if cv.last else "",
+                        "yes" if cv.stale else "",
                     ]
                 )
     return write_csv(rows)
@@ -113,9 +184,9 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
     style = style or (lambda text, status: text)
     out: list[str] = []
     labels = [f"basket {b} score" for b in {c.basket for c in card.commitments}]
-    width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [24])
+    width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [30])
     cols = [_short(p.id) for p in card.periods]
-    colw = max([len(c) for c in cols] + [2])
+    colw = max([len(c) for c in cols] + [2] + [len(t) for gs in card.groups.values() for t in group_coverage_texts(gs)])
     for state in card.states:
         out.append(f"{state} — scorecard as of {card.as_of.isoformat()}")
         out.append(" " * (width + 3) + " ".join(c.rjust(colw) for c in cols))
@@ -130,11 +201,18 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
         out.append("")
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
             vals = []
+            assessed, observed = [], []
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
-                vals.append(style(("--" if gs.score is None else f"{round(gs.score * 100):d}").rjust(colw), gs.status))
+                text = group_score_text(gs) + ("~" if gs.coverage.stale and gs.score is not None else "")
+                vals.append(style(text.rjust(colw), gs.status if gs.status != INSUFFICIENT else "not-assessed"))
+                a, o = group_coverage_texts(gs)
+                assessed.append(a.rjust(colw))
+                observed.append(o.rjust(colw))
             label = "overall score (0-100)" if g == "overall" else f"basket {g} score"
             out.append(f"  {label.ljust(width)} " + " ".join(vals))
+            out.append(f"  {'  commitments assessed/in force'.ljust(width)} " + " ".join(assessed))
+            out.append(f"  {'  observations/sources'.ljust(width)} " + " ".join(observed))
         counts: dict[str, int] = {}
         for (s, _, _), cell in card.cells.items():
             if s == state:
@@ -143,6 +221,7 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
         out.append(f"  totals: {total}")
         out.append("")
     out.append(LEGEND)
+    out.append(GROUP_LEGEND)
     return "\n".join(out) + "\n"
 
 
@@ -177,8 +256,11 @@ def scorecard_markdown(card: Scorecard) -> str:
             vals = []
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
-                vals.append("–" if gs.score is None else f"{round(gs.score * 100):d}")
+                text = "insufficient evidence" if gs.status == INSUFFICIENT else group_score_text(gs).replace("--", "–")
+                a, o = group_coverage_texts(gs)
+                vals.append(f"{text} ({a}; {o})" if gs.status != "not-in-force" else text)
             out.append(f"| {'overall' if g == 'overall' else 'basket ' + g} score | " + " | ".join(vals) + " |")
         out.append("")
     out.append(LEGEND.replace("*", "\\*") + "\n")
+    out.append(md_escape(GROUP_LEGEND) + "\n")
     return "\n".join(out)

@@ -393,7 +393,9 @@ def run() -> None:
 @click.option("--timeline", default=None, metavar="FROM:TO", help="Verdicts period by period, e.g. 1985:1991.")
 @click.option("--period", default="year", show_default=True, help="Period kind for --timeline.")
 @AS_OF
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]), default="table", show_default=True
+)
 @click.pass_obj
 @handle_errors
 def goals_cmd(
@@ -432,6 +434,9 @@ def goals_cmd(
         if fmt == "json":
             click.echo(to_json(t), nl=False)
             return
+        if fmt == "csv":
+            click.echo(goals_mod.timeline_csv(t), nl=False)
+            return
         ids = list(t["timeline"][0]["verdicts"]) if t["timeline"] else []
         sep = " | " if fmt == "markdown" else "  "
         head = ["goal"] + [r["period"] for r in t["timeline"]]
@@ -450,6 +455,9 @@ def goals_cmd(
     t = goals_mod.track(corpus, goal_set, as_of=at, state=code, baseline=base)
     if fmt == "json":
         click.echo(to_json(t), nl=False)
+        return
+    if fmt == "csv":
+        click.echo(goals_mod.track_csv(t), nl=False)
         return
     if fmt == "markdown":
         click.echo(f"### {md_escape(t['title'])}: {t['state']} as of {t['as_of']} (baseline {t['baseline']})\n")
@@ -473,6 +481,9 @@ def goals_cmd(
         )
         click.echo(f"{'':<27}target: {g['target']}")
         click.echo(f"{'':<27}now: {c['detail']}")
+        if g.get("latest_evidence"):
+            stale = "  STALE (older than two years)" if g.get("stale") else ""
+            click.echo(f"{'':<27}latest evidence: {g['latest_evidence']}{stale}")
         if g["evidence"] and not obj.quiet:
             click.echo(f"{'':<27}evidence: {', '.join(g['evidence'])}")
     click.echo("\nTiers: " + "; ".join(f"{tier} {v}" for tier, v in t["tiers"].items()))

@@ -64,7 +64,10 @@ def _defs() -> dict[str, Any]:
             "current": {"$ref": "#/$defs/measure"},
             "verdict": {"$ref": "#/$defs/verdict"},
             "evidence": IDS,
-        }
+            "latest_evidence": {"type": ["string", "null"], "description": "date of the latest evidence"},
+            "stale": {"type": "boolean", "description": "latest evidence more than two years before the as-of date"},
+        },
+        optional=("latest_evidence", "stale"),  # added by method 2
     )
     tiers = {"type": "object", "propertyNames": _enum(TIERS), "additionalProperties": {"$ref": "#/$defs/verdict"}}
     goal_report = _obj(
@@ -88,8 +91,10 @@ def _defs() -> dict[str, Any]:
             "as_of": DATE,
             "verdicts": {"type": "object", "additionalProperties": {"$ref": "#/$defs/verdict"}},
             "progress": {"type": "object", "additionalProperties": OPT_NUM},
+            "stale": IDS,
             "tiers": tiers,
-        }
+        },
+        optional=("stale",),
     )
     finding = _obj(
         {

@@ -42,7 +42,7 @@ def is_known(o: Observation, as_of: date) -> bool:
     return known_date(o) <= as_of
 
 
-def _years_before(d: date, years: int) -> date:
+def years_before(d: date, years: int) -> date:
     try:
         return d.replace(year=d.year - years)
     except ValueError:  # 29 February
@@ -51,9 +51,9 @@ def _years_before(d: date, years: int) -> date:
 
 def age_class(last_confirmed: date, at: date) -> str:
     """``fresh``, ``stale`` or ``very-stale``: how old a confirmation on ``last_confirmed`` is at ``at``."""
-    if last_confirmed < _years_before(at, VERY_STALE_AFTER_YEARS):
+    if last_confirmed < years_before(at, VERY_STALE_AFTER_YEARS):
         return "very-stale"
-    if last_confirmed < _years_before(at, STALE_AFTER_YEARS):
+    if last_confirmed < years_before(at, STALE_AFTER_YEARS):
         return "stale"
     return "fresh"
 

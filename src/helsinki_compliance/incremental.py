@@ -9,7 +9,9 @@ A cell (state, commitment, period) can change when a new observation
 - falls in the **period**: for event and metric rules, its whole date interval lies in the period;
   for standing rules, the period ends on or after the condition's first day (``since``, else the
   observation's start), since a condition is carried forward to every later period;
-- is **known by the as-of date** (its interval ends on or before it).
+- is **known by the as-of date** (its ``known_by`` date, else its interval's end, is on or before it);
+- method 2: a range-dated event also counts in the period containing its end, and an
+  improvement with law dates in every period from its in-force date on.
 
 :func:`affected_cells` computes that set; :func:`changed_cells` re-evaluates it on the corpus with
 the new observations and returns the cells whose result changed. A test checks the result against
@@ -35,7 +37,9 @@ from .evaluation import Cell, Evaluator, Scorecard, group_scores
 from .loading import Corpus, Origin, ParsedFile
 from .models import Commitment, EventRule, MetricRule, Observation, StandingRule
 from .periods import Period
+from .dates import Precision
 from .rules import event_predicate
+from .staleness import is_known, law_effective
 
 CellKey = tuple[str, str, str]
 
@@ -107,7 +111,7 @@ def affected_cells(
     wanted = set(states) if states is not None else None
     out: set[CellKey] = set()
     for o in new:
-        if o.date.end > as_of or (wanted is not None and o.state not in wanted):
+        if not is_known(o, as_of) or (wanted is not None and o.state not in wanted):
             continue
         first_day = o.date.start
         if o.standing and o.standing.since and o.standing.since.start < first_day:
@@ -118,8 +122,12 @@ def affected_cells(
                     continue
                 if isinstance(rule, StandingRule):
                     hit = [p for p in periods if p.end >= first_day]
+                elif isinstance(rule, EventRule) and o.law is not None and rule.status != "violation":
+                    hit = [p for p in periods if p.end >= min(first_day, law_effective(o) or first_day)]
                 else:
                     hit = [p for p in periods if p.start <= o.date.start and o.date.end <= p.end]
+                    if isinstance(rule, EventRule) and o.date.precision is Precision.RANGE:
+                        hit += [p for p in periods if p.start <= o.date.end <= p.end]
                 out.update((o.state, c.id, p.id) for p in hit)
     return out
 

@@ -208,7 +208,9 @@ def _norm_quote(text: str) -> str:
 
 
 def fact_key(obs: Observation) -> tuple[str, ...]:
-    return (obs.state, obs.date.text, obs.kind, obs.source, " ".join(obs.locator.split()).casefold())
+    # the condition and subject are part of the fact: two stations ended in one article are two facts
+    standing = (obs.standing.condition, obs.standing.subject or "") if obs.standing else ("", "")
+    return (obs.state, obs.date.text, obs.kind, obs.source, " ".join(obs.locator.split()).casefold(), *standing)
 
 
 def new_id(data: dict[str, Any], taken: set[str]) -> str:
@@ -238,8 +240,13 @@ def duplicates(corpus_obs: Sequence[Observation], obs: Observation) -> list[tupl
         if o.id == obs.id:
             continue
         if fact_key(o) == key:
-            out.append((o.id, "same state, date, kind, source and locator"))
-        elif o.state == obs.state and o.source == obs.source and _norm_quote(o.quote) == quote:
+            out.append((o.id, "same state, date, kind, source, locator, condition and subject"))
+        elif (
+            o.state == obs.state
+            and o.source == obs.source
+            and _norm_quote(o.quote) == quote
+            and not (o.standing and obs.standing and fact_key(o)[-2:] != fact_key(obs)[-2:])
+        ):
             out.append((o.id, "same quote from the same source for the same state"))
     return out
 
@@ -758,6 +765,11 @@ def _spans(years: list[tuple[str, str, str]]) -> list[tuple[tuple[str, ...], str
     return [(tuple(p), b, a) for p, b, a in out]
 
 
+def _reading(cell: Any) -> str:
+    """A cell as ``changes:`` prints it: its status and (method 2) its score, so score moves show too."""
+    return cell.status if cell.score is None else f"{cell.status} {cell.score:.2f}"
+
+
 def diff(
     before: Corpus,
     after: Corpus,
@@ -789,11 +801,11 @@ def diff(
                 if (state, c.id, p.id) not in keys:
                     continue
                 b = (
-                    ev_b.cell(before.commitments[c.id], state, by_id[p.id], as_of).status
+                    _reading(ev_b.cell(before.commitments[c.id], state, by_id[p.id], as_of))
                     if c.id in before.commitments
                     else "-"
                 )
-                a = ev_a.cell(c, state, p, as_of).status
+                a = _reading(ev_a.cell(c, state, p, as_of))
                 if a != b:
                     moved.append((p.id, b, a))
             changes.extend(Change("cell", state, c.id, ps, b, a) for ps, b, a in _spans(moved))

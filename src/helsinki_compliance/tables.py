@@ -19,9 +19,10 @@ COLOURS = {"compliant": "green", "partial": "yellow", "violation": "red"}
 LEGEND = "C compliant  P partial  V violation  . not assessed (no evidence)  - not in force  * analyst assessment"
 GROUP_LEGEND = (
     f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
-    f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; ~ = rests partly on stale evidence; "
-    "coverage rows: commitments assessed/in force, observations/sources"
+    f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; "
+    "under each score its coverage: commitments assessed, commitments in force, observations, sources"
 )
+COVERAGE_ROWS = ("assessed", "in force", "observations", "sources")
 
 
 def group_score_text(gs: Any) -> str:
@@ -184,9 +185,9 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
     style = style or (lambda text, status: text)
     out: list[str] = []
     labels = [f"basket {b} score" for b in {c.basket for c in card.commitments}]
-    width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [30])
+    width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [24])
     cols = [_short(p.id) for p in card.periods]
-    colw = max([len(c) for c in cols] + [2] + [len(t) for gs in card.groups.values() for t in group_coverage_texts(gs)])
+    colw = max([len(c) for c in cols] + [2] + [len(str(gs.coverage.observations)) for gs in card.groups.values()])
     for state in card.states:
         out.append(f"{state} — scorecard as of {card.as_of.isoformat()}")
         out.append(" " * (width + 3) + " ".join(c.rjust(colw) for c in cols))
@@ -201,18 +202,19 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
         out.append("")
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
             vals = []
-            assessed, observed = [], []
+            cover: list[list[str]] = [[], [], [], []]
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
-                text = group_score_text(gs) + ("~" if gs.coverage.stale and gs.score is not None else "")
+                text = group_score_text(gs)
                 vals.append(style(text.rjust(colw), gs.status if gs.status != INSUFFICIENT else "not-assessed"))
-                a, o = group_coverage_texts(gs)
-                assessed.append(a.rjust(colw))
-                observed.append(o.rjust(colw))
+                nif = gs.status == "not-in-force"
+                numbers = (gs.assessed, gs.in_force, gs.coverage.observations, len(gs.coverage.sources))
+                for row, n in zip(cover, numbers, strict=True):
+                    row.append(("-" if nif else str(n)).rjust(colw))
             label = "overall score (0-100)" if g == "overall" else f"basket {g} score"
             out.append(f"  {label.ljust(width)} " + " ".join(vals))
-            out.append(f"  {'  commitments assessed/in force'.ljust(width)} " + " ".join(assessed))
-            out.append(f"  {'  observations/sources'.ljust(width)} " + " ".join(observed))
+            for name, row in zip(COVERAGE_ROWS, cover, strict=True):
+                out.append(f"  {('  ' + name).ljust(width)} " + " ".join(row))
         counts: dict[str, int] = {}
         for (s, _, _), cell in card.cells.items():
             if s == state:

@@ -314,7 +314,9 @@ class Evaluator:
         )
         a = _assessment_for(self.corpus.assessments, state, commitment.id, period.id, as_of)
         if a is None:
-            return Cell(state, commitment.id, period.id, status, score, confidence, findings, status, score, None, coverage)
+            return Cell(
+                state, commitment.id, period.id, status, score, confidence, findings, status, score, None, coverage
+            )
         applied = AppliedAssessment(a.id, a.action, a.status, a.adjust, a.author, a.date.text, a.justification)
         if a.action == "set":
             assert a.status is not None

@@ -128,7 +128,13 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
             return Measure(None, "not-assessed", False, "no evidence", ())
         met = status == "compliant" and not any(f.status == "violation" for f in findings)
         detail = "; ".join(f.detail for f in findings)
-        return Measure(gw.honest_progress(score, met), status, met, detail, tuple(sorted({o for f in findings for o in f.observations})))
+        return Measure(
+            gw.honest_progress(score, met),
+            status,
+            met,
+            detail,
+            tuple(sorted({o for f in findings for o in f.observations})),
+        )
     if goal.scorecard:
         comms = (
             [ev.corpus.commitments[c] for c in goal.commitments]

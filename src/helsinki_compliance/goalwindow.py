@@ -24,7 +24,7 @@ from typing import Any
 from .dates import Precision
 from .models import MetricTarget, Observation
 from .rules import Finding, StateEvidence
-from .staleness import years_before, is_known
+from .staleness import is_known, years_before
 
 ROLLING_YEARS = 1
 STEP_CAP = 2
@@ -80,8 +80,8 @@ def yearly_figures(
     """Calendar-year totals of ``target.yearly`` metrics whose year ends in [start, end]: (obs, value, bound)."""
     if not target.yearly:
         return []
-    bounds = {y.metric: y.bound for y in target.yearly}
-    out = []
+    bounds: dict[str, str] = {y.metric: y.bound for y in target.yearly}
+    out: list[tuple[Observation, float, str]] = []
     for o in evidence.by_start:
         if o.metric is None or o.metric.name not in bounds or o.claim:
             continue

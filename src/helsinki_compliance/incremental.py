@@ -32,12 +32,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .dates import Precision
 from .errors import Problem
 from .evaluation import Cell, Evaluator, Scorecard, group_scores
 from .loading import Corpus, Origin, ParsedFile
 from .models import Commitment, EventRule, MetricRule, Observation, StandingRule
 from .periods import Period
-from .dates import Precision
 from .rules import event_predicate
 from .staleness import is_known, law_effective
 

@@ -324,9 +324,7 @@ def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
         n = len(matched)
         what = ", ".join(sorted({o.kind for o in matched}))
         ranged = sum(1 for o in matched if w.ranged(o))
-        note = (
-            f"; {ranged} dated by a range that began earlier, counted in the period of its end" if ranged else ""
-        )
+        note = f"; {ranged} dated by a range that began earlier, counted in the period of its end" if ranged else ""
         findings.append(
             Finding(
                 rule=rule.id,
@@ -416,9 +414,8 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         age = age_class(latest.date.end, w.end) if latest is not None else "fresh"
         age_note = ""
         if latest is not None and age != "fresh":
-            age_note = (
-                f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})"
-                + ("; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved")
+            age_note = f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})" + (
+                "; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved"
             )
         if w.snapshot:
             if end_state is True:

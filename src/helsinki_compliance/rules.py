@@ -392,24 +392,27 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         first_in = bisect_left(ends, w.start, 0, known)  # events[:first_in] end before the period
         last_in = bisect_right(ends, w.end, first_in, known)
         last_before = events[first_in - 1] if first_in else None
-        inside = [e for e in events[first_in:last_in] if w.start <= e.date.start]
+        # method 2: an observation that began before the window and ends in it sets the state at its end
+        # (it counts, but is not "observed in the period")
+        ending = events[first_in:last_in]
+        inside = [e for e in ending if w.start <= e.date.start]
         covering = [
             e
             for i, e in track.since
-            if i < known and e not in inside and since_of(e) <= w.end and e.date.end >= w.start  # type: ignore[operator]
+            if i < known and e not in ending and since_of(e) <= w.end and e.date.end >= w.start  # type: ignore[operator]
         ]
         start_state = last_before.standing.in_effect if last_before else None  # type: ignore[union-attr]
-        held = start_state is True or any(e.standing.in_effect for e in inside) or bool(covering)  # type: ignore[union-attr]
-        if inside:
-            end_state: bool | None = inside[-1].standing.in_effect  # type: ignore[union-attr]
+        held = start_state is True or any(e.standing.in_effect for e in ending) or bool(covering)  # type: ignore[union-attr]
+        if ending:
+            end_state: bool | None = ending[-1].standing.in_effect  # type: ignore[union-attr]
         elif covering and any(e.date.end >= w.end for e in covering):
             end_state = True
         else:
             end_state = start_state
         label = f"{condition}" + (f" [{subject}]" if subject else "")
-        carried = not inside and not covering
+        carried = not ending and not covering
         # evidence age: the latest observation confirming the condition in effect (ended conditions do not age)
-        confirming = [e for e in (*([last_before] if last_before else []), *inside, *covering) if e.standing.in_effect]  # type: ignore[union-attr]
+        confirming = [e for e in (*([last_before] if last_before else []), *ending, *covering) if e.standing.in_effect]  # type: ignore[union-attr]
         latest = max(confirming, key=lambda e: (e.date.end, e.id)) if confirming else None
         age = age_class(latest.date.end, w.end) if latest is not None else "fresh"
         age_note = ""
@@ -435,8 +438,11 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 how = "carried forward from an earlier observation"
             elif inside:
                 how = "observed in the period"
+            elif not covering and since_of(ending[-1]) is None:
+                e0 = ending[-1]
+                how = f"reported by {e0.id} dated {e0.date.text}, which ends in the period; counted at its end"
             else:
-                c0 = covering[0]
+                c0 = covering[0] if covering else ending[-1]
                 how = (
                     f"a standing condition over {since_of(c0)}..{c0.date.end}, "
                     f"from {c0.id} dated {c0.date.text}; not observed in the period itself"
@@ -447,6 +453,8 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             how = (
                 "its end observed in the period"
                 if inside
+                else f"its end reported by {ending[-1].id} dated {ending[-1].date.text}, counted at its end"
+                if ending
                 else "ended before the period; no observation says it resumed"
             )
             detail = f"{label} not in effect ({how}) -> {status}"
@@ -454,7 +462,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         else:
             continue
         # the observations that establish this: the last one before, plus those in the period
-        evidence = [*([last_before] if last_before else []), *inside, *covering]
+        evidence = [*([last_before] if last_before else []), *ending, *covering]
         ids = tuple(dict.fromkeys(o.id for o in evidence))
         findings.append(
             Finding(

@@ -320,3 +320,79 @@ def test_scorecard_json_on_the_bundled_corpus_prints_no_group_score_without_cove
     for g in json.loads(r.stdout)["groups"]:
         if g["score"] is not None:
             assert g["coverage"]["observations"] >= 3 and g["assessed"] >= 3
+
+
+# ---------------------------------------------------------------- 6. conflicts
+
+
+def _two_sources(extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "observations/more-sources.yaml": {
+            "sources": [
+                {"id": "weak", "title": "W", "author": "W", "date": "1990", "kind": "press", "reliability": "low"}
+            ]
+        },
+        **(extra or {}),
+    }
+
+
+def test_conflicting_reports_of_one_fact_are_flagged_and_resolved_by_reliability(tmp_path: Path) -> None:
+    rows = [
+        {**jam("strong", "1980-03", "voa", False), "fact": "voa-jamming-ends"},
+        {**jam("weak", "1982-06", "voa", False), "source": "weak", "fact": "voa-jamming-ends"},
+        jam("before", "1979", "voa", True),
+    ]
+    corpus, card = _card(tmp_path / "o", rows, first=1980, last=1982, extra=_two_sources())
+    # the kept report (reliable source) ends jamming in 1980; the other is set aside, not scored
+    assert card.cell("SU", "t.broadcast", "1980").observations == ["before", "strong"]
+    assert "weak" not in card.cell("SU", "t.broadcast", "1982").observations
+    e = hc.api.explain(corpus, "t.broadcast", state="SU", period="1980", as_of=AS_OF)
+    (c,) = e["conflicts"]
+    assert c["kept"] == "strong" and c["set_aside"] == ["weak"] and c["reason"] == "more reliable source"
+    from helsinki_compliance.explain import render_text
+
+    assert "Conflicting reports of the same fact" in render_text(e)
+    r = CliRunner().invoke(main, ["--data", str(corpus.root), "validate"])
+    assert "reports fact 'voa-jamming-ends' differently from strong" in r.output
+
+
+def test_conflicting_figures_of_equal_sources_keep_the_more_precise_then_the_smaller(tmp_path: Path) -> None:
+    from helsinki_compliance.conflicts import find
+
+    fig = {"name": "emigration.persons", "unit": "persons"}
+    rows = [
+        obs("a", "1980", "statistic", metric={**fig, "value": 20000, "qualifier": "approx"}, fact="emig-1980"),
+        obs("b", "1980", "statistic", metric={**fig, "value": 21000}, fact="emig-1980"),
+        obs("c", "1981", "statistic", metric={**fig, "value": 9000}, fact="emig-1981"),
+        obs("d", "1981", "statistic", metric={**fig, "value": 9500}, fact="emig-1981"),
+        obs("e", "1982", "statistic", metric={**fig, "value": 100}, fact="emig-1982"),
+        obs("f", "1982", "statistic", metric={**fig, "value": 100}, fact="emig-1982"),  # agrees: corroboration
+    ]
+    corpus = hc.load(make_data(tmp_path / "p", rows))
+    found = {c.fact: (c.kept, c.set_aside, c.reason) for c in find(corpus.observations, corpus.sources)}
+    assert found == {
+        "emig-1980": ("b", ("a",), "more precise"),
+        "emig-1981": ("c", ("d",), "more conservative reading"),
+    }
+
+
+# ---------------------------------------------------------------- 8. nothing silent (observe)
+
+
+def test_observe_add_ends_a_condition_for_all_subjects(tmp_path: Path) -> None:
+    rows = [jam("v", "1980", "voa", True), jam("r", "1980", "rferl", True), jam("d", "1981", "bbc", False)]
+    root = make_data(tmp_path / "q", rows)
+    args = ["--state", "SU", "--date", "1988-11-30", "--dated-by", "30 November 1988", "--kind", "policy-change"]
+    args += ["--tag", "radio", "--standing", "radio-jamming", "--ended", "--all-subjects", "--source", "src"]
+    args += ["--locator", "p. 2", "--quote", "all jamming stopped", "--confidence", "high"]
+    r = CliRunner().invoke(main, ["--data", str(root), "observe", "add", *args])
+    assert r.exit_code == 0, r.output
+    corpus = hc.load(root)
+    ended = sorted(o.standing.subject for o in corpus.observations if o.date.text == "1988-11-30" and o.standing)
+    assert ended == ["rferl", "voa"]  # bbc had already ended
+
+
+def test_an_unread_observation_names_what_the_cited_commitment_reads(tmp_path: Path) -> None:
+    rows = [obs("x", "1980", "review-meeting", commitments=["t.broadcast"])]
+    r = CliRunner().invoke(main, ["--data", str(make_data(tmp_path / "s", rows)), "validate"])
+    assert "the cited t.broadcast reads kinds censorship; conditions radio-jamming" in r.output

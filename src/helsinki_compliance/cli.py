@@ -713,6 +713,11 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
 @click.option("--standing", help="A standing condition this records, e.g. radio-jamming.")
 @click.option("--subject", help="The condition's subject (a case id or a station such as rferl).")
 @click.option("--ended", is_flag=True, help="The condition ended (default: it is in effect).")
+@click.option(
+    "--all-subjects",
+    is_flag=True,
+    help="With --standing C --ended: end C for every subject in effect for the state on that date.",
+)
 @click.option("--since", help="When the condition began, if the source says.")
 @click.option("--id", "obs_id", help="An id of your own (default: derived from the fact).")
 @click.option(
@@ -782,6 +787,8 @@ def observe_add(
             drafts.extend(obs_mod.drafts_from_file(obj.path(f, "--file")))
     elif interactive:
         drafts.append(obs_mod.draft_from_options(_prompt_fields(api.load(obj.data))))
+    elif given and fields.get("all_subjects"):
+        drafts.extend(obs_mod.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
     elif given:
         drafts.append(obs_mod.draft_from_options({**fields, "id": obs_id}))
     else:

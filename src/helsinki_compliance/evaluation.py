@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from . import conflicts
 from . import coverage as cov
 from .loading import Corpus
 from .models import STATUS_SCORES, Assessment, Commitment, Observation
@@ -259,8 +260,11 @@ class Evaluator:
 
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:
+            obs = [o for o in self.corpus.observations_of(state) if not o.context]
+            # method 2: of observations reporting one fact differently, only the one kept is scored
+            aside = conflicts.set_aside(conflicts.find(obs, self.corpus.sources))
             self._evidence[state] = StateEvidence(
-                [o for o in self.corpus.observations_of(state) if not o.context], self.corpus.sources
+                [o for o in obs if o.id not in aside] if aside else obs, self.corpus.sources
             )
         return self._evidence[state]
 

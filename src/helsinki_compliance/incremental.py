@@ -111,6 +111,10 @@ def affected_cells(
     wanted = set(states) if states is not None else None
     out: set[CellKey] = set()
     for o in new:
+        if o.fact is not None and (wanted is None or o.state in wanted):
+            # a fact key can set aside an observation already scored (conflicts.py): every cell of the state
+            out.update((o.state, c.id, p.id) for c in comms for p in periods)
+            continue
         if not is_known(o, as_of) or (wanted is not None and o.state not in wanted):
             continue
         first_day = o.date.start

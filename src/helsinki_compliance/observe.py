@@ -353,11 +353,36 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
                 "qualifier": opts.get("qualifier"),
             }
         )
+    opts = {k: v for k, v in opts.items() if k != "all_subjects"}
     if opts.get("standing"):
         standing = _clean({"condition": opts["standing"], "subject": opts.get("subject"), "since": opts.get("since")})
         standing["in_effect"] = not opts.get("ended")  # False is a value, not an absence
         data["standing"] = standing
     return Draft(_clean(data))
+
+
+def drafts_for_all_subjects(corpus: Corpus, opts: dict[str, Any]) -> list[Draft]:
+    """``--standing C --ended --all-subjects``: one draft per subject of C in effect for the state on the date."""
+    from .dates import DateError, parse_date
+
+    condition, state = opts.get("standing"), str(opts.get("state") or "").upper()
+    if not condition or not opts.get("ended") or opts.get("subject"):
+        raise UsageError("--all-subjects needs --standing CONDITION and --ended, and no --subject")
+    try:
+        day = parse_date(str(opts.get("date"))).end
+    except DateError as exc:
+        raise UsageError(f"--date: {exc}") from None
+    latest: dict[str, Observation] = {}
+    for o in corpus.observations_of(state):
+        st = o.standing
+        if st is None or st.condition != condition or st.subject is None or o.claim or o.date.end > day:
+            continue
+        if st.subject not in latest or (o.date.end, o.id) > (latest[st.subject].date.end, latest[st.subject].id):
+            latest[st.subject] = o
+    subjects = sorted(s for s, o in latest.items() if o.standing and o.standing.in_effect)
+    if not subjects:
+        raise UsageError(f"--all-subjects: no subject of {condition} is in effect for {state} on {day}")
+    return [draft_from_options({**opts, "subject": s}) for s in subjects]
 
 
 def _bool(text: str) -> bool | str:

@@ -286,6 +286,8 @@ def build_corpus(
                 ref(o, ("goals", i, "commitments", j), cited, commitments, "commitment")
             if g.metric:
                 ref(o, ("goals", i, "metric", "metric"), g.metric.metric, vocabulary.metrics, "metric")
+                for j, y in enumerate(g.metric.yearly):
+                    ref(o, ("goals", i, "metric", "yearly", j, "metric"), y.metric, vocabulary.metrics, "metric")
             check_rules(o, g.rules, ("goals", i))
 
     # ---- observations
@@ -353,7 +355,20 @@ def build_corpus(
             rep.add(
                 origins[("observations", oid)],
                 ("kind",),
-                f"no rule reads an observation of kind {obs.kind!r} with these tags",
+                f"no rule reads an observation of kind {obs.kind!r} with these tags" + _cited_reads(obs, commitments),
+                "warning",
+            )
+
+    # ---- method 2: observations reporting one fact differently (conflicts.py)
+    from .conflicts import find as find_conflicts
+
+    for conflict in find_conflicts(observations.values(), sources):
+        for oid in conflict.set_aside:
+            rep.add(
+                origins[("observations", oid)],
+                ("fact",),
+                f"reports fact {conflict.fact!r} differently from {conflict.kept}, which is kept "
+                f"({conflict.reason}); this one is set aside, not scored",
                 "warning",
             )
 
@@ -395,6 +410,22 @@ def _what_rules_read(commitments: list[Commitment]) -> dict[str, Any]:
             else:
                 metrics.add(r.metric)
     return {"kinds": kinds, "tagged": any_kind_tags, "conditions": conditions, "metrics": metrics}
+
+
+def _cited_reads(obs: Observation, commitments: dict[str, Commitment]) -> str:
+    """What the rules of the commitments an observation cites do read (method 2: nothing silent)."""
+    parts = []
+    for cid in obs.commitments:
+        c = commitments.get(cid)
+        if c is None:
+            continue
+        r = _what_rules_read([c])
+        wants = [f"kinds {', '.join(sorted(r['kinds']))}"] if r["kinds"] else []
+        wants += [f"tags {', '.join(sorted(t for a, b in r['tagged'] for t in a | b))}"] if r["tagged"] else []
+        wants += [f"conditions {', '.join(sorted(r['conditions']))}"] if r["conditions"] else []
+        wants += [f"metrics {', '.join(sorted(r['metrics']))}"] if r["metrics"] else []
+        parts.append(f"{cid} reads {'; '.join(wants) or 'nothing'}")
+    return f" (the cited {'; '.join(parts)})" if parts else " (and it cites no commitment)"
 
 
 def _is_read(obs: Observation, read: dict[str, Any]) -> bool:

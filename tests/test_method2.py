@@ -396,3 +396,22 @@ def test_an_unread_observation_names_what_the_cited_commitment_reads(tmp_path: P
     rows = [obs("x", "1980", "review-meeting", commitments=["t.broadcast"])]
     r = CliRunner().invoke(main, ["--data", str(make_data(tmp_path / "s", rows)), "validate"])
     assert "the cited t.broadcast reads kinds censorship; conditions radio-jamming" in r.output
+
+
+def test_reports_show_both_readings_of_a_conflict(tmp_path: Path) -> None:
+    rows = [
+        {**jam("strong", "1980-03", "voa", False), "fact": "voa-jamming-ends"},
+        {**jam("weak", "1982-06", "voa", False), "source": "weak", "fact": "voa-jamming-ends"},
+    ]
+    root = make_data(tmp_path / "r", rows, extra=_two_sources())
+    out = tmp_path / "out"
+    r = CliRunner().invoke(
+        main,
+        ["--data", str(root), "report", "--state", "SU", "--from", "1980", "--to", "1982", "--out", str(out)],
+    )
+    assert r.exit_code == 0, r.output
+    md = (out / "SU-year-1980-1982.md").read_text()
+    assert "## Sources that disagree" in md and "strong" in md and "weak" in md
+    assert "Sources that disagree" in (out / "SU-year-1980-1982.html").read_text()
+    data = json.loads((out / "SU-year-1980-1982.json").read_text())
+    assert data["conflicts"][0]["kept"] == "strong" and data["conflicts"][0]["set_aside"] == ["weak"]

@@ -228,13 +228,27 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 ),
             },
             "dossiers": {"type": "array", "items": {"type": "object"}},
+            "conflicts": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "fact": STR,
+                        "state": STR,
+                        "kept": STR,
+                        "set_aside": IDS,
+                        "reason": STR,
+                        "readings": IDS,
+                    }
+                ),
+                "description": "method 2: reports of one fact that disagree, with the one kept",
+            },
             "goals": _obj({"goal_sets": {"type": "array", "items": {"$ref": "#/$defs/goal_report"}}}),
             "observations": {
                 "type": "object",
                 "additionalProperties": _obj({"date": STR, "kind": STR, "source": STR, "locator": STR, "quote": STR}),
             },
         },
-        optional=("goals",),
+        optional=("goals", "conflicts"),
     )
     return {
         "output-goals.schema.json": _schema(

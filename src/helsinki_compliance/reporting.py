@@ -730,7 +730,15 @@ def state_context(
         "evidence": evidence,
         "sources": _sources(corpus, evidence),
         "method": _method(),
+        "conflicts": _conflicts(corpus, state),
     }
+
+
+def _conflicts(corpus: Corpus, state: str) -> list[dict[str, Any]]:
+    """Method 2: reports of one fact that disagree, each with the one kept (conflicts.py)."""
+    from .conflicts import find
+
+    return [c.to_dict() for c in find(corpus.observations_of(state), corpus.sources)]
 
 
 def overview_context(
@@ -927,6 +935,14 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
                 out += [_md_evidence(e, "  ") for e in c["evidence"]]
             out.append("")
     _md_goals(ctx["goals"], out)
+    if ctx.get("conflicts"):
+        out += ["## Sources that disagree", ""]
+        for c in ctx["conflicts"]:
+            out.append(
+                f"- {md_escape(c['fact'])}: kept {md_escape(c['kept'])} ({md_escape(c['reason'])}); "
+                f"set aside {md_escape(', '.join(c['set_aside']))}. Readings: {md_escape('; '.join(c['readings']))}"
+            )
+        out.append("")
     out += ["## Findings by commitment", ""]
     for c in ctx["commitments"]:
         out += [
@@ -1079,6 +1095,7 @@ def state_json(corpus: Corpus, card: Scorecard, ctx: dict[str, Any]) -> str:
             "goals": ctx["goals_data"],
             "changes": changes,
             "dossiers": dossiers,
+            "conflicts": ctx.get("conflicts", []),
         }
     )
 

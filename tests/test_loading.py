@@ -167,5 +167,5 @@ def test_warning_for_observation_before_its_commitment_was_in_force(tmp_path: Pa
 def test_warning_for_observation_no_rule_reads(tmp_path: Path) -> None:
     corpus = hc.load(make_data(tmp_path, [obs("a", "1980", "election")]))
     assert [str(w) for w in corpus.warnings] == [
-        "observations/obs.yaml:6: observations[0].kind: warning: no rule reads an observation of kind 'election' with these tags"
+        "observations/obs.yaml:6: observations[0].kind: warning: no rule reads an observation of kind 'election' with these tags (and it cites no commitment)"
     ]

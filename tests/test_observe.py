@@ -95,7 +95,9 @@ def test_add_writes_the_observation_and_prints_what_it_changes(data: Path) -> No
     assert oid.startswith("rferl-1988.policy-change-1988-11-30-")
     assert "in observations/rferl-1988.yaml" in r.stdout
     # the cell and the goal verdict that move
-    assert "SU 1988-1991 hfa.b3.info.broadcast: violation -> partial" in r.stdout
+    # method 2: score moves are reported too, not only status changes
+    assert "SU 1988 hfa.b3.info.broadcast: partial 0.40 -> partial 0.60" in r.stdout
+    assert "SU 1989-1991 hfa.b3.info.broadcast: partial 0.40 -> compliant 0.80" in r.stdout
     assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
     corpus = hc.load(data)
     added = next(o for o in corpus.observations if o.id == oid)
@@ -364,7 +366,7 @@ def test_list_filters_and_show(data: Path) -> None:
     s = run(data, "show", "memo.rferl-jammed")
     assert s.exit_code == 0
     assert s.stdout.startswith("# observations/schifter-1987.yaml:")
-    assert "SU 1987 hfa.b3.info.broadcast: violation (rule jamming)" in s.stdout
+    assert "SU 1987 hfa.b3.info.broadcast: partial (rule jamming)" in s.stdout
     bad = run(data, "show", "memo.rferl-jamed")
     assert bad.exit_code == 2 and "did you mean 'memo.rferl-jammed'" in bad.stderr
 

@@ -33,11 +33,11 @@ from helsinki_compliance.errors import (
 from helsinki_compliance.load.config import init as init_dir
 from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.observe import core as obs_mod
-from helsinki_compliance.render.reports import write_report
+from helsinki_compliance.render.goal_tables import render_goals, render_timeline
+from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_names, write_report
 from helsinki_compliance.render.schemadoc import render_reference
 from helsinki_compliance.render.tables import (
     COLOURS,
-    md_escape,
     scorecard_csv,
     scorecard_markdown,
     scorecard_table,
@@ -464,7 +464,9 @@ def run() -> None:
 @click.option("--timeline", default=None, metavar="FROM:TO", help="Verdicts period by period, e.g. 1985:1991.")
 @click.option("--period", default="year", show_default=True, help="Period kind for --timeline.")
 @AS_OF
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "markdown", "csv"]), default="table", show_default=True
+)
 @click.pass_obj
 @handle_errors
 def goals_cmd(
@@ -498,53 +500,10 @@ def goals_cmd(
         t = goals_mod.timeline(
             corpus, api.periods(corpus, period, a, b), goal_set, state=code, baseline=base, as_of=at if as_of else None
         )
-        if fmt == "json":
-            click.echo(to_json(t), nl=False)
-            return
-        ids = list(t["timeline"][0]["verdicts"]) if t["timeline"] else []
-        sep = " | " if fmt == "markdown" else "  "
-        head = ["goal"] + [r["period"] for r in t["timeline"]]
-        if fmt == "markdown":
-            click.echo("| " + " | ".join(head) + " |")
-            click.echo("|---" * len(head) + "|")
-        else:
-            click.echo(f"{'goal':<26}" + "".join(f"{h:<22}" for h in head[1:]))
-        for gid in ids:
-            cells = [r["verdicts"][gid] for r in t["timeline"]]
-            if fmt == "markdown":
-                click.echo("| " + sep.join([gid, *cells]) + " |")
-            else:
-                click.echo(f"{gid:<26}" + "".join(f"{c:<22}" for c in cells))
+        click.echo(to_json(t) if fmt == "json" else render_timeline(t, fmt), nl=False)
         return
     t = goals_mod.track(corpus, goal_set, as_of=at, state=code, baseline=base)
-    if fmt == "json":
-        click.echo(to_json(t), nl=False)
-        return
-    if fmt == "markdown":
-        click.echo(f"### {md_escape(t['title'])}: {t['state']} as of {t['as_of']} (baseline {t['baseline']})\n")
-        click.echo("| goal | tier | baseline | current | verdict |")
-        click.echo("|---|---|---|---|---|")
-        for g in t["goals"]:
-            click.echo(
-                f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{g['verdict']}** |"
-            )
-        click.echo("\n" + "\n".join(f"- {tier}: **{v}**" for tier, v in t["tiers"].items()))
-        return
-    click.echo(f"{t['title']}\n{t['state']} as of {t['as_of']}; baseline {t['baseline']}\n")
-    for g in t["goals"]:
-        b, c = g["baseline"], g["current"]
-
-        def fmt_p(m: dict[str, Any]) -> str:
-            return "  --" if m["progress"] is None else f"{m['progress']:.2f}"
-
-        click.echo(
-            f"{g['id']:<26} {g['tier']:<13} {fmt_p(b)} -> {fmt_p(c)}  {_style(g['verdict'], 'compliant' if g['verdict'] in ('met', 'significant-progress') else 'partial' if g['verdict'] == 'slight-progress' else 'violation')}"
-        )
-        click.echo(f"{'':<27}target: {g['target']}")
-        click.echo(f"{'':<27}now: {c['detail']}")
-        if g["evidence"] and not obj.quiet:
-            click.echo(f"{'':<27}evidence: {', '.join(g['evidence'])}")
-    click.echo("\nTiers: " + "; ".join(f"{tier} {v}" for tier, v in t["tiers"].items()))
+    click.echo(to_json(t) if fmt == "json" else render_goals(t, fmt, style=_style, evidence=not obj.quiet), nl=False)
 
 
 @main.command()
@@ -561,9 +520,17 @@ def goals_cmd(
 @click.option("--to", "last", type=int, default=1991, show_default=True)
 @click.option("--out", default="reports", show_default=True, metavar="DIR")
 @click.option(
-    "--format", "formats", default="html,md,json,csv", show_default=True, help="Comma-separated: html, md, json, csv."
+    "--format",
+    "formats",
+    default=None,
+    help="Comma-separated: html, md, json, csv (default: all four for the USSR and the overview, md and csv for the others).",
 )
-@AS_OF
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="Count only observations known by DATE (default for reports: 1991-12-31, the end of the period covered).",
+)
 @click.pass_obj
 @handle_errors
 def report(
@@ -572,7 +539,8 @@ def report(
     """Write compliance reports (HTML with charts, Markdown, JSON, CSV) to reports/.
 
     With no options: a 1975-1991 report for every state with evidence (the USSR's with the
-    memo's goals) and an all-states overview, as of 1991-12-31 (use --as-of to change).
+    memo's goals, in every format; the others in Markdown and CSV) and an all-states overview,
+    as of 1991-12-31 (use --as-of to change).
 
     \b
     Examples:
@@ -581,31 +549,19 @@ def report(
     """
 
     corpus = _load(obj)
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    bad = sorted(set(wanted) - {"html", "md", "json", "csv"})
+    wanted = [f.strip() for f in (formats or ",".join(FORMATS)).split(",") if f.strip()]
+    bad = sorted(set(wanted) - set(FORMATS))
     if bad:
         raise click.BadParameter(f"unknown format(s): {', '.join(bad)}", param_hint="--format")
-    at = _as_of(as_of) if as_of else date(1991, 12, 31)
-    # default: every state with evidence (the USSR report among them) and the all-states overview
+    at = _as_of(as_of) if as_of else REPORT_AS_OF
+    # default: every state with evidence and the all-states overview
     codes = api.resolve_states(corpus, list(states) or ["all"])
-    goal_data = None
-    sets = [gs for gs in sorted(corpus.goal_sets.values(), key=lambda g: g.id) if gs.state in codes]
-    if sets:
-        goal_data = {
-            "goal_sets": [
-                {
-                    **goals_mod.track(corpus, gs.id, as_of=at),
-                    **goals_mod.timeline(corpus, api.periods(corpus, "year", max(first, 1985), last), gs.id, as_of=at),
-                }
-                for gs in sets
-            ]
-        }
+    # the default set: every format for the states with a goal set (the USSR), Markdown and CSV for the rest
+    full = None if (states or formats) else {gs.state for gs in corpus.goal_sets.values()}
+    goal_data = goals_mod.report_goals(corpus, codes, first=first, last=last, as_of=at)
+    names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=wanted, full=full)
     show = not obj.quiet and sys.stderr.isatty()
-    with (
-        click.progressbar(length=4 * len(codes) + 3, label="writing reports", file=sys.stderr)
-        if show
-        else _null() as bar
-    ):
+    with click.progressbar(length=len(names) + 1, label="writing reports", file=sys.stderr) if show else _null() as bar:
         written = write_report(
             corpus,
             states=codes,
@@ -617,6 +573,7 @@ def report(
             formats=wanted,
             goals=goal_data,
             progress=lambda step: bar.update(1),
+            full=full,
         )
     click.echo(
         f"wrote {len(written)} files to {out}/ (as of {at.isoformat()}): " + ", ".join(sorted(p.name for p in written))
@@ -784,6 +741,11 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
 @click.option("--standing", help="A standing condition this records, e.g. radio-jamming.")
 @click.option("--subject", help="The condition's subject (a case id or a station such as rferl).")
 @click.option("--ended", is_flag=True, help="The condition ended (default: it is in effect).")
+@click.option(
+    "--all-subjects",
+    is_flag=True,
+    help="With --standing C --ended: end C for every subject in effect for the state on that date.",
+)
 @click.option("--since", help="When the condition began, if the source says.")
 @click.option("--id", "obs_id", help="An id of your own (default: derived from the fact).")
 @click.option(
@@ -852,6 +814,8 @@ def observe_add(
             drafts.extend(obs_mod.drafts_from_file(obj.path(f, "--file")))
     elif interactive:
         drafts.append(obs_mod.draft_from_options(_prompt_fields(api.load(obj.data))))
+    elif given and fields.get("all_subjects"):
+        drafts.extend(obs_mod.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
     elif given:
         drafts.append(obs_mod.draft_from_options({**fields, "id": obs_id}))
     else:

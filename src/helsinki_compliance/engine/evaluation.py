@@ -19,6 +19,9 @@ How a cell is decided (this is the documented scoring method):
    the score; the computed status is kept beside the final one and both are shown.
 8. **Baskets and overall.** The commitment-weighted mean of the scores of the assessed cells;
    the same bands give the status. ``assessed``/``total`` say how much rests on evidence.
+9. **Coverage** (:mod:`.coverage`). Every cell and group carries the observations, sources and
+   dates behind it; a group with fewer than 3 commitments assessed or fewer than 2 observations
+   is ``insufficient-evidence``, with no score.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from helsinki_compliance.engine import coverage as cov
 from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
+from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
 from helsinki_compliance.model.records import STATUS_SCORES, Assessment, Commitment, Observation
@@ -78,10 +83,15 @@ class Cell:
     computed_status: str = "not-assessed"
     computed_score: float | None = None
     assessment: AppliedAssessment | None = None
+    coverage: cov.Coverage = cov.EMPTY
 
     @property
     def observations(self) -> list[str]:
         return sorted({o for f in self.findings for o in f.observations})
+
+    @property
+    def stale(self) -> bool:
+        return any(f.age != "fresh" for f in self.findings)
 
     def to_dict(self, sources: dict[str, str] | None = None) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -96,6 +106,8 @@ class Cell:
             "assessment": self.assessment.to_dict() if self.assessment else None,
             "observations": self.observations,
             "findings": [f.to_dict() for f in self.findings],
+            "coverage": self.coverage.to_dict(),
+            "stale": self.stale,
         }
         if sources is not None:
             d["sources"] = sorted({sources[o] for o in self.observations if o in sources})
@@ -113,6 +125,13 @@ class GroupScore:
     score: float | None
     assessed: int
     in_force: int
+    coverage: cov.Coverage = cov.EMPTY
+    raw_score: float | None = None  # the weighted mean even when the evidence is insufficient
+
+    @property
+    def label(self) -> str:
+        """Coverage in words: ``9/27 commitments, 14 obs., 3 sources, 1975-1987``."""
+        return cov.label(self.assessed, self.in_force, self.coverage)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,8 +140,10 @@ class GroupScore:
             "period": self.period,
             "status": self.status,
             "score": _r(self.score),
+            "raw_score": _r(self.raw_score),
             "assessed": self.assessed,
             "in_force": self.in_force,
+            "coverage": self.coverage.to_dict(),
         }
 
 
@@ -178,7 +199,13 @@ class Scorecard:
         sources = {o.id: o.source for o in corpus.observations} if corpus else None
         return {
             "as_of": self.as_of.isoformat(),
-            "method": {"compliant_at": COMPLIANT_AT, "partial_at": PARTIAL_AT, "scores": STATUS_SCORES},
+            "method": {
+                "compliant_at": COMPLIANT_AT,
+                "partial_at": PARTIAL_AT,
+                "scores": STATUS_SCORES,
+                "min_commitments": cov.MIN_COMMITMENTS,
+                "min_observations": cov.MIN_OBSERVATIONS,
+            },
             "states": self.states,
             "periods": [
                 {"id": p.id, "label": p.label, "kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat()}
@@ -233,8 +260,11 @@ class Evaluator:
 
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:
+            obs = [o for o in self.corpus.observations_of(state) if not o.context]
+            # method 2: of observations reporting one fact differently, only the one kept is scored
+            aside = conflicts.set_aside(conflicts.find(obs, self.corpus.sources))
             self._evidence[state] = StateEvidence(
-                [o for o in self.corpus.observations_of(state) if not o.context], self.corpus.sources
+                [o for o in obs if o.id not in aside] if aside else obs, self.corpus.sources
             )
         return self._evidence[state]
 
@@ -267,7 +297,7 @@ class Evaluator:
         shared = self._windows.get(key)
         evidence = self.evidence(state)
         if shared is None:
-            obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
+            obs = evidence.window(start, end, as_of, in_force)
             shared = self._windows[key] = (obs, WindowIndex(obs))
         window = Window(evidence, start, end, as_of, in_force, commitment.id, shared[0], snapshot, shared[1])
         out: list[Finding] = []
@@ -281,9 +311,16 @@ class Evaluator:
             return Cell(state, commitment.id, period.id, "not-in-force", None, None, computed_status="not-in-force")
         findings = tuple(self.findings(commitment, state, period.start, period.end, as_of, in_force))
         status, score, confidence = combine(findings)
+        coverage = cov.coverage_of(
+            (o for f in findings for o in f.observations),
+            self.evidence(state).by_id,
+            sum(1 for f in findings if f.age != "fresh"),
+        )
         a = _assessment_for(self.corpus.assessments, state, commitment.id, period.id, as_of)
         if a is None:
-            return Cell(state, commitment.id, period.id, status, score, confidence, findings, status, score)
+            return Cell(
+                state, commitment.id, period.id, status, score, confidence, findings, status, score, None, coverage
+            )
         applied = AppliedAssessment(a.id, a.action, a.status, a.adjust, a.author, a.date.text, a.justification)
         if a.action == "set":
             assert a.status is not None
@@ -293,7 +330,17 @@ class Evaluator:
             final_score = min(1.0, max(0.0, base + (a.adjust or 0.0)))
             final_status = status_for_score(final_score)  # type: ignore[assignment]
         return Cell(
-            state, commitment.id, period.id, final_status, final_score, confidence, findings, status, score, applied
+            state,
+            commitment.id,
+            period.id,
+            final_status,
+            final_score,
+            confidence,
+            findings,
+            status,
+            score,
+            applied,
+            coverage,
         )
 
     def scorecard(
@@ -327,15 +374,21 @@ def group_scores(card: Scorecard) -> dict[tuple[str, str, str], GroupScore]:
                 cells = [(c, card.cells[(state, c.id, p.id)]) for c in members]
                 in_force = [(c, x) for c, x in cells if x.status != "not-in-force"]
                 scored = [(c, x) for c, x in in_force if x.score is not None and x.status in SCORED]
+                raw: float | None = None
+                coverage = cov.merge([x for _, x in scored])
                 if not in_force:
                     status, score = "not-in-force", None
                 elif not scored:
                     status, score = "not-assessed", None
                 else:
                     w = sum(c.weight for c, _ in scored)
-                    score = sum(c.weight * (x.score or 0.0) for c, x in scored) / w
+                    raw = score = sum(c.weight * (x.score or 0.0) for c, x in scored) / w
                     status = status_for_score(score)
-                out[(state, g, p.id)] = GroupScore(state, g, p.id, status, score, len(scored), len(in_force))
+                    if not cov.sufficient(len(scored), coverage.observations):
+                        status, score = cov.INSUFFICIENT, None
+                out[(state, g, p.id)] = GroupScore(
+                    state, g, p.id, status, score, len(scored), len(in_force), coverage, raw
+                )
     return out
 
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Evaluator
+from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
 
@@ -48,6 +49,11 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
                 "file": f"{origin.file}:{origin.line}" if origin else None,
             }
         )
+
+    cited = set(cell.observations)
+    facts = {obs_by_id[o].fact for o in cited if obs_by_id[o].fact}
+    related = [o for o in corpus.observations_of(state) if o.fact in facts] if facts else []
+    conflicts = [x.to_dict() for x in find(related, corpus.sources)]
     terms = [(f.weight, f.score) for f in cell.findings]
     arithmetic = None
     if terms:
@@ -69,6 +75,7 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
         "assessment": cell.assessment.to_dict() if cell.assessment else None,
         "rules": rules,
         "evidence": evidence,
+        "conflicts": conflicts,
     }
 
 
@@ -111,6 +118,11 @@ def render_text(e: dict[str, Any]) -> str:
         a = e["assessment"]
         what = f"set to {a['status']}" if a["action"] == "set" else f"score adjusted by {a['adjust']:+g}"
         lines += ["", f"Analyst assessment {a['id']} ({a['author']}, {a['date']}): {what}", f"  {a['justification']}"]
+    if e.get("conflicts"):
+        lines += ["", "Conflicting reports of the same fact (the kept one is scored; see docs/scoring.md):"]
+        for x in e["conflicts"]:
+            lines.append(f"  fact {x['fact']}: kept {x['kept']} ({x['reason']}); set aside {', '.join(x['set_aside'])}")
+            lines += [f"      {r}" for r in x["readings"]]
     if e["evidence"]:
         lines += ["", "Evidence:"]
         for o in e["evidence"]:

@@ -21,6 +21,11 @@ How a verdict is computed (documented in docs/goals.md):
   ``regression``, else ``no-change``.
 * **Tier verdict**: ``met`` when every assessed goal is met; otherwise the lower median of the
   assessed goals' verdicts in the order regression < no-change < slight < significant < met.
+
+Method 2 (:mod:`.goalwindow`): the current window is the year before the as-of date (not
+everything since the baseline), event rules count distinct steps (capped), yearly totals stand
+for annual rates, unmet goals never show progress 1.00, and each goal gives the date of its
+latest evidence and a stale flag.
 """
 
 from __future__ import annotations
@@ -30,13 +35,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from helsinki_compliance.engine import goalwindow as gw
 from helsinki_compliance.engine.evaluation import Evaluator, combine, group_scores
 from helsinki_compliance.engine.evaluation import Scorecard as _Scorecard
 from helsinki_compliance.engine.rules import Finding, Window, evaluate_rule, format_number
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.corpus import Corpus
-from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.periods import Period, calendar_periods
 from helsinki_compliance.model.records import Goal, GoalSet
 
 VERDICTS = ("met", "significant-progress", "slight-progress", "no-change", "regression", "not-assessed")
@@ -70,7 +76,7 @@ def _rule_findings(ev: Evaluator, goal: Goal, state: str, start: date, end: date
     out: list[Finding] = []
     for rule in goal.rules:
         out.extend(evaluate_rule(rule, w))
-    return out
+    return gw.steps(out, w.evidence)
 
 
 def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of: date) -> Measure:
@@ -78,6 +84,21 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
     if goal.metric:
         w = _window(ev, state, start, end, as_of)
         figures = [o for o in w.observations if o.metric and o.metric.name == goal.metric.metric and not o.claim]
+        yearly = gw.best_yearly(gw.yearly_figures(goal.metric, w.evidence, start, end, as_of))
+        if yearly is not None and (not figures or yearly[0].date.end > max(o.date.end for o in figures)):
+            o, value, bound = yearly
+            op = goal.metric.op
+            met = compare(op, value, goal.metric.value) and (bound == "exact" or op in ("ge", "gt"))
+            progress = max(0.0, min(1.0, value / goal.metric.value)) if goal.metric.value else 0.0
+            unit = ev.corpus.vocabulary.metrics.get(goal.metric.metric)
+            return Measure(
+                gw.honest_progress(1.0 if met else progress, met),
+                "met" if met else "short-of-target",
+                met,
+                gw.describe_yearly(yearly, unit.unit if unit else "a rate")
+                + f" (target {op} {format_number(goal.metric.value)})",
+                (o.id,),
+            )
         if figures:
             vals = [o.metric.effective for o in figures if o.metric]
             if goal.metric.aggregate == "max":
@@ -88,6 +109,7 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
                 value = max(figures, key=lambda o: (o.date.end, o.date.start, o.id)).metric.effective  # type: ignore[union-attr]
             met = compare(goal.metric.op, value, goal.metric.value)
             progress = 1.0 if met else max(0.0, min(1.0, value / goal.metric.value)) if goal.metric.value else 0.0
+            progress = gw.honest_progress(progress, met)
             latest = max(figures, key=lambda o: (o.date.end, o.date.start, o.id))
             assert latest.metric is not None
             shown = format_number(latest.metric.value)
@@ -107,7 +129,13 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
             return Measure(None, "not-assessed", False, "no evidence", ())
         met = status == "compliant" and not any(f.status == "violation" for f in findings)
         detail = "; ".join(f.detail for f in findings)
-        return Measure(score, status, met, detail, tuple(sorted({o for f in findings for o in f.observations})))
+        return Measure(
+            gw.honest_progress(score, met),
+            status,
+            met,
+            detail,
+            tuple(sorted({o for f in findings for o in f.observations})),
+        )
     if goal.scorecard:
         comms = (
             [ev.corpus.commitments[c] for c in goal.commitments]
@@ -124,7 +152,7 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
         met = g.status == "compliant" and violations == 0
         detail = f"overall score {g.score:.2f} over {g.assessed} assessed of {g.in_force} commitments in force; {violations} in violation"
         evidence = tuple(sorted({o for c in cells.values() for o in c.observations}))
-        return Measure(g.score, g.status, met, detail, evidence)
+        return Measure(gw.honest_progress(g.score, met), g.status, met, detail, evidence)
     return Measure(None, "not-assessed", False, "no evidence", ())
 
 
@@ -195,7 +223,7 @@ def track(
             cur = Measure(None, "not-assessed", False, "the as-of date is not after the baseline", ())
         else:
             base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, as_of)
-            cur = measure(ev, goal, code, b_end + timedelta(days=1), as_of, as_of)
+            cur = measure(ev, goal, code, gw.current_start(b_end, as_of), as_of, as_of)
         v = verdict(base, cur, gs)
         goals.append(
             {
@@ -208,6 +236,7 @@ def track(
                 "current": cur.to_dict(),
                 "verdict": v,
                 "evidence": sorted(set(base.evidence) | set(cur.evidence)),
+                **gw.latest_evidence(cur.evidence or base.evidence, ev.evidence(code), as_of),
             }
         )
     tiers = {}
@@ -250,6 +279,7 @@ def timeline(
                 "as_of": at.isoformat(),
                 "verdicts": {g["id"]: g["verdict"] for g in t["goals"]},
                 "progress": {g["id"]: g["current"]["progress"] for g in t["goals"]},
+                "stale": sorted(g["id"] for g in t["goals"] if g["stale"]),
                 "tiers": t["tiers"],
             }
         )
@@ -276,3 +306,16 @@ def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:
             f"unknown goal set {goal_set!r}{did_you_mean(goal_set, corpus.goal_sets)}; the goal sets are: {known}"
         )
     return corpus.goal_sets[goal_set]
+
+
+def report_goals(corpus: Corpus, states: Sequence[str], *, first: int, last: int, as_of: date) -> dict[str, Any] | None:
+    """The goal data a report shows: for each goal set of a reported state, its verdicts and yearly timeline."""
+    sets = [gs for gs in sorted(corpus.goal_sets.values(), key=lambda g: g.id) if gs.state in states]
+    if not sets:
+        return None
+    years = calendar_periods("year", max(first, 1985), last)
+    return {
+        "goal_sets": [
+            {**track(corpus, gs.id, as_of=as_of), **timeline(corpus, years, gs.id, as_of=as_of)} for gs in sets
+        ]
+    }

@@ -9,7 +9,9 @@ A cell (state, commitment, period) can change when a new observation
 - falls in the **period**: for event and metric rules, its whole date interval lies in the period;
   for standing rules, the period ends on or after the condition's first day (``since``, else the
   observation's start), since a condition is carried forward to every later period;
-- is **known by the as-of date** (its interval ends on or before it).
+- is **known by the as-of date** (its ``known_by`` date, else its interval's end, is on or before it);
+- method 2: a range-dated event also counts in the period containing its end, and an
+  improvement with law dates in every period from its in-force date on.
 
 :func:`affected_cells` computes that set; :func:`changed_cells` re-evaluates it on the corpus with
 the new observations and returns the cells whose result changed. A test checks the result against
@@ -24,16 +26,19 @@ from __future__ import annotations
 
 import copy
 from bisect import insort
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from helsinki_compliance.engine.evaluation import Cell, Evaluator, Scorecard, group_scores
+from helsinki_compliance.engine.staleness import is_known, law_effective
 from helsinki_compliance.errors import Problem
 from helsinki_compliance.load.files import read_files
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
+from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.model.periods import Period
 from helsinki_compliance.model.records import Commitment, Observation
 
@@ -93,7 +98,11 @@ def affected_cells(
     wanted = set(states) if states is not None else None
     out: set[CellKey] = set()
     for o in new:
-        if o.date.end > as_of or (wanted is not None and o.state not in wanted):
+        if o.fact is not None and (wanted is None or o.state in wanted):
+            # a fact key can set aside an observation already scored (conflicts.py): every cell of the state
+            out.update((o.state, c.id, p.id) for c in comms for p in periods)
+            continue
+        if not is_known(o, as_of) or (wanted is not None and o.state not in wanted):
             continue
         first_day = o.date.start
         if o.standing and o.standing.since and o.standing.since.start < first_day:
@@ -102,12 +111,37 @@ def affected_cells(
             for rule in c.rules:
                 if not rule.reads(o, c.id):
                     continue
-                if rule.carries_forward:
-                    hit = [p for p in periods if p.end >= first_day]
-                else:
-                    hit = [p for p in periods if p.start <= o.date.start and o.date.end <= p.end]
+                hit = _AFFECTED[rule.kind](rule, o, periods, first_day)
                 out.update((o.state, c.id, p.id) for p in hit)
     return out
+
+
+def _standing_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
+    """A condition is carried forward: every period ending on or after its first day."""
+    return [p for p in periods if p.end >= first_day]
+
+
+def _event_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
+    """The periods holding the event; a legal improvement lasts from its in-force date; a range counts at its end."""
+    if o.law is not None and rule.status != "violation":
+        return [p for p in periods if p.end >= min(first_day, law_effective(o) or first_day)]
+    hit = _metric_periods(rule, o, periods, first_day)
+    if o.date.precision is Precision.RANGE:
+        hit += [p for p in periods if p.start <= o.date.end <= p.end]
+    return hit
+
+
+def _metric_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
+    """The periods that hold the observation's whole date interval."""
+    return [p for p in periods if p.start <= o.date.start and o.date.end <= p.end]
+
+
+#: Which periods an observation can affect, by rule kind (the registry is keyed by ``kind``, never by class).
+_AFFECTED: dict[str, Callable[[Any, Observation, Sequence[Period], date], list[Period]]] = {
+    "standing": _standing_periods,
+    "event": _event_periods,
+    "metric": _metric_periods,
+}
 
 
 def changed_cells(

@@ -14,7 +14,16 @@ from datetime import date
 from itertools import chain
 from typing import Any
 
+from helsinki_compliance.engine.staleness import (
+    STALE_CONFIDENCE_FACTOR,
+    VERY_STALE_WEIGHT_FACTOR,
+    age_class,
+    is_known,
+    known_date,
+    law_effective,
+)
 from helsinki_compliance.model.conditions import compare
+from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.model.records import (
     CONFIDENCE_VALUES,
     SEVERITY_WEIGHTS,
@@ -44,10 +53,12 @@ class Finding:
     confidence: float
     carried: bool = False
     subject: str | None = None
+    age: str = "fresh"  # fresh, stale or very-stale (see staleness.py)
+    last_confirmed: str | None = None  # for a condition in effect: the latest observation confirming it
 
     @property
     def weight(self) -> float:
-        return SEVERITY_WEIGHTS[self.severity]
+        return SEVERITY_WEIGHTS[self.severity] * (VERY_STALE_WEIGHT_FACTOR if self.age == "very-stale" else 1.0)
 
     @property
     def score(self) -> float:
@@ -63,6 +74,8 @@ class Finding:
             "score": self.score,
             "subject": self.subject,
             "carried": self.carried,
+            "age": self.age,
+            "last_confirmed": self.last_confirmed,
             "confidence": round(self.confidence, 3),
             "observations": list(self.observations),
             "detail": self.detail,
@@ -79,6 +92,15 @@ class StateEvidence:
         self.sources = sources
         self.by_start = sorted(observations, key=lambda o: (o.date.start, o.date.end, o.id))
         self._starts = [o.date.start for o in self.by_start]
+        self.by_id = {o.id: o for o in observations}
+        # range-dated events (not conditions, not figures) count in the period containing their end
+        self.ranged = sorted(
+            (o for o in observations if _is_range(o) and o.standing is None and o.metric is None),
+            key=lambda o: (o.date.end, o.id),
+        )
+        self._ranged_ends = [o.date.end for o in self.ranged]
+        # legal measures (events with law dates) carry forward from their in-force date
+        self.laws = [o for o in observations if o.law is not None and o.standing is None]
         self.timelines: dict[tuple[str, str | None], list[Observation]] = {}
         for o in observations:
             if o.standing:
@@ -91,11 +113,22 @@ class StateEvidence:
             self.by_condition.setdefault(condition, []).append(Timeline(subject, events))
 
     def within(self, start: date, end: date, as_of: date) -> list[Observation]:
-        """Observations whose whole date interval lies in [start, end] and ends by ``as_of``."""
+        """Observations whose whole date interval lies in [start, end] and that are known by ``as_of``."""
         lo = bisect_left(self._starts, start)
         hi = bisect_right(self._starts, end)
-        limit = min(end, as_of)
-        return [o for o in self.by_start[lo:hi] if o.date.end <= limit]
+        return [o for o in self.by_start[lo:hi] if o.date.end <= end and is_known(o, as_of)]
+
+    def ranged_ending(self, start: date, end: date, as_of: date) -> list[Observation]:
+        """Range-dated events that began before ``start`` and end in [start, end], known by ``as_of``."""
+        lo = bisect_left(self._ranged_ends, start)
+        hi = bisect_right(self._ranged_ends, end)
+        return [o for o in self.ranged[lo:hi] if o.date.start < start and is_known(o, as_of)]
+
+    def window(self, start: date, end: date, as_of: date, in_force: date) -> list[Observation]:
+        """The observations a window scores: those inside it, then range-dated events ending in it."""
+        inside = [o for o in self.within(start, end, as_of) if o.date.start >= in_force]
+        ranged = [o for o in self.ranged_ending(start, end, as_of) if o.date.end >= in_force]
+        return inside + ranged if ranged else inside
 
     def confidence(self, obs: Observation) -> float:
         src = self.sources.get(obs.source)
@@ -103,16 +136,46 @@ class StateEvidence:
         return min(CONFIDENCE_VALUES[obs.confidence], rel)
 
 
+def _is_range(o: Observation) -> bool:
+    return o.date.precision is Precision.RANGE
+
+
+def since_of(e: Observation) -> date | None:
+    """The first day a condition-in-effect observation covers: its ``since``, else the start of a date range."""
+    if not (e.standing and e.standing.in_effect):
+        return None
+    if e.standing.since is not None:
+        return e.standing.since.start
+    return e.date.start if _is_range(e) else None
+
+
 class _Track:
     """Events of one timeline (sorted by end date) with their end dates, for bisection."""
 
-    __slots__ = ("events", "ends", "since", "_tags")
+    __slots__ = ("events", "ends", "since", "late", "filtered", "_tags", "_known")
 
     def __init__(self, events: list[Observation]) -> None:
         self.events = events
         self.ends = [e.date.end for e in events]
-        self.since = [(i, e) for i, e in enumerate(events) if e.standing and e.standing.in_effect and e.standing.since]
+        self.since = [(i, e) for i, e in enumerate(events) if since_of(e) is not None]
+        self.late = any(e.known_by is not None for e in events)  # some are known only after their date
+        self.filtered = False  # True: every event is known (built by known_at)
         self._tags: dict[int, frozenset[str]] = {}
+        self._known: dict[date, _Track] = {}
+
+    def known_at(self, as_of: date) -> _Track:
+        """This track, or (when some events were known late) the events known by ``as_of``."""
+        if not self.late:
+            return self
+        t = self._known.get(as_of)
+        if t is None:
+            events = [e for e in self.events if known_date(e) <= as_of]
+            t = _Track(events)
+            t.late, t.filtered = False, True
+            if len(self._known) > 256:
+                self._known.clear()
+            self._known[as_of] = t
+        return t
 
     def tags_known(self, known: int) -> frozenset[str]:
         """The tags of the first ``known`` events (memoised: ``known`` depends only on the as-of date)."""
@@ -164,6 +227,10 @@ class Window:
     snapshot: bool = False  # standing conditions judged by their state at the window's end
     index: WindowIndex | None = None  # optional: the observations by kind and metric
 
+    def ranged(self, o: Observation) -> bool:
+        """Whether ``o`` counts here only because its date range ends in the window (it began before it)."""
+        return o.date.start < self.start
+
     @classmethod
     def make(
         cls,
@@ -175,7 +242,7 @@ class Window:
         commitment: str,
         snapshot: bool = False,
     ) -> Window:
-        obs = [o for o in evidence.within(start, end, as_of) if o.date.start >= in_force]
+        obs = evidence.window(start, end, as_of, in_force)
         return cls(evidence, start, end, as_of, in_force, commitment, obs, snapshot)
 
     def of_kinds(self, kinds: Sequence[str]) -> list[Observation]:
@@ -223,21 +290,54 @@ def evaluate_rule(rule: Any, window: Window) -> list[Finding]:
 def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
     pred = event_predicate(rule, w.commitment)
     matched = [o for o in w.of_kinds(rule.match.kinds) if pred(o)]
-    if not matched:
-        return []
-    n = len(matched)
-    what = ", ".join(sorted({o.kind for o in matched}))
-    return [
-        Finding(
-            rule=rule.id,
-            rule_kind="event",
-            status=rule.status,
-            severity=rule.severity,
-            observations=tuple(o.id for o in matched),
-            detail=f"{n} observation{'s' if n != 1 else ''} ({what}) in the period -> {rule.status}",
-            confidence=w.mean_confidence(matched),
+    lasting = rule.status != "violation"  # an improvement made by law lasts (staleness.py)
+    if lasting:
+        # a legal measure counts from its in-force date on, not before it
+        matched = [o for o in matched if o.law is None or (law_effective(o) or o.date.start) <= w.end]
+    findings: list[Finding] = []
+    if matched:
+        n = len(matched)
+        what = ", ".join(sorted({o.kind for o in matched}))
+        ranged = sum(1 for o in matched if w.ranged(o))
+        note = f"; {ranged} dated by a range that began earlier, counted in the period of its end" if ranged else ""
+        findings.append(
+            Finding(
+                rule=rule.id,
+                rule_kind="event",
+                status=rule.status,
+                severity=rule.severity,
+                observations=tuple(o.id for o in matched),
+                detail=f"{n} observation{'s' if n != 1 else ''} ({what}) in the period{note} -> {rule.status}",
+                confidence=w.mean_confidence(matched),
+            )
         )
-    ]
+    if lasting and w.evidence.laws:
+        seen = {o.id for o in matched}
+        carried = [
+            o
+            for o in w.evidence.laws
+            if o.id not in seen
+            and (law_effective(o) or o.date.start) <= w.end
+            and o.date.end >= w.in_force
+            and is_known(o, w.as_of)
+            and (o.date.end < w.start or (law_effective(o) or o.date.start) < w.start)
+            and pred(o)
+        ]
+        for o in carried:
+            since = law_effective(o)
+            findings.append(
+                Finding(
+                    rule=rule.id,
+                    rule_kind="event",
+                    status=rule.status,
+                    severity=rule.severity,
+                    observations=(o.id,),
+                    detail=f"{o.kind} {o.id} in force since {since} (law dates), carried forward -> {rule.status}",
+                    confidence=w.evidence.confidence(o),
+                    carried=True,
+                )
+            )
+    return findings
 
 
 def _midpoint(a: str, b: str) -> str:
@@ -245,6 +345,8 @@ def _midpoint(a: str, b: str) -> str:
     return a if a == b else "partial"
 
 
+# long: per (condition, subject) timeline, the state carried in, the events in the window, its age; the
+# order of these steps is the method (docs/scoring.md), so it is kept in one place
 @register("standing")
 def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
     findings: list[Finding] = []
@@ -253,9 +355,10 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         subject = timeline.subject
         if rule.subjects is not None and subject not in rule.subjects:
             continue
-        track = timeline.all if rule.include_claims else timeline.facts
+        track = (timeline.all if rule.include_claims else timeline.facts).known_at(w.as_of)
         ends = track.ends
-        known = bisect_right(ends, w.as_of)  # events[:known] are known by the as-of date
+        # events[:known] are known by the as-of date
+        known = len(ends) if track.filtered else bisect_right(ends, w.as_of)
         if not known:
             continue
         events = track.events
@@ -266,48 +369,77 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         first_in = bisect_left(ends, w.start, 0, known)  # events[:first_in] end before the period
         last_in = bisect_right(ends, w.end, first_in, known)
         last_before = events[first_in - 1] if first_in else None
-        inside = [e for e in events[first_in:last_in] if w.start <= e.date.start]
+        # method 2: an observation that began before the window and ends in it sets the state at its end
+        # (it counts, but is not "observed in the period")
+        ending = events[first_in:last_in]
+        inside = [e for e in ending if w.start <= e.date.start]
         covering = [
             e
             for i, e in track.since
-            if i < known and e.standing.since.start <= w.end and e.date.end >= w.start  # type: ignore[union-attr]
+            if i < known and e not in ending and since_of(e) <= w.end and e.date.end >= w.start  # type: ignore[operator]
         ]
         start_state = last_before.standing.in_effect if last_before else None  # type: ignore[union-attr]
-        held = start_state is True or any(e.standing.in_effect for e in inside) or bool(covering)  # type: ignore[union-attr]
-        if inside:
-            end_state: bool | None = inside[-1].standing.in_effect  # type: ignore[union-attr]
+        held = start_state is True or any(e.standing.in_effect for e in ending) or bool(covering)  # type: ignore[union-attr]
+        if ending:
+            end_state: bool | None = ending[-1].standing.in_effect  # type: ignore[union-attr]
         elif covering and any(e.date.end >= w.end for e in covering):
             end_state = True
         else:
             end_state = start_state
         label = f"{condition}" + (f" [{subject}]" if subject else "")
-        carried = not inside and not covering
+        carried = not ending and not covering
+        # evidence age: the latest observation confirming the condition in effect (ended conditions do not age)
+        confirming = [e for e in (*([last_before] if last_before else []), *ending, *covering) if e.standing.in_effect]  # type: ignore[union-attr]
+        latest = max(confirming, key=lambda e: (e.date.end, e.id)) if confirming else None
+        age = age_class(latest.date.end, w.end) if latest is not None else "fresh"
+        age_note = ""
+        if latest is not None and age != "fresh":
+            age_note = f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})" + (
+                "; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved"
+            )
         if w.snapshot:
             if end_state is True:
                 status, detail = rule.while_in_effect, f"{label} in effect at {w.end} -> {rule.while_in_effect}"
             elif end_state is False and rule.when_ended:
                 status, detail = rule.when_ended, f"{label} ended by {w.end} -> {rule.when_ended}"
+                age, age_note = "fresh", ""
             else:
                 continue
         elif held and end_state is False:
             status = _midpoint(rule.while_in_effect, rule.when_ended) if rule.when_ended else rule.while_in_effect  # type: ignore[assignment]
             detail = f"{label} was in effect and ended during the period -> {status}"
+            age, age_note = "fresh", ""
         elif held:
             status = rule.while_in_effect
-            how = "carried forward from an earlier observation" if carried else "observed in the period"
+            if carried:
+                how = "carried forward from an earlier observation"
+            elif inside:
+                how = "observed in the period"
+            elif not covering and since_of(ending[-1]) is None:
+                e0 = ending[-1]
+                how = f"reported by {e0.id} dated {e0.date.text}, which ends in the period; counted at its end"
+            else:
+                c0 = covering[0] if covering else ending[-1]
+                how = (
+                    f"a standing condition over {since_of(c0)}..{c0.date.end}, "
+                    f"from {c0.id} dated {c0.date.text}; not observed in the period itself"
+                )
             detail = f"{label} in effect ({how}) -> {status}"
         elif end_state is False and rule.when_ended:
             status = rule.when_ended
             how = (
                 "its end observed in the period"
                 if inside
+                else f"its end reported by {ending[-1].id} dated {ending[-1].date.text}, counted at its end"
+                if ending
                 else "ended before the period; no observation says it resumed"
             )
             detail = f"{label} not in effect ({how}) -> {status}"
+            age, age_note = "fresh", ""
         else:
             continue
         # the observations that establish this: the last one before, plus those in the period
-        evidence = [*([last_before] if last_before else []), *inside, *covering]
+        evidence = [*([last_before] if last_before else []), *ending, *covering]
         ids = tuple(dict.fromkeys(o.id for o in evidence))
         findings.append(
             Finding(
@@ -316,10 +448,12 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 status=status,
                 severity=rule.severity,
                 observations=ids,
-                detail=detail,
-                confidence=w.mean_confidence(evidence),
+                detail=detail + age_note,
+                confidence=w.mean_confidence(evidence) * (STALE_CONFIDENCE_FACTOR if age != "fresh" else 1.0),
                 carried=carried,
                 subject=subject,
+                age=age,
+                last_confirmed=latest.id if latest is not None and age != "fresh" else None,
             )
         )
     return findings

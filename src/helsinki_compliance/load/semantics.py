@@ -21,6 +21,7 @@ from helsinki_compliance.errors import Problem, UsageError, data_path, did_you_m
 from helsinki_compliance.load import yaml_reader
 from helsinki_compliance.load.files import pydantic_message
 from helsinki_compliance.model.conditions import comparison_problem, comparisons
+from helsinki_compliance.model.conflicts import find as find_conflicts
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.fixtures import fixture_observation
 from helsinki_compliance.model.periods import PeriodError, parse_period, resolve_named
@@ -327,6 +328,9 @@ def _check_goals(reg: Registry) -> None:
                 reg.ref(o, ("goals", i, "commitments", j), cited, reg.commitments, "commitment")
             if g.metric:
                 reg.ref(o, ("goals", i, "metric", "metric"), g.metric.metric, reg.vocabulary.metrics, "metric")
+                for j, y in enumerate(g.metric.yearly):
+                    at = ("goals", i, "metric", "yearly", j, "metric")
+                    reg.ref(o, at, y.metric, reg.vocabulary.metrics, "metric")
             _check_rules(reg, o, g.rules, ("goals", i))
 
 
@@ -336,7 +340,32 @@ def _check_observations(reg: Registry, today: date | None) -> None:
         o = reg.origin("observations", oid)
         _check_observation(reg, o, obs, today)
         if not read.covers(obs):
-            reg.rep.add(o, ("kind",), f"no rule reads an observation of kind {obs.kind!r} with these tags", "warning")
+            message = f"no rule reads an observation of kind {obs.kind!r} with these tags" + _cited_reads(obs, reg)
+            reg.rep.add(o, ("kind",), message, "warning")
+    # observations reporting one fact differently (model.conflicts): the kept one is named
+    for conflict in find_conflicts(reg.observations.values(), reg.sources):
+        for oid in conflict.set_aside:
+            message = (
+                f"reports fact {conflict.fact!r} differently from {conflict.kept}, which is kept "
+                f"({conflict.reason}); this one is set aside, not scored"
+            )
+            reg.rep.add(reg.origin("observations", oid), ("fact",), message, "warning")
+
+
+def _cited_reads(obs: Observation, reg: Registry) -> str:
+    """What the rules of the commitments an observation cites do read (nothing silent)."""
+    parts = []
+    for cid in obs.commitments:
+        c = reg.commitments.get(cid)
+        if c is None:
+            continue
+        r = what_rules_read([c])
+        wants = [f"kinds {', '.join(sorted(r.kinds))}"] if r.kinds else []
+        wants += [f"tags {', '.join(sorted(t for a, b in r.tagged for t in a | b))}"] if r.tagged else []
+        wants += [f"conditions {', '.join(sorted(r.conditions))}"] if r.conditions else []
+        wants += [f"metrics {', '.join(sorted(r.metrics))}"] if r.metrics else []
+        parts.append(f"{cid} reads {'; '.join(wants) or 'nothing'}")
+    return f" (the cited {'; '.join(parts)})" if parts else " (and it cites no commitment)"
 
 
 def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date | None) -> None:

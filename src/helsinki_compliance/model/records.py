@@ -680,6 +680,16 @@ class Assessment(Strict):
 # ---------------------------------------------------------------- goals
 
 
+class YearlyTotal(Strict):
+    """A metric whose calendar-year total may stand for a goal's annual rate."""
+
+    metric: Id = Field(description="a metric id from `vocabulary.metrics`, e.g. `emigration.persons`")
+    bound: Literal["exact", "at-least"] = Field(
+        default="exact",
+        description="`at-least` when the figure counts only a part (Jewish emigrants of all emigrants): a lower bound",
+    )
+
+
 class MetricTarget(Strict):
     """A goal's figure: ``metric OP value`` is the target."""
 
@@ -693,6 +703,10 @@ class MetricTarget(Strict):
         default=None,
         description="the metric's value at the baseline when the metric counts from the baseline "
         "(e.g. 'share released since January' is 0 in January)",
+    )
+    yearly: list[YearlyTotal] = Field(
+        default=[],
+        description="metrics whose total for one calendar year is read as that year's rate (persons a year)",
     )
 
 

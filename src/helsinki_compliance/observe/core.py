@@ -212,7 +212,9 @@ def _norm_quote(text: str) -> str:
 
 
 def fact_key(obs: Observation) -> tuple[str, ...]:
-    return (obs.state, obs.date.text, obs.kind, obs.source, " ".join(obs.locator.split()).casefold())
+    # the condition and subject are part of the fact: two stations ended in one article are two facts
+    standing = (obs.standing.condition, obs.standing.subject or "") if obs.standing else ("", "")
+    return (obs.state, obs.date.text, obs.kind, obs.source, " ".join(obs.locator.split()).casefold(), *standing)
 
 
 def new_id(data: dict[str, Any], taken: set[str]) -> str:
@@ -242,8 +244,13 @@ def duplicates(corpus_obs: Sequence[Observation], obs: Observation) -> list[tupl
         if o.id == obs.id:
             continue
         if fact_key(o) == key:
-            out.append((o.id, "same state, date, kind, source and locator"))
-        elif o.state == obs.state and o.source == obs.source and _norm_quote(o.quote) == quote:
+            out.append((o.id, "same state, date, kind, source, locator, condition and subject"))
+        elif (
+            o.state == obs.state
+            and o.source == obs.source
+            and _norm_quote(o.quote) == quote
+            and not (o.standing and obs.standing and fact_key(o)[-2:] != fact_key(obs)[-2:])
+        ):
             out.append((o.id, "same quote from the same source for the same state"))
     return out
 
@@ -380,11 +387,35 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
                 "qualifier": opts.get("qualifier"),
             }
         )
+    opts = {k: v for k, v in opts.items() if k != "all_subjects"}
     if opts.get("standing"):
         standing = _clean({"condition": opts["standing"], "subject": opts.get("subject"), "since": opts.get("since")})
         standing["in_effect"] = not opts.get("ended")  # False is a value, not an absence
         data["standing"] = standing
     return Draft(_clean(data))
+
+
+def drafts_for_all_subjects(corpus: Corpus, opts: dict[str, Any]) -> list[Draft]:
+    """``--standing C --ended --all-subjects``: one draft per subject of C in effect for the state on the date."""
+
+    condition, state = opts.get("standing"), str(opts.get("state") or "").upper()
+    if not condition or not opts.get("ended") or opts.get("subject"):
+        raise UsageError("--all-subjects needs --standing CONDITION and --ended, and no --subject")
+    try:
+        day = parse_date(str(opts.get("date"))).end
+    except DateError as exc:
+        raise UsageError(f"--date: {exc}") from None
+    latest: dict[str, Observation] = {}
+    for o in corpus.observations_of(state):
+        st = o.standing
+        if st is None or st.condition != condition or st.subject is None or o.claim or o.date.end > day:
+            continue
+        if st.subject not in latest or (o.date.end, o.id) > (latest[st.subject].date.end, latest[st.subject].id):
+            latest[st.subject] = o
+    subjects = sorted(s for s, o in latest.items() if o.standing and o.standing.in_effect)
+    if not subjects:
+        raise UsageError(f"--all-subjects: no subject of {condition} is in effect for {state} on {day}")
+    return [draft_from_options({**opts, "subject": s}) for s in subjects]
 
 
 def _bool(text: str) -> bool | str:
@@ -808,6 +839,11 @@ def _spans(years: list[tuple[str, str, str]]) -> list[tuple[tuple[str, ...], str
     return [(tuple(p), b, a) for p, b, a in out]
 
 
+def _reading(cell: Any) -> str:
+    """A cell as ``changes:`` prints it: its status and (method 2) its score, so score moves show too."""
+    return cell.status if cell.score is None else f"{cell.status} {cell.score:.2f}"
+
+
 def diff(
     before: Corpus,
     after: Corpus,
@@ -839,11 +875,11 @@ def diff(
                 if (state, c.id, p.id) not in keys:
                     continue
                 b = (
-                    ev_b.cell(before.commitments[c.id], state, by_id[p.id], as_of).status
+                    _reading(ev_b.cell(before.commitments[c.id], state, by_id[p.id], as_of))
                     if c.id in before.commitments
                     else "-"
                 )
-                a = ev_a.cell(c, state, p, as_of).status
+                a = _reading(ev_a.cell(c, state, p, as_of))
                 if a != b:
                     moved.append((p.id, b, a))
             changes.extend(Change("cell", state, c.id, ps, b, a) for ps, b, a in _spans(moved))

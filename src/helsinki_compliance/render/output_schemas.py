@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
+from helsinki_compliance.engine.coverage import INSUFFICIENT
 from helsinki_compliance.engine.goals import VERDICTS
 from helsinki_compliance.model.records import FindingStatus, Severity, Status
 
@@ -64,7 +65,10 @@ def _defs() -> dict[str, Any]:
             "current": {"$ref": "#/$defs/measure"},
             "verdict": {"$ref": "#/$defs/verdict"},
             "evidence": IDS,
-        }
+            "latest_evidence": {"type": ["string", "null"], "description": "date of the latest evidence"},
+            "stale": {"type": "boolean", "description": "latest evidence more than two years before the as-of date"},
+        },
+        optional=("latest_evidence", "stale"),  # added by method 2
     )
     tiers = {"type": "object", "propertyNames": _enum(TIERS), "additionalProperties": {"$ref": "#/$defs/verdict"}}
     goal_report = _obj(
@@ -88,8 +92,10 @@ def _defs() -> dict[str, Any]:
             "as_of": DATE,
             "verdicts": {"type": "object", "additionalProperties": {"$ref": "#/$defs/verdict"}},
             "progress": {"type": "object", "additionalProperties": OPT_NUM},
+            "stale": IDS,
             "tiers": tiers,
-        }
+        },
+        optional=("stale",),
     )
     finding = _obj(
         {
@@ -101,10 +107,13 @@ def _defs() -> dict[str, Any]:
             "weight": NUM,
             "confidence": NUM,
             "carried": {"type": "boolean"},
+            "age": _enum(("fresh", "stale", "very-stale")),
+            "last_confirmed": {"type": ["string", "null"]},
             "subject": {"type": ["string", "null"]},
             "detail": STR,
             "observations": IDS,
-        }
+        },
+        optional=("age", "last_confirmed"),  # added by method 2
     )
     cell = _obj(
         {
@@ -120,17 +129,32 @@ def _defs() -> dict[str, Any]:
             "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
             "observations": IDS,
             "sources": IDS,
-        }
+            "coverage": {"$ref": "#/$defs/coverage"},
+            "stale": {"type": "boolean"},
+        },
+        optional=("coverage", "stale"),  # added by method 2: reports written before it lack them
     )
     group = _obj(
         {
             "state": STR,
             "group": STR,
             "period": STR,
-            "status": {"$ref": "#/$defs/status"},
-            "score": OPT_NUM,
+            "status": _enum((*get_args(Status), INSUFFICIENT)),
+            "score": {**OPT_NUM, "description": "null when nothing is assessed or the evidence is insufficient"},
+            "raw_score": {**OPT_NUM, "description": "the weighted mean even when insufficient: not a score"},
             "assessed": {"type": "integer"},
             "in_force": {"type": "integer"},
+            "coverage": {"$ref": "#/$defs/coverage"},
+        },
+        optional=("raw_score", "coverage"),  # added by method 2
+    )
+    coverage = _obj(
+        {
+            "observations": {"type": "integer"},
+            "sources": IDS,
+            "evidence_from": {"type": ["string", "null"]},
+            "evidence_to": {"type": ["string", "null"]},
+            "stale_findings": {"type": "integer"},
         }
     )
     scorecard = _obj(
@@ -169,6 +193,7 @@ def _defs() -> dict[str, Any]:
         "finding": finding,
         "cell": cell,
         "group": group,
+        "coverage": coverage,
         "scorecard": scorecard,
     }
 
@@ -204,13 +229,27 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 ),
             },
             "dossiers": {"type": "array", "items": {"type": "object"}},
+            "conflicts": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "fact": STR,
+                        "state": STR,
+                        "kept": STR,
+                        "set_aside": IDS,
+                        "reason": STR,
+                        "readings": IDS,
+                    }
+                ),
+                "description": "method 2: reports of one fact that disagree, with the one kept",
+            },
             "goals": _obj({"goal_sets": {"type": "array", "items": {"$ref": "#/$defs/goal_report"}}}),
             "observations": {
                 "type": "object",
                 "additionalProperties": _obj({"date": STR, "kind": STR, "source": STR, "locator": STR, "quote": STR}),
             },
         },
-        optional=("goals",),
+        optional=("goals", "conflicts"),
     )
     return {
         "output-goals.schema.json": _schema(

@@ -27,7 +27,7 @@ and only under the report's own file names.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,12 +38,14 @@ from helsinki_compliance.engine import selection
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
 from helsinki_compliance.engine.rules import Finding
 from helsinki_compliance.errors import UsageError
+from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import CALENDAR_KINDS, Period
 from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
 from helsinki_compliance.render import charts
 from helsinki_compliance.render.tables import (
     BASKET_ORDER,
+    GROUP_SYMBOLS,
     SYMBOLS,
     md_escape,
     scorecard_csv,
@@ -57,6 +59,8 @@ __all__ = ["FORMATS", "OVERVIEW_FORMATS", "report_names", "write_report", "rende
 
 FORMATS = ("html", "md", "json", "csv")
 OVERVIEW_FORMATS = ("html", "md")
+#: The as-of date of a report when none is given: the end of the period the bundled corpus covers.
+REPORT_AS_OF = date(1991, 12, 31)
 TEMPLATES = Path(__file__).parent / "templates"
 CASE_CONDITIONS = ("imprisonment", "internal-exile")
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -68,6 +72,7 @@ STATUS_LABELS = {
     "violation": "violation",
     "not-assessed": "not assessed (no evidence)",
     "not-in-force": "not in force",
+    "insufficient-evidence": "insufficient evidence (too few commitments or observations for a score)",
 }
 _RANK = {"violation": 0, "partial": 1, "compliant": 2}
 VERDICT_SYMBOLS = {
@@ -111,13 +116,31 @@ def _formats(formats: Iterable[str]) -> list[str]:
     return [f for f in FORMATS if f in wanted]
 
 
+#: The formats every state gets when only some states get the full set (what a reviewer diffs).
+LIGHT_FORMATS = ("md", "csv")
+
+
+def state_formats(code: str, fmts: Sequence[str], full: Collection[str] | None) -> list[str]:
+    """The formats written for ``code``: all of ``fmts``, or only the light ones when ``full`` names other states."""
+    if full is None or code in full:
+        return list(fmts)
+    return [f for f in fmts if f in LIGHT_FORMATS]
+
+
 def report_names(
-    corpus: Corpus, *, states: Sequence[str], period: str, first: int, last: int, formats: Iterable[str] = FORMATS
+    corpus: Corpus,
+    *,
+    states: Sequence[str],
+    period: str,
+    first: int,
+    last: int,
+    formats: Iterable[str] = FORMATS,
+    full: Collection[str] | None = None,
 ) -> list[str]:
     """The file names :func:`write_report` writes for these arguments, in writing order."""
     codes = list(dict.fromkeys(selection.resolve_states(corpus, states)))
     fmts = _formats(formats)
-    names = [f"{_stem(code, period, first, last)}.{fmt}" for code in codes for fmt in fmts]
+    names = [f"{_stem(code, period, first, last)}.{fmt}" for code in codes for fmt in state_formats(code, fmts, full)]
     if len(codes) > 1:
         names += [f"{_stem('overview', period, first, last)}.{fmt}" for fmt in fmts if fmt in OVERVIEW_FORMATS]
     return names
@@ -196,7 +219,7 @@ def _period_dict(p: Period) -> dict[str, Any]:
 def _status(status: str, assessed: bool = False) -> dict[str, Any]:
     return {
         "status": status,
-        "symbol": SYMBOLS.get(status, "?") + ("*" if assessed else ""),
+        "symbol": {**SYMBOLS, **GROUP_SYMBOLS}.get(status, "?") + ("*" if assessed else ""),
         "label": STATUS_LABELS.get(status, status) + (" (analyst assessment)" if assessed else ""),
     }
 
@@ -255,6 +278,8 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
                     "score": _score100(gs.score),
                     "assessed": gs.assessed,
                     "in_force": gs.in_force,
+                    "coverage": gs.label,
+                    "stale": bool(gs.coverage.stale),
                 }
             )
         rows.append(
@@ -300,7 +325,11 @@ def _counts(card: Scorecard, state: str) -> list[dict[str, Any]]:
 
 
 def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
-    """Cells whose status changed between consecutive periods: better, worse, other."""
+    """Cells whose status or score changed between consecutive periods: better, worse, other.
+
+    Better and worse follow the score (method 2): a cell scored in both periods is better when its
+    score rose and worse when it fell, whether or not its status changed; a cell that gains or
+    loses a score (not assessed, not in force) is an other change."""
     out = []
     titles = {c.id: c.title for c in card.commitments}
     order = [c.id for _, members in _grouped(card) for c in members]
@@ -310,7 +339,7 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
         other: list[dict[str, Any]] = []
         for cid in order:
             a, b = card.cells[(state, cid, prev.id)], card.cells[(state, cid, nxt.id)]
-            if a.status == b.status:
+            if a.status == b.status and (a.score is None or b.score is None or abs(a.score - b.score) < 1e-9):
                 continue
             item = {
                 "commitment": cid,
@@ -318,7 +347,9 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
                 "before": {**_status(a.status, a.assessment is not None), "score": _f2(a.score)},
                 "after": {**_status(b.status, b.assessment is not None), "score": _f2(b.score)},
             }
-            if a.status in _RANK and b.status in _RANK:
+            if a.score is not None and b.score is not None and abs(a.score - b.score) >= 1e-9:
+                (better if b.score > a.score else worse).append(item)
+            elif a.status in _RANK and b.status in _RANK and a.status != b.status:
                 (better if _RANK[b.status] > _RANK[a.status] else worse).append(item)
             else:
                 other.append(item)
@@ -730,7 +761,14 @@ def state_context(
         "evidence": evidence,
         "sources": _sources(corpus, evidence),
         "method": _method(),
+        "conflicts": _conflicts(corpus, state),
     }
+
+
+def _conflicts(corpus: Corpus, state: str) -> list[dict[str, Any]]:
+    """Method 2: reports of one fact that disagree, each with the one kept (conflicts.py)."""
+
+    return [c.to_dict() for c in find(corpus.observations_of(state), corpus.sources)]
 
 
 def overview_context(
@@ -928,6 +966,14 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
                 out += [_md_evidence(e, "  ") for e in c["evidence"]]
             out.append("")
     _md_goals(ctx["goals"], out)
+    if ctx.get("conflicts"):
+        out += ["## Sources that disagree", ""]
+        for c in ctx["conflicts"]:
+            out.append(
+                f"- {md_escape(c['fact'])}: kept {md_escape(c['kept'])} ({md_escape(c['reason'])}); "
+                f"set aside {md_escape(', '.join(c['set_aside']))}. Readings: {md_escape('; '.join(c['readings']))}"
+            )
+        out.append("")
     out += ["## Findings by commitment", ""]
     for c in ctx["commitments"]:
         out += [
@@ -985,7 +1031,9 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
         out.append(
             f"| {md_escape(s['name'])} ({s['state']}) | "
             + " | ".join(
-                f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"] for c in s["overall"]["cells"]
+                (f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"])
+                + (f" ({md_escape(c['coverage'])})" if c["status"] != "not-in-force" else "")
+                for c in s["overall"]["cells"]
             )
             + " |"
         )
@@ -998,7 +1046,15 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
             "|---|" + "---|" * len(periods),
         ]
         for g in s["groups"]:
-            out.append(f"| {md_escape(g['label'])} | " + " | ".join(c["score"] for c in g["cells"]) + " |")
+            out.append(
+                f"| {md_escape(g['label'])} | "
+                + " | ".join(
+                    ("insufficient evidence" if c["status"] == "insufficient-evidence" else c["score"])
+                    + (f" ({md_escape(c['coverage'])})" if c["status"] != "not-in-force" else "")
+                    for c in g["cells"]
+                )
+                + " |"
+            )
         if s["links"].get("md"):
             out += ["", f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})"]
         out.append("")
@@ -1070,6 +1126,7 @@ def state_json(corpus: Corpus, card: Scorecard, ctx: dict[str, Any]) -> str:
             "goals": ctx["goals_data"],
             "changes": changes,
             "dossiers": dossiers,
+            "conflicts": ctx.get("conflicts", []),
         }
     )
 
@@ -1110,8 +1167,12 @@ def write_report(
     formats: Iterable[str] = FORMATS,
     goals: dict[str, Any] | None = None,
     progress: Progress | None = None,
+    full: Collection[str] | None = None,
 ) -> list[Path]:
     """Evaluate and write the report files; return their paths in writing order.
+
+    ``full``: the states whose report is written in every format; the others get only
+    :data:`LIGHT_FORMATS` (None: every state in every format).
 
     ``progress`` (optional) is called with ``"evaluate"`` once, then with each file name just
     before that file is rendered: ``1 + len(report_names(...))`` calls in all.
@@ -1121,7 +1182,7 @@ def write_report(
     codes = list(dict.fromkeys(selection.resolve_states(corpus, states)))
     if not codes:
         raise UsageError("no state to report on")
-    names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=fmts)
+    names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=fmts, full=full)
     allowed = set(names)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -1135,11 +1196,11 @@ def write_report(
     links: dict[str, dict[str, str]] = {}
     for code in codes:
         stem = _stem(code, period, first, last)
-        files = {fmt: f"{stem}.{fmt}" for fmt in fmts}
+        files = {fmt: f"{stem}.{fmt}" for fmt in state_formats(code, fmts, full)}
         links[code] = files
         sub = _sub_card(card, code)
         ctx = state_context(corpus, sub, code, period=period, first=first, last=last, goals=goals, files=files)
-        for fmt in fmts:
+        for fmt in files:
             step(files[fmt])
             written.append(_write(out, files[fmt], render_state(corpus, sub, code, fmt, ctx), allowed))
     if len(codes) > 1:

@@ -8,12 +8,35 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from helsinki_compliance.engine.coverage import INSUFFICIENT, MIN_COMMITMENTS, MIN_OBSERVATIONS
 from helsinki_compliance.engine.evaluation import Scorecard
 from helsinki_compliance.model.corpus import Corpus
 
 SYMBOLS = {"compliant": "C", "partial": "P", "violation": "V", "not-assessed": ".", "not-in-force": "-"}
+#: the symbol of a basket or overall score resting on too little evidence (coverage.py)
+GROUP_SYMBOLS = {"insufficient-evidence": "ie"}
 COLOURS = {"compliant": "green", "partial": "yellow", "violation": "red"}
 LEGEND = "C compliant  P partial  V violation  . not assessed (no evidence)  - not in force  * analyst assessment"
+GROUP_LEGEND = (
+    f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
+    f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; "
+    "under each score its coverage: commitments assessed, commitments in force, observations, sources"
+)
+COVERAGE_ROWS = ("assessed", "in force", "observations", "sources")
+
+
+def group_score_text(gs: Any) -> str:
+    """A group score as printed: 0-100, ``ie`` (insufficient evidence) or ``--`` (none)."""
+    if gs.status == INSUFFICIENT:
+        return "ie"
+    return "--" if gs.score is None else f"{round(gs.score * 100):d}"
+
+
+def group_coverage_texts(gs: Any) -> tuple[str, str]:
+    """``assessed/in force`` and ``observations/sources`` of a group score."""
+    if gs.status == "not-in-force":
+        return "-", "-"
+    return f"{gs.assessed}/{gs.in_force}", f"{gs.coverage.observations}/{len(gs.coverage.sources)}"
 
 
 def to_json(data: Any) -> str:
@@ -37,53 +60,65 @@ def write_csv(rows: Iterable[Iterable[Any]]) -> str:
     return buf.getvalue()
 
 
+#: The columns of ``scorecard --format csv``: one row per cell, then per basket and overall score.
+SCORECARD_CSV_COLUMNS = [
+    "state", "period", "period_start", "period_end", "commitment", "instrument", "basket", "chapter",
+    "status", "score", "confidence", "computed_status", "assessment", "observations", "sources", "row",
+    "assessed", "in_force", "n_observations", "n_sources", "evidence_from", "evidence_to", "stale",
+]  # fmt: skip
+
+
 def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
+    """The tidy CSV of a scorecard: cells first, then basket and overall scores with their coverage."""
     sources = {o.id: o.source for o in corpus.observations}
-    header = [
-        "state",
-        "period",
-        "period_start",
-        "period_end",
-        "commitment",
-        "instrument",
-        "basket",
-        "chapter",
-        "status",
-        "score",
-        "confidence",
-        "computed_status",
-        "assessment",
-        "observations",
-        "sources",
-    ]
-    rows: list[list[Any]] = [header]
-    periods = {p.id: p for p in card.periods}
-    comms = {c.id: c for c in card.commitments}
+    rows: list[list[Any]] = [SCORECARD_CSV_COLUMNS]
     for state in card.states:
         for p in card.periods:
-            for c in card.commitments:
-                cell = card.cells[(state, c.id, p.id)]
-                obs = cell.observations
-                rows.append(
-                    [
-                        state,
-                        p.id,
-                        periods[p.id].start.isoformat(),
-                        periods[p.id].end.isoformat(),
-                        c.id,
-                        comms[c.id].instrument,
-                        c.basket,
-                        c.chapter,
-                        cell.status,
-                        "" if cell.score is None else f"{cell.score:.4f}",
-                        "" if cell.confidence is None else f"{cell.confidence:.4f}",
-                        cell.computed_status,
-                        cell.assessment.id if cell.assessment else "",
-                        ";".join(obs),
-                        ";".join(sorted({sources[o] for o in obs if o in sources})),
-                    ]
-                )
+            rows.extend(_cell_row(card, state, c, p, sources) for c in card.commitments)
+    # basket and overall scores, each with its coverage (score empty when the evidence is insufficient)
+    for state in card.states:
+        for p in card.periods:
+            for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
+                rows.append(_group_row(card, state, g, p))
     return write_csv(rows)
+
+
+def _cell_row(card: Scorecard, state: str, c: Any, p: Any, sources: dict[str, str]) -> list[Any]:
+    cell = card.cells[(state, c.id, p.id)]
+    obs = cell.observations
+    cv = cell.coverage
+    return [
+        state, p.id, p.start.isoformat(), p.end.isoformat(), c.id, c.instrument, c.basket, c.chapter,
+        cell.status,
+        "" if cell.score is None else f"{cell.score:.4f}",
+        "" if cell.confidence is None else f"{cell.confidence:.4f}",
+        cell.computed_status,
+        cell.assessment.id if cell.assessment else "",
+        ";".join(obs),
+        ";".join(sorted({sources[o] for o in obs if o in sources})),
+        "cell", "", "",
+        cv.observations, len(cv.sources),
+        cv.first.isoformat() if cv.first else "",
+        cv.last.isoformat() if cv.last else "",
+        "yes" if cell.stale else "",
+    ]  # fmt: skip
+
+
+def _group_row(card: Scorecard, state: str, g: str, p: Any) -> list[Any]:
+    gs = card.groups[(state, g, p.id)]
+    cv = gs.coverage
+    return [
+        state, p.id, p.start.isoformat(), p.end.isoformat(), "", "", "" if g == "overall" else g, "",
+        gs.status,
+        "" if gs.score is None else f"{gs.score:.4f}",
+        "", "", "", "",
+        ";".join(cv.sources),
+        "overall" if g == "overall" else "basket",
+        gs.assessed, gs.in_force, cv.observations, len(cv.sources),
+        cv.first.isoformat() if cv.first else "",
+        cv.last.isoformat() if cv.last else "",
+        "yes" if cv.stale else "",
+    ]  # fmt: skip
 
 
 BASKET_ORDER = {"I": 0, "III": 1, "human-dimension": 2}
@@ -115,7 +150,7 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
     labels = [f"basket {b} score" for b in {c.basket for c in card.commitments}]
     width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [24])
     cols = [_short(p.id) for p in card.periods]
-    colw = max([len(c) for c in cols] + [2])
+    colw = max([len(c) for c in cols] + [2] + [len(str(gs.coverage.observations)) for gs in card.groups.values()])
     for state in card.states:
         out.append(f"{state} — scorecard as of {card.as_of.isoformat()}")
         out.append(" " * (width + 3) + " ".join(c.rjust(colw) for c in cols))
@@ -130,11 +165,19 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
         out.append("")
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
             vals = []
+            cover: list[list[str]] = [[], [], [], []]
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
-                vals.append(style(("--" if gs.score is None else f"{round(gs.score * 100):d}").rjust(colw), gs.status))
+                text = group_score_text(gs)
+                vals.append(style(text.rjust(colw), gs.status if gs.status != INSUFFICIENT else "not-assessed"))
+                nif = gs.status == "not-in-force"
+                numbers = (gs.assessed, gs.in_force, gs.coverage.observations, len(gs.coverage.sources))
+                for row, n in zip(cover, numbers, strict=True):
+                    row.append(("-" if nif else str(n)).rjust(colw))
             label = "overall score (0-100)" if g == "overall" else f"basket {g} score"
             out.append(f"  {label.ljust(width)} " + " ".join(vals))
+            for name, row in zip(COVERAGE_ROWS, cover, strict=True):
+                out.append(f"  {('  ' + name).ljust(width)} " + " ".join(row))
         counts: dict[str, int] = {}
         for (s, _, _), cell in card.cells.items():
             if s == state:
@@ -143,6 +186,7 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
         out.append(f"  totals: {total}")
         out.append("")
     out.append(LEGEND)
+    out.append(GROUP_LEGEND)
     return "\n".join(out) + "\n"
 
 
@@ -177,8 +221,11 @@ def scorecard_markdown(card: Scorecard) -> str:
             vals = []
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
-                vals.append("–" if gs.score is None else f"{round(gs.score * 100):d}")
+                text = "insufficient evidence" if gs.status == INSUFFICIENT else group_score_text(gs).replace("--", "–")
+                a, o = group_coverage_texts(gs)
+                vals.append(f"{text} ({a}; {o})" if gs.status != "not-in-force" else text)
             out.append(f"| {'overall' if g == 'overall' else 'basket ' + g} score | " + " | ".join(vals) + " |")
         out.append("")
     out.append(LEGEND.replace("*", "\\*") + "\n")
+    out.append(md_escape(GROUP_LEGEND) + "\n")
     return "\n".join(out)

@@ -1,0 +1,147 @@
+"""The goal tracker's tables for the command line: text, Markdown and CSV, of one date or a timeline.
+
+The engine (:mod:`helsinki_compliance.engine.goals`) gives JSON-ready dicts; these functions only
+lay them out, so the CLI prints what the library renders and a notebook can call the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from helsinki_compliance.render.tables import md_escape, write_csv
+
+#: The status colour a verdict is shown in (met and significant progress good, slight partial, else bad).
+VERDICT_TONE = {"met": "compliant", "significant-progress": "compliant", "slight-progress": "partial"}
+
+
+def render_goals(
+    t: dict[str, Any], fmt: str, *, style: Callable[[str, str], str] | None = None, evidence: bool = True
+) -> str:
+    """``goals`` output in ``fmt`` (table, markdown, csv); ``style(text, status)`` colours verdicts."""
+    if fmt == "csv":
+        return track_csv(t)
+    if fmt == "markdown":
+        return goals_markdown(t)
+    return goals_text(t, style or (lambda text, status: text), evidence)
+
+
+def render_timeline(t: dict[str, Any], fmt: str) -> str:
+    """``goals --timeline`` output in ``fmt`` (table, markdown, csv)."""
+    if fmt == "csv":
+        return timeline_csv(t)
+    ids = list(t["timeline"][0]["verdicts"]) if t["timeline"] else []
+    periods = [r["period"] for r in t["timeline"]]
+    lines: list[str] = []
+    if fmt == "markdown":
+        lines.append("| " + " | ".join(["goal", *periods]) + " |")
+        lines.append("|---" * (len(periods) + 1) + "|")
+        for gid in ids:
+            lines.append("| " + " | ".join([gid, *(r["verdicts"][gid] for r in t["timeline"])]) + " |")
+    else:
+        lines.append(f"{'goal':<26}" + "".join(f"{h:<22}" for h in periods))
+        for gid in ids:
+            lines.append(f"{gid:<26}" + "".join(f"{r['verdicts'][gid]:<22}" for r in t["timeline"]))
+    return "\n".join(lines) + "\n"
+
+
+def goals_markdown(t: dict[str, Any]) -> str:
+    lines = [
+        f"### {md_escape(t['title'])}: {t['state']} as of {t['as_of']} (baseline {t['baseline']})",
+        "",
+        "| goal | tier | baseline | current | verdict |",
+        "|---|---|---|---|---|",
+    ]
+    for g in t["goals"]:
+        lines.append(
+            f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{g['verdict']}** |"
+        )
+    lines.append("")
+    lines += [f"- {tier}: **{v}**" for tier, v in t["tiers"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def goals_text(t: dict[str, Any], style: Callable[[str, str], str], evidence: bool = True) -> str:
+    def progress(m: dict[str, Any]) -> str:
+        return "  --" if m["progress"] is None else f"{m['progress']:.2f}"
+
+    pad = " " * 27
+    lines = [t["title"], f"{t['state']} as of {t['as_of']}; baseline {t['baseline']}", ""]
+    for g in t["goals"]:
+        b, c = g["baseline"], g["current"]
+        verdict = style(g["verdict"], VERDICT_TONE.get(g["verdict"], "violation"))
+        lines.append(f"{g['id']:<26} {g['tier']:<13} {progress(b)} -> {progress(c)}  {verdict}")
+        lines.append(f"{pad}target: {g['target']}")
+        lines.append(f"{pad}now: {c['detail']}")
+        if g.get("latest_evidence"):
+            stale = "  STALE (older than two years)" if g.get("stale") else ""
+            lines.append(f"{pad}latest evidence: {g['latest_evidence']}{stale}")
+        if g["evidence"] and evidence:
+            lines.append(f"{pad}evidence: {', '.join(g['evidence'])}")
+    lines.append("")
+    lines.append("Tiers: " + "; ".join(f"{tier} {v}" for tier, v in t["tiers"].items()))
+    return "\n".join(lines) + "\n"
+
+
+def track_csv(t: dict[str, Any]) -> str:
+    """``goals --format csv``: one row per goal (tidy), tier verdicts in the ``tier_verdict`` column."""
+    rows: list[list[Any]] = [
+        [
+            "goal_set",
+            "state",
+            "as_of",
+            "goal",
+            "tier",
+            "baseline_progress",
+            "current_progress",
+            "met",
+            "verdict",
+            "tier_verdict",
+            "latest_evidence",
+            "stale",
+            "detail",
+            "evidence",
+        ]
+    ]
+    for g in t["goals"]:
+        b, c = g["baseline"], g["current"]
+        rows.append(
+            [
+                t["goal_set"],
+                t["state"],
+                t["as_of"],
+                g["id"],
+                g["tier"],
+                "" if b["progress"] is None else f"{b['progress']:.4f}",
+                "" if c["progress"] is None else f"{c['progress']:.4f}",
+                "yes" if c["met"] else "no",
+                g["verdict"],
+                t["tiers"].get(g["tier"], ""),
+                g.get("latest_evidence") or "",
+                "yes" if g.get("stale") else "",
+                c["detail"],
+                ";".join(g["evidence"]),
+            ]
+        )
+    return write_csv(rows)
+
+
+def timeline_csv(t: dict[str, Any]) -> str:
+    """``goals --timeline --format csv``: one row per period and goal."""
+    rows: list[list[Any]] = [["goal_set", "state", "period", "as_of", "goal", "verdict", "progress", "stale"]]
+    for r in t["timeline"]:
+        for gid, v in r["verdicts"].items():
+            p = r["progress"].get(gid)
+            rows.append(
+                [
+                    t["goal_set"],
+                    t["state"],
+                    r["period"],
+                    r["as_of"],
+                    gid,
+                    v,
+                    "" if p is None else f"{p:.4f}",
+                    "yes" if gid in r.get("stale", ()) else "",
+                ]
+            )
+    return write_csv(rows)

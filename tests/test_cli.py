@@ -57,12 +57,12 @@ def test_scorecard_json_is_identical_whatever_the_file_order(tmp_path: Path) -> 
     import yaml
 
     items, others = [], []
-    for f in sorted((REPO / "observations").glob("*.yaml")):
+    for f in sorted((REPO / "observations").rglob("*.yaml")):
         data = yaml.safe_load(f.read_text())
         if "observations" in data:
             items.extend(data["observations"])
         else:
-            others.append((f.name, data))
+            others.append(("-".join(f.relative_to(REPO / "observations").parts), data))
     random.Random(7).shuffle(items)
     for name, data in others:
         (root / "observations" / f"z-{name}").write_text(yaml.safe_dump(data))

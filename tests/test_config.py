@@ -53,46 +53,22 @@ def test_observe_add_in_an_own_corpus_writes_only_there(tmp_path: Path) -> None:
     (mine / "observations" / "sources.yaml").write_text(MY_SOURCE)
     bundled = bundled_data_dir()
     assert bundled is not None
-    before = {p: p.read_bytes() for p in (bundled / "observations").glob("*.yaml")}
+    before = {p: p.read_bytes() for p in (bundled / "observations").rglob("*.yaml")}
+    # a test fact (from the test source), one the bundled record does not hold: controls lifted in 1990
     r = cli(
-        "observe",
-        "add",
-        "--state",
-        "SU",
-        "--date",
-        "1988-11-30",
-        "--kind",
-        "policy-change",
-        "--commitment",
-        "hfa.b3.info.broadcast",
-        "--tag",
-        "radio",
-        "--tag",
-        "rferl",
-        "--standing",
-        "radio-jamming",
-        "--subject",
-        "rferl",
-        "--ended",
-        "--source",
-        "my-source",
-        "--locator",
-        "p. 1",
-        "--quote",
-        "jamming stopped",
-        "--dated-by",
-        "30 November 1988",
-        "--confidence",
-        "high",
+        "observe", "add", "--state", "SU", "--date", "1990-06-30", "--kind", "policy-change",
+        "--commitment", "hfa.b3.info.printed", "--tag", "literature", "--tag", "foreign-press",
+        "--standing", "foreign-literature-controls", "--ended", "--source", "my-source", "--locator", "p. 1",
+        "--quote", "controls lifted", "--dated-by", "test fixture", "--confidence", "high",
         cwd=mine,
-    )
+    )  # fmt: skip
     assert r.exit_code == 0, r.output
     assert "in observations/observations.yaml" in r.stdout
-    assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
-    assert {p: p.read_bytes() for p in (bundled / "observations").glob("*.yaml")} == before
-    card = api.scorecard(hc.load(mine), states=["SU"], first=1989, last=1989, as_of=api.parse_as_of("1991"))
-    # method 2: the 1975 report of jammed "Western radio" is very stale by 1989 (weight halved): 6/7.5 = 0.80
-    assert card.cell("SU", "hfa.b3.info.broadcast", "1989").status == "compliant"
+    assert "goal schifter-1987/foreign-literature (SU, 1990" in r.stdout
+    assert "SU 1990" in r.stdout and "hfa.b3.info.printed" in r.stdout
+    assert {p: p.read_bytes() for p in (bundled / "observations").rglob("*.yaml")} == before
+    card = api.scorecard(hc.load(mine), states=["SU"], first=1991, last=1991, as_of=api.parse_as_of("1991"))
+    assert card.cell("SU", "hfa.b3.info.printed", "1991").findings  # carried forward from 1990
 
 
 def test_extends_catalogue_loads_only_the_commitments(tmp_path: Path) -> None:

@@ -70,15 +70,22 @@ def test_tiers_reproduce_the_memo(corpus: hc.Corpus) -> None:
 
 def test_before_the_memo_is_known_its_evidence_does_not_count(corpus: hc.Corpus) -> None:
     t = goals.track(corpus, "schifter-1987", as_of=date(1987, 6, 30))
-    verdicts = {g["id"]: g["verdict"] for g in t["goals"]}
-    assert verdicts["emigration-10k"] != "significant-progress"
-    assert verdicts["radio-jamming"] != "significant-progress"
+    cited = {e for g in t["goals"] for e in g["evidence"]}
+    assert cited and not any(e.startswith("memo.") for e in cited)
+    at_memo = goals.track(corpus, "schifter-1987", as_of=MEMO_DATE)
+    assert any(e.startswith("memo.") for g in at_memo["goals"] for e in g["evidence"])
+
+
+def seed_corpus(tmp_path: Path) -> Path:
+    """The bundled data without the documented record (observations/record): the five seed texts only."""
+    root = tmp_path / "data"
+    for d in ("commitments", "observations", "goals"):
+        shutil.copytree(REPO / d, root / d, ignore=shutil.ignore_patterns("record", "texts"))
+    return root
 
 
 def test_verdict_moves_when_a_later_observation_arrives(tmp_path: Path) -> None:
-    root = tmp_path / "data"
-    for d in ("commitments", "observations", "goals"):
-        shutil.copytree(REPO / d, root / d)
+    root = seed_corpus(tmp_path)
     before = goals.track(hc.load(root), "schifter-1987", as_of=date(1989, 12, 31))
     assert {g["id"]: g["verdict"] for g in before["goals"]}["radio-jamming"] == "significant-progress"
     write_yaml(
@@ -121,9 +128,7 @@ def test_a_user_can_change_the_target(tmp_path: Path) -> None:
 def test_verdicts_move_the_way_history_did_without_changing_the_goal_file(tmp_path: Path) -> None:
     """Past the memo: the end of RFE/RL jamming (1988), a 1988 emigration figure above 10,000 and
     the 1991 law on exit and entry move three verdicts, each in the year it happened."""
-    root = tmp_path / "data"
-    for d in ("commitments", "observations", "goals"):
-        shutil.copytree(REPO / d, root / d)
+    root = seed_corpus(tmp_path)
     goal_file = (root / "goals" / "schifter-1987.yaml").read_bytes()
     shutil.copy(REPO / "tests" / "fixtures" / "later-history.yaml", root / "observations" / "later-history.yaml")
     write_yaml(

@@ -205,8 +205,11 @@ def test_evaluation_does_not_depend_on_file_order_or_split(
         for d in ("commitments", "goals"):
             _link_tree(REPO / d, root / d)
         (root / "observations").mkdir()
-        for name in ("sources.yaml", *(p.name for p in (REPO / "observations").glob("cases*.yaml"))):
-            (root / "observations" / name).write_bytes((REPO / "observations" / name).read_bytes())
+        for reg in sorted((REPO / "observations").rglob("*.yaml")):
+            if reg.name.startswith(("sources", "cases")):  # the registries, wherever they live
+                (root / "observations" / "-".join(reg.relative_to(REPO / "observations").parts)).write_bytes(
+                    reg.read_bytes()
+                )
         items = [o.model_dump(mode="json", exclude_defaults=True) for o in obs]
         rnd.shuffle(items)
         cut = rnd.randint(0, len(items))

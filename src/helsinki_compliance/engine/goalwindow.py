@@ -74,12 +74,22 @@ def _one_year(o: Observation) -> int | None:
     return None
 
 
+#: How far before a window a calendar-year total may end and still be read (totals are published late).
+YEARLY_LAG = timedelta(days=731)
+
+
 def yearly_figures(
     target: MetricTarget, evidence: StateEvidence, start: date, end: date, as_of: date
 ) -> list[tuple[Observation, float, str]]:
-    """Calendar-year totals of ``target.yearly`` metrics whose year ends in [start, end]: (obs, value, bound)."""
+    """Calendar-year totals of ``target.yearly`` metrics known by ``as_of``: (obs, value, bound).
+
+    A year's total is published after the year ends (January or later), so a window also reads the
+    totals of years that ended up to :data:`YEARLY_LAG` before it starts; :func:`best_yearly` takes
+    the latest year, and the goal's latest-evidence date and stale flag show how old it is.
+    """
     if not target.yearly:
         return []
+    start = start - YEARLY_LAG
     bounds: dict[str, str] = {y.metric: y.bound for y in target.yearly}
     out: list[tuple[Observation, float, str]] = []
     for o in evidence.by_start:

@@ -468,9 +468,10 @@ def _copy_catalogue(root: Path, out: Path) -> None:
             shutil.copytree(root / d, out / d, ignore=shutil.ignore_patterns(".*"))
     (out / "observations").mkdir(parents=True, exist_ok=True)
     obs_dir = root / "observations"
-    for p in sorted(obs_dir.glob("*.yaml")) if obs_dir.is_dir() else []:
-        if p.name == "sources.yaml" or p.name.startswith("cases"):
-            shutil.copyfile(p, out / "observations" / p.name)
+    # the registries of sources and cases, wherever they live (observations/record/sources-*.yaml too)
+    for p in sorted(obs_dir.rglob("*.yaml")) if obs_dir.is_dir() else []:
+        if p.name.startswith(("sources", "cases")):
+            shutil.copyfile(p, out / "observations" / "-".join(p.relative_to(obs_dir).parts))
 
 
 def _synth_sources(rng: random.Random, n_states: int) -> list[tuple[str, str, str]]:

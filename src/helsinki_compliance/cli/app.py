@@ -1,0 +1,225 @@
+"""The command-line tool's frame: the ``helsinki-compliance`` group, its global options, the
+error-to-exit-code mapping and the helpers every command shares. The commands live in the
+modules beside this one (one per command group) and only parse, call the library and print.
+
+Exit codes (see :mod:`helsinki_compliance.errors`): 0 ok; 1 a gate the user asked for failed
+(``validate --strict`` with warnings, ``test-rules`` failures, ``--fail-on``); 2 bad input or
+usage, nothing written; 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from helsinki_compliance import api
+from helsinki_compliance.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    DataError,
+    HelsinkiError,
+    UsageError,
+)
+from helsinki_compliance.render.tables import (
+    COLOURS,
+)
+from helsinki_compliance.version import __version__
+
+
+def colour_enabled() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def style(text: str, status: str) -> str:
+    if not colour_enabled() or status not in COLOURS:
+        return text
+    return click.style(text, fg=COLOURS[status])
+
+
+class Ctx:
+    def __init__(self, data: str | None, quiet: bool, verbose: bool, debug: bool, allow_outside: bool = False) -> None:
+        self.data = data
+        self.quiet = quiet
+        self.verbose = verbose
+        self.debug = debug
+        self.allow_outside = allow_outside
+        self.cache = False
+
+    def path(self, value: str, option: str) -> Path:
+        """A path the user gave. Relative paths must stay inside the current directory once
+        ``..`` and symlinks are resolved, unless ``--allow-outside``; an absolute path names its
+        place explicitly and is taken as given."""
+        p = Path(value)
+        if p.is_absolute() or self.allow_outside:
+            return p
+        here = Path.cwd().resolve()
+        real = (here / p).resolve()
+        if not real.is_relative_to(here):
+            raise UsageError(
+                f"{option} {value}: leads outside the current directory (to {real}) through '..' or a symlink; "
+                "give its absolute path, or pass --allow-outside"
+            )
+        return p
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message, err=True)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into one line per problem and exit code 2; no tracebacks."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.obj and ctx.obj.debug)
+        try:
+            return fn(*args, **kwargs)
+        except DataError as exc:
+            for p in exc.problems:
+                click.echo(str(p), err=True)
+            n = len(exc.problems)
+            click.echo(f"{n} problem{'s' if n != 1 else ''}; nothing was written.", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except HelsinkiError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
+            raise
+        except OSError as exc:
+            if debug:
+                raise
+            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
+            if debug:
+                raise
+            click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def as_of_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    return api.parse_as_of(value, "--as-of")
+
+
+AS_OF = click.option("--as-of", "as_of", metavar="DATE", help="Count only observations known by DATE (default: today).")
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table", show_default=True
+)
+
+
+class GlobalOptionsGroup(click.Group):
+    """A group whose own options may also be given after the subcommand (``scorecard --data X``,
+    ``validate -v``), as users type them. An option is moved only when the subcommand has no
+    option of the same name; everything after ``--`` is left alone."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _hoist_global_options(self, list(args)))
+
+
+def _hoist_global_options(group: click.Group, args: list[str]) -> list[str]:
+    takes_value: dict[str, bool] = {}
+    for param in group.params:
+        if isinstance(param, click.Option):
+            for name in [*param.opts, *param.secondary_opts]:
+                takes_value[name] = not param.is_flag
+    # where the subcommand starts: the first argument that is not a group option or its value
+    i = 0
+    while i < len(args) and args[i].startswith("-") and args[i] != "--":
+        name = args[i].split("=", 1)[0]
+        i += 2 if takes_value.get(name) and "=" not in args[i] else 1
+    if i >= len(args) or args[i] not in group.commands:
+        return args
+    command: click.Command = group.commands[args[i]]
+    own: set[str] = set()
+    stack = [command]
+    while stack:
+        c = stack.pop()
+        own.update(n for p in c.params if isinstance(p, click.Option) for n in [*p.opts, *p.secondary_opts])
+        if isinstance(c, click.Group):
+            stack.extend(c.commands.values())
+    head, rest, moved = args[: i + 1], [], []
+    j = i + 1
+    while j < len(args):
+        a = args[j]
+        if a == "--":
+            rest.extend(args[j:])
+            break
+        name = a.split("=", 1)[0]
+        if name in takes_value and name not in own:
+            if takes_value[name] and "=" not in a and j + 1 < len(args):
+                moved.extend(args[j : j + 2])
+                j += 2
+                continue
+            moved.append(a)
+        else:
+            rest.append(a)
+        j += 1
+    return moved + head + rest
+
+
+@click.group(cls=GlobalOptionsGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="helsinki-compliance")
+@click.option(
+    "--data",
+    metavar="DIR",
+    envvar="HELSINKI_COMPLIANCE_DATA",
+    help="Data directory (default: ./ if it has commitments/, else the bundled corpus).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only results and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="HELSINKI_COMPLIANCE_NO_CACHE",
+    help="Parse every file afresh; do not read or write DIR/.helsinki-cache.",
+)
+@click.option(
+    "--allow-outside", is_flag=True, help="Let relative --out/--file paths lead outside the current directory."
+)
+@click.pass_context
+def main(
+    ctx: click.Context, data: str | None, quiet: bool, verbose: bool, debug: bool, no_cache: bool, allow_outside: bool
+) -> None:
+    """Track compliance with the Helsinki Final Act and later CSCE human-dimension commitments.
+
+    \b
+    Examples:
+      helsinki-compliance validate
+      helsinki-compliance scorecard --state SU --period year --from 1975 --to 1991
+      helsinki-compliance explain hfa.b3.info.broadcast --state SU --period 1988
+      helsinki-compliance goals --state SU --as-of 1987-12-31
+      helsinki-compliance report
+    """
+    ctx.obj = Ctx(data, quiet, verbose, debug, allow_outside)
+    ctx.obj.cache = not no_cache
+
+
+def load_corpus(obj: Ctx, today: date | None = None) -> api.Corpus:
+
+    corpus = api.load(obj.data, today=today, cache=obj.cache)
+    gc.freeze()  # the corpus lives until the command ends: keep it out of every later collection
+    return corpus
+
+
+def run() -> None:
+    """Console entry point: the click group, with a quiet exit on a closed pipe (``| head``)."""
+    try:
+        main(prog_name="helsinki-compliance")
+    except BrokenPipeError:  # pragma: no cover - depends on the reader
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

@@ -1,0 +1,101 @@
+"""Commands that score: scorecard and explain."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from helsinki_compliance import api
+from helsinki_compliance.cli.app import AS_OF, FORMAT, Ctx, as_of_date, handle_errors, load_corpus, main, style
+from helsinki_compliance.engine.explain import render_text
+from helsinki_compliance.errors import (
+    EXIT_GATE_FAILED,
+)
+from helsinki_compliance.render.tables import (
+    scorecard_csv,
+    scorecard_markdown,
+    scorecard_table,
+    to_json,
+)
+
+
+@main.command()
+@click.option(
+    "--state", "states", multiple=True, default=["SU"], show_default=True, help="State code (repeatable) or 'all'."
+)
+@click.option(
+    "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
+)
+@click.option("--from", "first", type=int, default=1975, show_default=True)
+@click.option("--to", "last", type=int, default=1991, show_default=True)
+@click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
+@click.option("--fail-on", type=click.Choice(["violation", "partial"]), help="Exit 1 if any cell is this bad or worse.")
+@AS_OF
+@FORMAT
+@click.pass_obj
+@handle_errors
+def scorecard(
+    obj: Ctx,
+    states: tuple[str, ...],
+    period: str,
+    first: int,
+    last: int,
+    commitments: tuple[str, ...],
+    fail_on: str | None,
+    as_of: str | None,
+    fmt: str,
+) -> None:
+    """Per-period compliance scorecard: commitments down, periods across.
+
+    \b
+    Examples:
+      helsinki-compliance scorecard --state SU --period year --from 1975 --to 1991
+      helsinki-compliance scorecard --state PL --period review-meetings --format markdown
+      helsinki-compliance scorecard --state SU --period quarter --from 1987 --to 1988 --format csv
+    """
+    corpus = load_corpus(obj)
+    card = api.scorecard(
+        corpus,
+        states=list(states),
+        period=period,
+        first=first,
+        last=last,
+        as_of=as_of_date(as_of),
+        commitments=list(commitments) or None,
+    )
+    if fmt == "json":
+        click.echo(to_json(card.to_dict(corpus)), nl=False)
+    elif fmt == "csv":
+        click.echo(scorecard_csv(card, corpus), nl=False)
+    elif fmt == "markdown":
+        click.echo(scorecard_markdown(card), nl=False)
+    else:
+        click.echo(scorecard_table(card, style), nl=False)
+    if fail_on:
+        bad = {"violation"} if fail_on == "violation" else {"violation", "partial"}
+        if any(c.status in bad for c in card.cells.values()):
+            sys.exit(EXIT_GATE_FAILED)
+
+
+@main.command()
+@click.argument("commitment")
+@click.option("--state", default="SU", show_default=True)
+@click.option("--period", required=True, help="A period id: 1977, 1977-H2, 1977-Q3, 1977-07, or a named period.")
+@AS_OF
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+@handle_errors
+def explain(obj: Ctx, commitment: str, state: str, period: str, as_of: str | None, fmt: str) -> None:
+    """Why a cell has its status: rules, findings, evidence, and the arithmetic.
+
+    \b
+    Example:
+      helsinki-compliance explain hfa.b3.info.broadcast --state SU --period 1988 --as-of 1991-12-31
+    """
+    corpus = load_corpus(obj)
+    e = api.explain(corpus, commitment, state=state, period=period, as_of=as_of_date(as_of))
+    if fmt == "json":
+        click.echo(to_json(e), nl=False)
+    else:
+        click.echo(render_text(e), nl=False)

@@ -416,3 +416,35 @@ def test_reports_show_both_readings_of_a_conflict(tmp_path: Path) -> None:
     assert "Sources that disagree" in (out / "SU-year-1980-1982.html").read_text()
     data = json.loads((out / "SU-year-1980-1982.json").read_text())
     assert data["conflicts"][0]["kept"] == "strong" and data["conflicts"][0]["set_aside"] == ["weak"]
+
+
+def test_a_conflict_is_resolved_among_the_readings_known_at_the_as_of_date() -> None:
+    """A 1988 total published in January 1989 (less reliable) and another published in January 1990
+    (more reliable): as of 1989 only the first is known, so it counts; as of 1990 the second wins."""
+    from datetime import date
+
+    from helsinki_compliance.engine.rules import StateEvidence
+    from helsinki_compliance.model.records import Observation, Source
+
+    def reading(oid: str, value: int, known: str, source: str) -> Observation:
+        return Observation.model_validate(
+            {
+                "id": oid, "date": "1988", "dated_by": "t", "state": "SU", "kind": "statistic",
+                "metric": {"name": "emigration.jewish-persons", "value": value, "unit": "persons"},
+                "fact": "su-emigration-jewish-1988", "known_by": known, "source": source,
+                "locator": "p", "quote": "q", "confidence": "high",
+            }
+        )  # fmt: skip
+
+    def source(sid: str, reliability: str) -> Source:
+        return Source.model_validate(
+            {"id": sid, "title": "t", "author": "a", "date": "1990", "kind": "press", "reliability": reliability}
+        )
+
+    early = reading("early", 19286, "1989-01-03", "paper-a")
+    late = reading("late", 18965, "1990-01-03", "paper-b")
+    ev = StateEvidence([early, late], {"paper-a": source("paper-a", "medium"), "paper-b": source("paper-b", "high")})
+    year = (date(1988, 1, 1), date(1988, 12, 31))
+    assert [o.id for o in ev.within(*year, date(1989, 6, 30))] == ["early"]
+    assert [o.id for o in ev.within(*year, date(1990, 6, 30))] == ["late"]
+    assert ev.within(*year, date(1988, 12, 31)) == []

@@ -33,7 +33,6 @@ from typing import Any
 
 from helsinki_compliance.engine import coverage as cov
 from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
-from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
 from helsinki_compliance.model.records import STATUS_SCORES, Assessment, Commitment, Observation
@@ -260,12 +259,10 @@ class Evaluator:
 
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:
+            # method 2: of observations reporting one fact differently, only the one kept at the
+            # as-of date is scored (StateEvidence resolves the conflicts per as-of date)
             obs = [o for o in self.corpus.observations_of(state) if not o.context]
-            # method 2: of observations reporting one fact differently, only the one kept is scored
-            aside = conflicts.set_aside(conflicts.find(obs, self.corpus.sources))
-            self._evidence[state] = StateEvidence(
-                [o for o in obs if o.id not in aside] if aside else obs, self.corpus.sources
-            )
+            self._evidence[state] = StateEvidence(obs, self.corpus.sources)
         return self._evidence[state]
 
     def in_force(self, commitment: Commitment, state: str, period: Period) -> date | None:

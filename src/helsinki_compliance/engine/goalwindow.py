@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from helsinki_compliance.engine.rules import Finding, StateEvidence
-from helsinki_compliance.engine.staleness import is_known, years_before
+from helsinki_compliance.engine.staleness import years_before
 from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.model.records import MetricTarget, Observation
 
@@ -95,7 +95,7 @@ def yearly_figures(
     for o in evidence.by_start:
         if o.metric is None or o.metric.name not in bounds or o.claim:
             continue
-        if _one_year(o) is None or not (start <= o.date.end <= end) or not is_known(o, as_of):
+        if _one_year(o) is None or not (start <= o.date.end <= end) or not evidence.scored(o, as_of):
             continue
         bound = bounds[o.metric.name]
         if o.metric.qualifier in ("at-least", "above"):

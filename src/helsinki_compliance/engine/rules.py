@@ -22,6 +22,7 @@ from helsinki_compliance.engine.staleness import (
     known_date,
     law_effective,
 )
+from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.model.records import (
@@ -90,6 +91,12 @@ class StateEvidence:
 
     def __init__(self, observations: Sequence[Observation], sources: dict[str, Source]) -> None:
         self.sources = sources
+        # readings of one fact (a `fact` key) that disagree: which are set aside depends on what was
+        # known at the as-of date (a total published in 1990 cannot win a conflict as of 1989)
+        self._facts = [o for o in observations if o.fact is not None]
+        self._aside: dict[date, frozenset[str]] = {}
+        # standing timelines are built once: for them the resolution over every reading holds
+        timeline_aside = self.aside_at(date.max)
         self.by_start = sorted(observations, key=lambda o: (o.date.start, o.date.end, o.id))
         self._starts = [o.date.start for o in self.by_start]
         self.by_id = {o.id: o for o in observations}
@@ -103,7 +110,7 @@ class StateEvidence:
         self.laws = [o for o in observations if o.law is not None and o.standing is None]
         self.timelines: dict[tuple[str, str | None], list[Observation]] = {}
         for o in observations:
-            if o.standing:
+            if o.standing and o.id not in timeline_aside:
                 self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
         for events in self.timelines.values():
             events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
@@ -112,17 +119,34 @@ class StateEvidence:
         for (condition, subject), events in sorted(self.timelines.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
             self.by_condition.setdefault(condition, []).append(Timeline(subject, events))
 
+    def aside_at(self, as_of: date) -> frozenset[str]:
+        """The readings set aside at ``as_of``: conflicts resolved among the readings known by then."""
+        if not self._facts:
+            return frozenset()
+        hit = self._aside.get(as_of)
+        if hit is None:
+            known = [o for o in self._facts if is_known(o, as_of)]
+            hit = frozenset(conflicts.set_aside(conflicts.find(known, self.sources)))
+            if len(self._aside) > 4096:
+                self._aside.clear()
+            self._aside[as_of] = hit
+        return hit
+
+    def scored(self, o: Observation, as_of: date) -> bool:
+        """Whether ``o`` is known by ``as_of`` and not set aside by a conflict resolved at that date."""
+        return is_known(o, as_of) and (o.fact is None or o.id not in self.aside_at(as_of))
+
     def within(self, start: date, end: date, as_of: date) -> list[Observation]:
-        """Observations whose whole date interval lies in [start, end] and that are known by ``as_of``."""
+        """Observations whose whole date interval lies in [start, end], scored at ``as_of``."""
         lo = bisect_left(self._starts, start)
         hi = bisect_right(self._starts, end)
-        return [o for o in self.by_start[lo:hi] if o.date.end <= end and is_known(o, as_of)]
+        return [o for o in self.by_start[lo:hi] if o.date.end <= end and self.scored(o, as_of)]
 
     def ranged_ending(self, start: date, end: date, as_of: date) -> list[Observation]:
-        """Range-dated events that began before ``start`` and end in [start, end], known by ``as_of``."""
+        """Range-dated events that began before ``start`` and end in [start, end], scored at ``as_of``."""
         lo = bisect_left(self._ranged_ends, start)
         hi = bisect_right(self._ranged_ends, end)
-        return [o for o in self.ranged[lo:hi] if o.date.start < start and is_known(o, as_of)]
+        return [o for o in self.ranged[lo:hi] if o.date.start < start and self.scored(o, as_of)]
 
     def window(self, start: date, end: date, as_of: date, in_force: date) -> list[Observation]:
         """The observations a window scores: those inside it, then range-dated events ending in it."""
@@ -321,6 +345,7 @@ def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
             and o.date.end >= w.in_force
             and is_known(o, w.as_of)
             and (o.date.end < w.start or (law_effective(o) or o.date.start) < w.start)
+            and w.evidence.scored(o, w.as_of)
             and pred(o)
         ]
         for o in carried:

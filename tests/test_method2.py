@@ -448,3 +448,29 @@ def test_a_conflict_is_resolved_among_the_readings_known_at_the_as_of_date() -> 
     assert [o.id for o in ev.within(*year, date(1989, 6, 30))] == ["early"]
     assert [o.id for o in ev.within(*year, date(1990, 6, 30))] == ["late"]
     assert ev.within(*year, date(1988, 12, 31)) == []
+
+
+def test_readings_of_different_shape_under_one_fact_key_are_not_a_conflict() -> None:
+    """The vote on a law and the law ending a condition share a fact key; neither sets the other aside."""
+    from helsinki_compliance.model import conflicts
+    from helsinki_compliance.model.records import Observation, Source
+
+    base = {"dated_by": "t", "state": "SU", "source": "s", "locator": "p", "quote": "q", "confidence": "high"}
+    vote = Observation.model_validate(
+        {**base, "id": "vote", "date": "1990-09-26", "kind": "legislation", "fact": "law-1990"}
+    )
+    ended = Observation.model_validate(
+        {
+            **base, "id": "ended", "date": "1990-10-01", "kind": "legislation", "fact": "law-1990",
+            "standing": {"condition": "state-control-of-religion", "in_effect": False},
+        }
+    )  # fmt: skip
+    other_day = Observation.model_validate({**vote.model_dump(mode="json"), "id": "vote-b", "date": "1990-09-27"})
+    src = {
+        "s": Source.model_validate(
+            {"id": "s", "title": "t", "author": "a", "date": "1990", "kind": "press", "reliability": "high"}
+        )
+    }
+    found = conflicts.find([vote, ended, other_day], src)
+    assert [c.fact for c in found] == ["law-1990"]
+    assert "ended" not in conflicts.set_aside(found)

@@ -138,4 +138,22 @@ def stats(corpus: Corpus) -> dict[str, Any]:
         "claims": sum(1 for o in obs if o.claim),
         "cases_by_state": counted(Counter(c.state for c in corpus.cases.values())),
         "commitments_without_evidence": sorted(set(corpus.commitments) - read),
+        "by_state_year": by_state_year(corpus),
+    }
+
+
+def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
+    """Coverage per state and year: observations dated within the year, their sources and the
+    commitments they cite (observations whose dates span several years are counted under "range")."""
+    cells: dict[str, dict[str, tuple[int, set[str], set[str]]]] = {}
+    for o in corpus.observations:
+        year = str(o.date.start.year) if o.date.start.year == o.date.end.year else "range"
+        n, srcs, comms = cells.setdefault(o.state, {}).get(year, (0, set(), set()))
+        cells[o.state][year] = (n + 1, srcs | {o.source}, comms | set(o.commitments))
+    return {
+        state: {
+            year: {"observations": n, "sources": len(srcs), "commitments": len(comms)}
+            for year, (n, srcs, comms) in sorted(years.items())
+        }
+        for state, years in sorted(cells.items())
     }

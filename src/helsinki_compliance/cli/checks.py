@@ -15,9 +15,7 @@ from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
 )
 from helsinki_compliance.render.schemadoc import render_reference
-from helsinki_compliance.render.tables import (
-    to_json,
-)
+from helsinki_compliance.render.tables import render_by_year, to_json
 from helsinki_compliance.storage import atomic_write
 
 
@@ -129,17 +127,25 @@ def test_rules(obj: Ctx, commitment: str | None) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--by-year", is_flag=True, help="Per state and year: observations, sources, commitments cited.")
+@click.option("--state", "states", multiple=True, help="With --by-year: only these states (repeatable).")
 @click.pass_obj
 @handle_errors
-def stats(obj: Ctx, fmt: str) -> None:
+def stats(obj: Ctx, fmt: str, by_year: bool, states: tuple[str, ...]) -> None:
     """Summarise the corpus: observations per source, state, decade, kind, commitment; cases.
 
     \b
-    Example:
+    Examples:
       helsinki-compliance stats --format json
+      helsinki-compliance stats --by-year --state SU --state PL
     """
     corpus = load_corpus(obj)
     s = api.stats(corpus)
+    if by_year:
+        wanted = set(api.resolve_states(corpus, list(states))) if states else None
+        table = {k: v for k, v in s["by_state_year"].items() if wanted is None or k in wanted}
+        click.echo(to_json(table) if fmt == "json" else render_by_year(table), nl=False)
+        return
     if fmt == "json":
         click.echo(to_json(s), nl=False)
         return

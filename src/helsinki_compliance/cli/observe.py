@@ -148,6 +148,12 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
     help="With --standing C --ended: end C for every subject in effect for the state on that date.",
 )
 @click.option("--since", help="When the condition began, if the source says.")
+@click.option("--known-by", "known_by", help="When the fact became known (published), if later than --date.")
+@click.option(
+    "--fact", help="A key naming the fact, shared by every source that reports it (e.g. su-rferl-jamming-ended)."
+)
+@click.option("--adopted", help="For a legal act: when it was adopted.")
+@click.option("--in-force", "in_force", help="For a legal act: when it entered into force.")
 @click.option("--id", "obs_id", help="An id of your own (default: derived from the fact).")
 @click.option(
     "--file",

@@ -90,14 +90,27 @@ def _reason(a: Observation, b: Observation, sources: Mapping[str, Source]) -> st
     return "same weight of evidence: the first id"
 
 
+def _shape(o: Observation) -> tuple[str, ...]:
+    """What an observation says about its fact: a condition (and subject), a figure, or an event.
+
+    Only readings of the same shape can disagree: under one fact key, the report of a vote and the
+    report that the law it passed ended a condition are two parts of the record, not a conflict.
+    """
+    if o.standing is not None:
+        return ("standing", o.standing.condition, o.standing.subject or "")
+    if o.metric is not None:
+        return ("metric", o.metric.name)
+    return ("event",)
+
+
 def find(observations: Iterable[Observation], sources: Mapping[str, Source]) -> list[Conflict]:
     """Every conflict among ``observations`` (grouped by state and fact key), resolved."""
-    groups: dict[tuple[str, str], list[Observation]] = {}
+    groups: dict[tuple[str, str, tuple[str, ...]], list[Observation]] = {}
     for o in observations:
         if o.fact is not None and not o.context:
-            groups.setdefault((o.state, o.fact), []).append(o)
+            groups.setdefault((o.state, o.fact, _shape(o)), []).append(o)
     out = []
-    for (state, fact), obs in sorted(groups.items()):
+    for (state, fact, _), obs in sorted(groups.items()):
         if len(obs) < 2 or len({_reading(o) for o in obs}) < 2:
             continue
         ranked = sorted(obs, key=lambda o: _rank(o, sources))

@@ -372,8 +372,12 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
             "quote",
             "confidence",
             "note",
+            "known_by",
+            "fact",
         )
     }
+    if opts.get("adopted") or opts.get("in_force"):
+        data["law"] = _clean({"adopted": opts.get("adopted"), "in_force": opts.get("in_force")})
     if data.get("state"):
         data["state"] = str(data["state"]).upper()
     if opts.get("claim"):

@@ -229,3 +229,12 @@ def scorecard_markdown(card: Scorecard) -> str:
     out.append(LEGEND.replace("*", "\\*") + "\n")
     out.append(md_escape(GROUP_LEGEND) + "\n")
     return "\n".join(out)
+
+
+def render_by_year(table: dict[str, dict[str, dict[str, int]]]) -> str:
+    """``stats --by-year``: one line per state and year (observations, sources, commitments cited)."""
+    lines = [f"{'state':<6}{'year':<8}{'observations':>13}{'sources':>9}{'commitments':>13}"]
+    for state, years in table.items():
+        for year, c in years.items():
+            lines.append(f"{state:<6}{year:<8}{c['observations']:>13}{c['sources']:>9}{c['commitments']:>13}")
+    return "\n".join(lines) + "\n"

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 import helsinki_compliance as hc
-
 from conftest import REPO
 
 TUTORIAL = REPO / "docs" / "tutorial.md"

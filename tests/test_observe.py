@@ -522,3 +522,25 @@ def test_interactive_prompts_check_each_field_and_keep_the_answers(data: Path) -
     assert r.exit_code == 0, r.output
     assert r.output.count("date (1988-11-30") == 2 and "did you mean 'rferl'" in r.output
     assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
+
+
+def test_every_field_of_the_model_survives_the_writer() -> None:
+    """The bug: known_by, law, fact and context were dropped when an observation was written."""
+    from helsinki_compliance.load import yaml_reader
+    from helsinki_compliance.model.records import Observation
+
+    full = Observation.model_validate(
+        {
+            "id": "t.all", "date": "1991-05-20", "dated_by": "20 May 1991", "known_by": "1991-05-21",
+            "state": "SU", "kind": "legislation", "tags": ["emigration"], "commitments": ["vienna.leave-and-return"],
+            "cases": ["sakharov"], "metric": {"name": "prisoners.held", "value": 3, "unit": "persons"},
+            "standing": {"condition": "emigration-decree", "in_effect": False},
+            "law": {"adopted": "1991-05-20", "in_force": "1993-01-01"}, "fact": "su-exit-entry-law",
+            "source": "s", "locator": "p. 1", "quote": "q: \"x\"", "confidence": "high", "claim": True,
+            "context": True, "note": "n",
+        }
+    )  # fmt: skip
+    text = "observations:\n" + observe.observation_yaml(full)
+    back = Observation.model_validate(yaml_reader.load(text.encode()).data["observations"][0])
+    assert back == full
+    assert set(Observation.model_fields) <= set(observe.FIELD_ORDER)

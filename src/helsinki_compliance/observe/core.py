@@ -52,6 +52,7 @@ FIELD_ORDER = (
     "id",
     "date",
     "dated_by",
+    "known_by",
     "state",
     "kind",
     "tags",
@@ -59,11 +60,14 @@ FIELD_ORDER = (
     "cases",
     "metric",
     "standing",
+    "law",
+    "fact",
     "source",
     "locator",
     "quote",
     "confidence",
     "claim",
+    "context",
     "note",
 )
 LIST_FIELDS = ("tags", "commitments", "cases")
@@ -94,11 +98,16 @@ FLAGS = {
     "confidence": "--confidence",
     "claim": "--claim",
     "note": "--note",
+    "known_by": "--known-by",
+    "fact": "--fact",
+    "law": "--adopted",
+    "law.adopted": "--adopted",
+    "law.in_force": "--in-force",
 }
 
 #: CSV columns for ``observe import`` (list fields separated by ';')
 CSV_COLUMNS = (
-    *[f for f in FIELD_ORDER if f not in ("metric", "standing")],
+    *[f for f in FIELD_ORDER if f not in ("metric", "standing", "law")],
     "metric_name",
     "metric_value",
     "metric_unit",
@@ -107,6 +116,9 @@ CSV_COLUMNS = (
     "standing_subject",
     "standing_in_effect",
     "standing_since",
+    "law_adopted",
+    "law_published",
+    "law_in_force",
 )
 
 LOCK_NAME = ".helsinki-compliance.lock"
@@ -273,6 +285,9 @@ def _scalar(v: Any) -> str:
 def observation_yaml(obs: Observation, indent: int = 2) -> str:
     """The YAML text of one list item, in the bundled files' style."""
     data = obs.model_dump(mode="json", exclude_defaults=True)
+    unknown = set(data) - set(FIELD_ORDER)
+    if unknown:  # a field of the model this writer does not know: never drop it silently
+        raise ValueError(f"observation_yaml cannot write field(s) {sorted(unknown)}")
     pad = " " * indent
     lines: list[str] = []
     for key in FIELD_ORDER:
@@ -442,11 +457,11 @@ def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for k, v in row.items():
         v = (v or "").strip()
-        if not v or k.startswith(("metric_", "standing_")):
+        if not v or k.startswith(("metric_", "standing_", "law_")):
             continue
         if k in LIST_FIELDS:
             data[k] = [x.strip() for x in re.split(r"[;,]", v) if x.strip()]
-        elif k == "claim":
+        elif k in ("claim", "context"):
             data[k] = _bool(v)
         else:
             data[k] = v
@@ -468,6 +483,9 @@ def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
             }
         )
         data["standing"]["in_effect"] = _bool(row.get("standing_in_effect") or "true")
+    law = {k: (row.get(f"law_{k}") or "").strip() for k in ("adopted", "published", "in_force")}
+    if any(law.values()):
+        data["law"] = _clean(law)
     return data
 
 

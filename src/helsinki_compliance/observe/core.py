@@ -42,6 +42,7 @@ from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_m
 from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline, yaml_reader
 from helsinki_compliance.load.semantics import build_corpus
+from helsinki_compliance.model.conflicts import find as find_conflicts
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.model.periods import calendar_periods
@@ -711,6 +712,7 @@ def add(
             added, origins, warnings = _validate_candidates(root, before, groups, temps, spans, today)
             after = incremental.add_observations(before, added)
             after.origins = origins
+            warnings.extend(_conflict_warnings(after, {o.id for o in added}))
             changes = diff(
                 before,
                 after,
@@ -734,6 +736,23 @@ def add(
         finally:
             for leftover in temps.values():
                 storage.discard(leftover)
+
+
+def _conflict_warnings(after: Corpus, new_ids: set[str]) -> list[Problem]:
+    """A warning for each conflict a new observation takes part in: which reading is kept and why."""
+    out = []
+    states = {o.state for o in after.observations if o.id in new_ids}
+    relevant = [o for o in after.observations if o.state in states and o.fact is not None]
+    for c in find_conflicts(relevant, after.sources):
+        involved = new_ids & ({c.kept, *c.set_aside})
+        for oid in sorted(involved):
+            origin = after.origins.get(("observations", oid))
+            fate = "is kept" if oid == c.kept else f"is set aside; {c.kept} is kept"
+            message = f"reports fact {c.fact!r} differently from other sources: this reading {fate} ({c.reason})"
+            out.append(
+                Problem(origin.file if origin else "--", origin.line if origin else 0, "fact", message, "warning")
+            )
+    return out
 
 
 def _reject_duplicates(

@@ -38,7 +38,7 @@ from typing import Any
 from helsinki_compliance.engine import goalwindow as gw
 from helsinki_compliance.engine.evaluation import Evaluator, combine, group_scores
 from helsinki_compliance.engine.evaluation import Scorecard as _Scorecard
-from helsinki_compliance.engine.rules import Finding, Window, evaluate_rule, format_number
+from helsinki_compliance.engine.rules import Finding, Window, aggregate, evaluate_rule, format_number, latest_key
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.corpus import Corpus
@@ -100,17 +100,11 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
                 (o.id,),
             )
         if figures:
-            vals = [o.metric.effective for o in figures if o.metric]
-            if goal.metric.aggregate == "max":
-                value = max(vals)
-            elif goal.metric.aggregate == "sum":
-                value = sum(vals)
-            else:
-                value = max(figures, key=lambda o: (o.date.end, o.date.start, o.id)).metric.effective  # type: ignore[union-attr]
+            value = aggregate([(o, o.metric.effective) for o in figures if o.metric], goal.metric.aggregate)
             met = compare(goal.metric.op, value, goal.metric.value)
             progress = 1.0 if met else max(0.0, min(1.0, value / goal.metric.value)) if goal.metric.value else 0.0
             progress = gw.honest_progress(progress, met)
-            latest = max(figures, key=lambda o: (o.date.end, o.date.start, o.id))
+            latest = max(figures, key=latest_key)
             assert latest.metric is not None
             shown = format_number(latest.metric.value)
             if latest.metric.qualifier != "exact":

@@ -484,7 +484,13 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
     return findings
 
 
+def latest_key(o: Observation) -> tuple[date, date, str]:
+    """The one order of "latest" for figures: the later end date, then the later start, then the id."""
+    return (o.date.end, o.date.start, o.id)
+
+
 def aggregate(values: list[tuple[Observation, float]], how: str) -> float:
+    """Combine the figures of a period: sum, max, min, mean, count, or the latest (:func:`latest_key`)."""
     nums = [v for _, v in values]
     if how == "sum":
         return sum(nums)
@@ -496,7 +502,7 @@ def aggregate(values: list[tuple[Observation, float]], how: str) -> float:
         return sum(nums) / len(nums)
     if how == "count":
         return float(len(nums))
-    return max(values, key=lambda ov: (ov[0].date.end, ov[0].date.start, ov[0].id))[1]  # latest
+    return max(values, key=lambda ov: latest_key(ov[0]))[1]
 
 
 def format_number(x: float) -> str:
@@ -516,7 +522,7 @@ def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
     qualifiers = {o.metric.qualifier for o, _ in values if o.metric}
     shown = format_number(value)
     if len(values) == 1 or rule.aggregate == "latest":
-        latest = max(values, key=lambda ov: (ov[0].date.end, ov[0].date.start, ov[0].id))[0]
+        latest = max(values, key=lambda ov: latest_key(ov[0]))[0]
         assert latest.metric is not None
         if latest.metric.qualifier != "exact":
             shown = f"{latest.metric.qualifier} {format_number(latest.metric.value)}"

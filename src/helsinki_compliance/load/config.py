@@ -126,7 +126,9 @@ def data_config(data: str | Path | None = None, cwd: Path | None = None) -> Data
         return _from_dir(here)
     bundled = bundled_data_dir()
     if bundled is None:
-        raise UsageError("no data directory: run inside a directory with commitments/ or pass --data DIR")
+        raise UsageError(
+            "no data directory: run inside a directory with commitments/, or name one (the data directory argument)"
+        )
     return DataConfig(bundled)
 
 

@@ -60,7 +60,7 @@ def calendar_periods(kind: str, first_year: int, last_year: int) -> list[Period]
     if kind not in CALENDAR_KINDS:
         raise UsageError(f"unknown period kind {kind!r}; expected one of {', '.join(CALENDAR_KINDS)}")
     if last_year < first_year:
-        raise UsageError(f"--to {last_year} is before --from {first_year}")
+        raise UsageError(f"the last year {last_year} is before the first {first_year}")
     out: list[Period] = []
     for y in range(first_year, last_year + 1):
         if kind == "year":

@@ -250,7 +250,7 @@ def synthesize(
     existing directory only if synth wrote it (it carries :data:`MARKER`).
     """
     if observations < 1:
-        raise ValueError("--observations must be at least 1")
+        raise ValueError("the number of observations must be at least 1")
     first, last = years
     if last < first:
         raise ValueError(f"years {first}-{last}: the last is before the first")
@@ -262,14 +262,16 @@ def synthesize(
         if lo <= hi:
             members.append((code, lo, hi))
     if not 1 <= states <= len(members):
-        raise ValueError(f"--states must be between 1 and {len(members)} (states participating in {first}-{last})")
+        raise ValueError(
+            f"the number of states must be between 1 and {len(members)} (states participating in {first}-{last})"
+        )
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         if not force:
-            raise FileExistsError(f"{out} is not empty (use --force to replace a synthetic corpus written there)")
+            raise FileExistsError(f"{out} is not empty (force replaces a synthetic corpus written there)")
         if not (out / MARKER).is_file():
             raise FileExistsError(
-                f"{out} was not written by synth (no {MARKER}): --force replaces only synthetic corpora"
+                f"{out} was not written by synth (no {MARKER}): force replaces only synthetic corpora"
             )
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-", dir=out.parent))

@@ -128,3 +128,51 @@ def test_missing_seed_texts_fail_in_ci_and_skip_with_directions_elsewhere(
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="beside the repository"):
         require_source_texts()
+
+
+# ---------------------------------------------------------------- the documented record (issue #16)
+
+
+def _scored(o: hc.Observation) -> bool:
+    return not o.context
+
+
+def test_the_ussr_has_at_least_twenty_observations_from_two_kinds_of_source_every_year(corpus: hc.Corpus) -> None:
+    for year in range(1975, 1992):
+        obs = [
+            o
+            for o in corpus.observations
+            if o.state == "SU" and o.date.start.year == year == o.date.end.year and _scored(o)
+        ]
+        kinds = {corpus.sources[o.source].kind for o in obs}
+        assert len(obs) >= 20 and len(kinds) >= 2, (year, len(obs), kinds)
+
+
+def test_each_warsaw_pact_state_has_at_least_forty_observations(corpus: hc.Corpus) -> None:
+    for state in ("PL", "CS", "DD", "HU", "RO", "BG"):
+        n = sum(
+            1
+            for o in corpus.observations
+            if o.state == state and o.date.start.year >= 1975 and o.date.end.year <= 1991 and _scored(o)
+        )
+        assert n >= 40, (state, n)
+
+
+def test_at_least_fifteen_new_sources_with_a_full_bibliography(corpus: hc.Corpus) -> None:
+    new = [s for s in corpus.sources.values() if not s.file]
+    assert len(new) >= 15
+    assert all(s.url and s.accessed and s.publisher and s.licence != "unknown" for s in new)
+
+
+def test_most_memo_goals_have_evidence_from_1989_or_later(corpus: hc.Corpus) -> None:
+    """As the record stands, the goal timeline 1989-1991 rests on evidence of those years for 10+ goals."""
+    from datetime import date
+
+    from helsinki_compliance.engine import goals
+
+    dated = {o.id: o.date.end.year for o in corpus.observations}
+    late: dict[str, bool] = {}
+    for year in (1989, 1990, 1991):
+        for g in goals.track(corpus, "schifter-1987", as_of=date(year, 12, 31))["goals"]:
+            late[g["id"]] = late.get(g["id"], False) or any(dated.get(e, 0) >= 1989 for e in g["evidence"])
+    assert len(late) == 13 and sum(late.values()) >= 10, late

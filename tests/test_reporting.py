@@ -324,7 +324,10 @@ def test_goals_rendered_when_given(corpus: hc.Corpus, tmp_path: Path) -> None:
     raw = paths[0].read_text(encoding="utf-8")
     page = parse(paths[0])
     assert "goals" in page.ids and "Memo &lt;i&gt;goals&lt;/i&gt;" in raw
-    assert raw.count("<svg") == 2  # basket chart + goal timeline
+    assert raw.count("<svg") == 1  # the basket chart; the goal timeline is a table with verdicts in words
+    timeline = raw.split('class="goal-timeline"')[1].split("</table>")[0]
+    assert ">no change<" in timeline and ">slight<" in timeline
+    assert "S+" not in raw and "s+" not in raw
     assert all(h[1:] in set(page.ids) for h in page.hrefs if h.startswith("#"))
     assert "#obs-t.jam-ends" in page.hrefs and "#obs-nowhere" not in page.hrefs
     assert json.loads(paths[2].read_text(encoding="utf-8"))["goals"]["goal_sets"][0]["id"] == "memo"

@@ -14,6 +14,7 @@ from helsinki_compliance import api
 from helsinki_compliance.cli.app import Ctx, handle_errors, load_corpus, main
 from helsinki_compliance.cli.reader import complete
 from helsinki_compliance.errors import (
+    DataError,
     UsageError,
     did_you_mean,
 )
@@ -260,7 +261,10 @@ def observe_add(
         drafts.extend(obs_mod.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
     elif given:
         draft = obs_mod.draft_from_options({**fields, "id": obs_id})
-        data, notes = infer.normalise(api.load(obj.data), draft.data)
+        try:
+            data, notes = infer.normalise(api.load(obj.data), draft.data, today=date.today())
+        except infer.FieldError as exc:
+            raise DataError([draft.problem([exc.field], str(exc))]) from None
         drafts.append(obs_mod.Draft(data))
         for note in notes:
             click.echo(f"inferred: {note}", err=fmt == "json")

@@ -614,13 +614,15 @@ def _how_to_add(what: str) -> str:
     return ""
 
 
-def _validate_drafts(drafts: Sequence[Draft], corpus: Corpus) -> tuple[list[Observation], list[Problem]]:
+def _validate_drafts(
+    drafts: Sequence[Draft], corpus: Corpus, today: date | None = None
+) -> tuple[list[Observation], list[Problem]]:
     problems: list[Problem] = []
     out: list[Observation] = []
     taken = {o.id for o in corpus.observations}
     for d in drafts:
         try:
-            data, _ = infer.normalise(corpus, d.data, infer=False)
+            data, _ = infer.normalise(corpus, d.data, infer=False, today=today)
         except infer.FieldError as exc:
             problems.append(d.problem([exc.field], str(exc)))
             continue
@@ -693,7 +695,7 @@ def add(
     with corpus_lock(root):
         before = pipeline.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)
         own = {loading.display_path(p, root) for p in loading.discover(root)}
-        new, problems = _validate_drafts(drafts, before)
+        new, problems = _validate_drafts(drafts, before, today)
         if problems:
             raise DataError(problems)
         new = _reject_duplicates(before, new, list(drafts), allow_duplicate)

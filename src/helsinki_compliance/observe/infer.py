@@ -12,6 +12,7 @@ dates. A minimal observation (state, date, kind, source, locator, quote) gets ``
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from datetime import date
 from typing import Any
 
 from helsinki_compliance.errors import UsageError
@@ -43,7 +44,11 @@ def _fold(value: Any, registry: Collection[str]) -> Any:
 def section_commitments(corpus: Corpus, text: str) -> list[str]:
     """The commitment ids of a section given in words (``Principle VII``, ``basket III``), else []."""
     want = " ".join(text.split()).casefold()
-    by_section = sorted(c.id for c in corpus.commitments.values() if " ".join(c.section.split()).casefold() == want)
+    by_section = sorted(
+        c.id
+        for c in corpus.commitments.values()
+        if (sec := " ".join(c.section.split()).casefold()) == want or sec.startswith((want + ",", want + " "))
+    )
     if by_section:
         return by_section
     return sorted(
@@ -62,7 +67,7 @@ def _date(data: dict[str, Any], key: str, notes: list[str]) -> None:
             notes.append(f"{key} {iso} (from {value!r})")
 
 
-def _membership(corpus: Corpus, data: dict[str, Any]) -> None:
+def _membership(corpus: Corpus, data: dict[str, Any], today: date | None) -> None:
     code, when = data.get("state"), data.get("date")
     st = corpus.states.get(code) if isinstance(code, str) else None
     if st is None or not isinstance(when, str):
@@ -71,6 +76,8 @@ def _membership(corpus: Corpus, data: dict[str, Any]) -> None:
         d = parse_date(when)
     except DateError:
         return
+    if today is not None and d.start > today:
+        return  # a date in the future is refused as such by the validation
     left = st.left.end if st.left else None
     if d.end >= st.joined.start and (left is None or d.start <= left):
         return
@@ -86,7 +93,9 @@ def _membership(corpus: Corpus, data: dict[str, Any]) -> None:
     raise FieldError("state", f"{code} ({st.name}) was a participating state {span}, not on {when}{hint}")
 
 
-def normalise(corpus: Corpus, data: Mapping[str, Any], *, infer: bool = True) -> tuple[dict[str, Any], list[str]]:
+def normalise(
+    corpus: Corpus, data: Mapping[str, Any], *, infer: bool = True, today: date | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """The draft's fields in the corpus's terms, and the inferences made, in words.
 
     Raises :class:`FieldError` for a section given as a commitment and a state outside its dates."""
@@ -132,7 +141,7 @@ def normalise(corpus: Corpus, data: Mapping[str, Any], *, infer: bool = True) ->
         standing = dict(out["standing"])
         _date(standing, "since", notes)
         out["standing"] = standing
-    _membership(corpus, out)
+    _membership(corpus, out, today)
     if infer:
         if not out.get("dated_by") and isinstance(out.get("date"), str):
             out["dated_by"] = f"{out['date']}, as entered (the source's own dating words not recorded)"

@@ -15,6 +15,7 @@ in an HTML page; every ``id`` in it (and every reference to one) carries the cha
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import re
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["line_chart", "small_multiples", "style_of"]
+__all__ = ["line_chart", "small_multiples", "style_of", "labelled"]
 
 # line styles and markers so that series differ by more than their colour
 _STYLES = ("-", "--", "-.", ":")
@@ -70,6 +71,14 @@ def _to_svg(fig: Figure, key: str) -> str:
     svg = _ID_RE.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = re.sub(r'(xlink:href="|href="|url\()#([^")]+)', fix_ref, svg)
     return svg.strip() + "\n"
+
+
+def labelled(svg: str, alt: str) -> str:
+    """The chart with its text alternative: ``role="img"``, ``aria-label`` and a ``<title>`` (escaped)."""
+    text = html.escape(alt, quote=True)
+    head, sep, rest = svg.partition("<svg")
+    end = rest.index(">")
+    return f'{head}{sep} role="img" aria-label="{text}"{rest[:end]}><title>{text}</title>{rest[end + 1 :]}'
 
 
 def _tick_positions(n: int) -> list[int]:

@@ -311,7 +311,14 @@ def _basket_chart(card: Scorecard, state: str, key: str) -> str:
     series: dict[str, list[float | None]] = {}
     for row in _group_rows(card, state):
         series[row["label"]] = [None if c["score"] == "–" else float(c["score"]) for c in row["cells"]]
-    return charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+    svg = charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+    said = "; ".join(
+        f"{name}: " + ", ".join(f"{p.id} {round(v)}" for p, v in zip(card.periods, vs, strict=False) if v is not None)
+        if any(v is not None for v in vs)
+        else f"{name}: never scored"
+        for name, vs in series.items()
+    )
+    return charts.labelled(svg, f"Line chart of the score (0-100) per basket and overall for {state}. {said}.")
 
 
 def _heatmap(card: Scorecard, state: str) -> list[dict[str, Any]]:
@@ -905,11 +912,15 @@ def overview_context(
             "periods": [p.id for p in card.periods],
         },
         "periods": [_period_dict(p) for p in card.periods],
-        "chart": charts.small_multiples(
-            "overview",
-            [p.id for p in card.periods],
-            series,
-            title="Overall score per state (0-100), ranked by the last period",
+        "chart": charts.labelled(
+            charts.small_multiples(
+                "overview",
+                [p.id for p in card.periods],
+                series,
+                title="Overall score per state (0-100), ranked by the last period",
+            ),
+            "Small multiples: one panel per state with the overall score (0-100) per period, ranked by the last "
+            "period: " + ", ".join(series) + ". The table below gives every number.",
         ),
         "states": rows,
         "legend": _legend(),

@@ -17,6 +17,7 @@ import pytest
 
 import helsinki_compliance as hc
 from conftest import BROADCAST, make_data, obs
+from helsinki_compliance.engine import goals as hc_goals
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.render import charts
 from helsinki_compliance.render import reports as reporting
@@ -324,7 +325,10 @@ def test_goals_rendered_when_given(corpus: hc.Corpus, tmp_path: Path) -> None:
     raw = paths[0].read_text(encoding="utf-8")
     page = parse(paths[0])
     assert "goals" in page.ids and "Memo &lt;i&gt;goals&lt;/i&gt;" in raw
-    assert raw.count("<svg") == 2  # basket chart + goal timeline
+    assert raw.count("<svg") == 1  # the basket chart; the goal timeline is a table with verdicts in words
+    timeline = raw.split('class="goal-timeline"')[1].split("</table>")[0]
+    assert ">no change<" in timeline and ">slight<" in timeline
+    assert "S+" not in raw and "s+" not in raw
     assert all(h[1:] in set(page.ids) for h in page.hrefs if h.startswith("#"))
     assert "#obs-t.jam-ends" in page.hrefs and "#obs-nowhere" not in page.hrefs
     assert json.loads(paths[2].read_text(encoding="utf-8"))["goals"]["goal_sets"][0]["id"] == "memo"
@@ -453,3 +457,143 @@ def test_renders_in_headless_chromium(corpus: hc.Corpus, tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000  # a blank page compresses far below this
+
+
+# ---------------------------------------------------------------- the reader's view (issue #18)
+
+PROBE = """<script>
+window.addEventListener('load', async () => {
+  const out = {
+    height: document.documentElement.scrollHeight,
+    open: document.querySelectorAll('details[open]').length,
+    details: document.querySelectorAll('details').length,
+    sticky: getComputedStyle(document.querySelector('nav.toc')).position,
+    summary: (document.querySelector('#summary p') || {}).textContent || '',
+    first: document.querySelector('main > section').id,
+  };
+  if (window.axe) {
+    const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice']}});
+    out.axe = r.violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}));
+  }
+  const pre = document.createElement('pre');
+  pre.id = '__probe';
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>"""
+
+
+def _axe_js() -> str | None:
+    """axe-core (npm) if installed: $AXE_CORE_JS, or tests/.axe/ (.ci/run installs it there)."""
+    import os
+
+    for p in (os.environ.get("AXE_CORE_JS"), Path(__file__).parent / ".axe/node_modules/axe-core/axe.min.js"):
+        if p and Path(p).is_file():
+            return Path(p).read_text(encoding="utf-8")
+    return None
+
+
+class Offline(HTMLParser):
+    """An offline accessibility check: lang, headings in order, captions, text alternatives, link names."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.levels: list[int] = []
+        self.lang = ""
+        self._table_open = False
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        if re.fullmatch(r"h[1-6]", tag):
+            level = int(tag[1])
+            if self.levels and level > self.levels[-1] + 1:
+                self.problems.append(f"heading h{level} after h{self.levels[-1]}")
+            self.levels.append(level)
+        if self._table_open and tag != "caption":
+            self.problems.append("a table without a caption")
+        self._table_open = tag == "table"
+        if tag == "svg" and (a.get("role") != "img" or not a.get("aria-label")):
+            self.problems.append("a chart without a text alternative")
+        if tag == "img" and "alt" not in a:
+            self.problems.append("an image without alt")
+        if tag == "a":
+            self._link = []
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._link is not None:
+            if not "".join(self._link).strip():
+                self.problems.append("a link without text")
+            self._link = None
+
+
+def _probe(browser: str, page: Path, tmp: Path, axe: str | None) -> dict[str, Any]:
+    html_text = page.read_text(encoding="utf-8")
+    inject = (f"<script>{axe}</script>" if axe else "") + PROBE
+    probe = tmp / f"probe-{page.name}"
+    probe.write_text(html_text.replace("</body>", inject + "</body>"), encoding="utf-8")
+    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", "--window-size=1280,1000"]
+    done = subprocess.run(
+        [browser, *flags, "--virtual-time-budget=60000", "--dump-dom", probe.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    m = re.search(r'<pre id="__probe">(.*?)</pre>', done.stdout, re.S)
+    assert m, "the probe did not run"
+    import html as html_mod
+
+    return json.loads(html_mod.unescape(m.group(1)))
+
+
+@pytest.mark.slow
+def test_the_su_report_and_the_overview_as_a_reader_sees_them(tmp_path: Path) -> None:
+    """Headless Chromium, offline, on the bundled corpus: summary first, sticky contents, evidence
+    collapsed, the SU report under 15,000 px, no serious accessibility violation; screenshots saved
+    (to $REPORT_SCREENSHOTS when set, else the test's temporary directory)."""
+    import os
+
+    browser = next(
+        (shutil.which(b) for b in ("chromium", "chromium-browser", "google-chrome") if shutil.which(b)), None
+    )
+    if browser is None:
+        pytest.skip("no headless Chromium installed (apt-get install chromium)")
+    corpus = hc.load()
+    codes = reporting.selection.resolve_states(corpus, ["all"])
+    goals = hc_goals.report_goals(corpus, codes, first=1975, last=1991, as_of=AS_OF)
+    write_report(
+        corpus, states=codes, period="year", first=1975, last=1991, as_of=AS_OF, out_dir=tmp_path / "out",
+        formats=["html"], goals=goals, full={"SU"},
+    )  # fmt: skip
+    axe = _axe_js()
+    shots = Path(os.environ.get("REPORT_SCREENSHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    for name, limit in (("SU-year-1975-1991.html", 15_000), ("overview-year-1975-1991.html", 15_000)):
+        page = tmp_path / "out" / name
+        got = _probe(browser, page, tmp_path, axe)
+        assert got["first"] == "summary" and len(got["summary"]) > 200, got
+        assert "observations" in got["summary"] and "1991" in got["summary"]
+        assert got["sticky"] == "sticky"
+        assert got["open"] == 0 and got["details"] > 0  # collapsed evidence
+        assert got["height"] < limit, f"{name}: {got['height']} px"
+        offline = Offline()
+        offline.feed(page.read_text(encoding="utf-8"))
+        assert offline.lang == "en" and not offline.problems, offline.problems[:5]
+        if axe is not None:
+            serious = [v for v in got["axe"] if v["impact"] in ("serious", "critical")]
+            assert not serious, serious
+        shot = shots / name.replace(".html", ".png")
+        subprocess.run(
+            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}",
+             "--window-size=1280,2400", page.as_uri()],
+            capture_output=True, timeout=300, check=True,
+        )  # fmt: skip
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from helsinki_compliance.engine.diff import diff
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
@@ -41,6 +42,7 @@ __all__ = [
     "write_schemas",
     "schemas",
     "resolve_states",
+    "diff",
 ]
 
 

@@ -39,8 +39,8 @@ def init(obj: Ctx, directory: str, extends: str) -> None:
     for p in written:
         click.echo(f"created {p}")
     obj.info(
-        f"next: add your source to {Path(directory) / 'observations' / 'sources.yaml'}, "
-        "then `helsinki-compliance observe add` inside the directory"
+        f"next: cd {directory}; register your source with `helsinki-compliance source add` "
+        "and add observations with `helsinki-compliance observe add` (see --help on each)"
     )
 
 

@@ -5,7 +5,7 @@ Importing the command modules registers their commands on :data:`~helsinki_compl
 
 from __future__ import annotations
 
-from helsinki_compliance.cli import checks, corpus, goals, observe, reports, scoring  # noqa: F401  (registers)
+from helsinki_compliance.cli import checks, corpus, goals, observe, reader, reports, scoring  # noqa: F401  (registers)
 from helsinki_compliance.cli.app import main, run
 
 __all__ = ["main", "run"]

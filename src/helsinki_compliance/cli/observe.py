@@ -12,12 +12,15 @@ import click
 
 from helsinki_compliance import api
 from helsinki_compliance.cli.app import Ctx, handle_errors, load_corpus, main
+from helsinki_compliance.cli.reader import complete
 from helsinki_compliance.errors import (
+    DataError,
     UsageError,
     did_you_mean,
 )
 from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.observe import core as obs_mod
+from helsinki_compliance.observe import infer
 from helsinki_compliance.render.tables import (
     to_json,
     write_csv,
@@ -122,26 +125,60 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
 
 
 @observe.command("add")
-@click.option("--state", help="State code, e.g. SU.")
-@click.option("--date", help="1988-11-30, 1988-11, 1988, 1988-Q4, 1988-H2, or a range 1987-09/1987-12.")
-@click.option("--dated-by", help="The words that date it, or how the date was inferred.")
-@click.option("--kind", help="Observation kind (commitments/vocabulary.yaml).")
-@click.option("--tag", "tags", multiple=True, help="Tag (repeatable).")
-@click.option("--commitment", "commitments", multiple=True, help="Commitment id it bears on (repeatable).")
-@click.option("--case", "cases", multiple=True, help="Case id (repeatable).")
-@click.option("--source", help="Source id (observations/sources.yaml).")
-@click.option("--locator", help="Where in the source: page, paragraph, section.")
-@click.option("--quote", help="A short exact quote.")
-@click.option("--confidence", type=click.Choice(["high", "medium", "low"]), help="How sure the reading is.")
-@click.option("--claim", is_flag=True, help="A government's claim (never counted as evidence).")
-@click.option("--note", help="A note for readers.")
-@click.option("--metric", help="Metric name, e.g. emigration.annual-rate.")
-@click.option("--value", type=float, help="The metric's value.")
-@click.option("--unit", help="The metric's unit.")
-@click.option("--qualifier", type=click.Choice(["exact", "approx", "below", "above", "at-least", "at-most"]))
-@click.option("--standing", help="A standing condition this records, e.g. radio-jamming.")
-@click.option("--subject", help="The condition's subject (a case id or a station such as rferl).")
-@click.option("--ended", is_flag=True, help="The condition ended (default: it is in effect).")
+@click.option(
+    "--state",
+    help="[required] State code, e.g. SU (list: helsinki-compliance states).",
+    shell_complete=complete("states"),
+)
+@click.option(
+    "--date", help="[required] 1988-11-30, 1988-11, 1988, 1988-Q4, a range 1987-09/1987-12; 30/11/1988 is understood."
+)
+@click.option(
+    "--kind",
+    help="[required] Observation kind (list: helsinki-compliance vocabulary).",
+    shell_complete=complete("kinds"),
+)
+@click.option(
+    "--source",
+    help="[required] Source id (list: helsinki-compliance sources; a new one: helsinki-compliance source add).",
+    shell_complete=complete("sources"),
+)
+@click.option("--locator", help="[required] Where in the source: page, paragraph, section.")
+@click.option("--quote", help="[required] A short exact quote.")
+@click.option("--dated-by", help="[optional, inferred] The words that date it (default: says the date was entered).")
+@click.option(
+    "--confidence",
+    type=click.Choice(["high", "medium", "low"], case_sensitive=False),
+    help="[optional, inferred] How sure the reading is (default: the source's reliability).",
+)
+@click.option("--tag", "tags", multiple=True, help="[optional] Tag (repeatable).", shell_complete=complete("tags"))
+@click.option(
+    "--commitment",
+    "commitments",
+    multiple=True,
+    help="[optional] Commitment id it bears on (repeatable).",
+    shell_complete=complete("commitments"),
+)
+@click.option(
+    "--case", "cases", multiple=True, help="[optional] Case id (repeatable).", shell_complete=complete("cases")
+)
+@click.option("--claim", is_flag=True, help="[optional] A government's claim (never counted as evidence).")
+@click.option("--note", help="[optional] A note for readers.")
+@click.option("--metric", help="[optional] Metric name, e.g. emigration.annual-rate.")
+@click.option("--value", type=float, help="[optional] The metric's value.")
+@click.option("--unit", help="[optional] The metric's unit.")
+@click.option(
+    "--qualifier",
+    type=click.Choice(["exact", "approx", "below", "above", "at-least", "at-most"]),
+    help="[optional] How exact the value is.",
+)
+@click.option(
+    "--standing",
+    help="[optional] A standing condition this records, e.g. radio-jamming.",
+    shell_complete=complete("conditions"),
+)
+@click.option("--subject", help="[optional] The condition's subject (a case id or a station such as rferl).")
+@click.option("--ended", is_flag=True, help="[optional] The condition ended (default: it is in effect).")
 @click.option(
     "--all-subjects",
     is_flag=True,
@@ -195,6 +232,11 @@ def observe_add(
 ) -> None:
     """Add an observation: validate it, write it under observations/, print what it changes.
 
+    Required: --state, --date, --kind, --source, --locator, --quote. Everything else is
+    optional; --dated-by and --confidence are inferred when not given, and what was inferred is
+    printed. Valid words: `helsinki-compliance vocabulary`, `states`, `sources`; a new source:
+    `helsinki-compliance source add`.
+
     Nothing is written when anything is wrong (exit 2), with --dry-run, or when it duplicates an
     observation already in the corpus (same state, date, kind, source and locator, or the same
     quote from the same source for the same state).
@@ -224,7 +266,14 @@ def observe_add(
     elif given and fields.get("all_subjects"):
         drafts.extend(obs_mod.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
     elif given:
-        drafts.append(obs_mod.draft_from_options({**fields, "id": obs_id}))
+        draft = obs_mod.draft_from_options({**fields, "id": obs_id})
+        try:
+            data, notes = infer.normalise(api.load(obj.data), draft.data, today=date.today())
+        except infer.FieldError as exc:
+            raise DataError([draft.problem([exc.field], str(exc))]) from None
+        drafts.append(obs_mod.Draft(data))
+        for note in notes:
+            click.echo(f"inferred: {note}", err=fmt == "json")
     else:
         raise click.UsageError("no observation given: use field options, --file, or --interactive")
     _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)

@@ -81,6 +81,10 @@ def parse_date(text: str) -> DateSpec:
     if not isinstance(text, str):
         raise DateError(f"{text!r} is not a date string (quote dates in YAML)")
     text = text.strip()
+    if not text[:4].isdigit() or text[4:5] not in ("", "-", "/"):
+        iso = iso_from_user(text)
+        if iso is not None:
+            raise DateError(f"{text!r} is not in the corpus's date form: did you mean {iso!r}?")
     if "/" in text:
         left, _, right = text.partition("/")
         s, _, _ = _single(left.strip())
@@ -95,3 +99,52 @@ def parse_date(text: str) -> DateSpec:
 def parse_day(text: str) -> date:
     """A single day, as given to ``--as-of`` (partial dates take their last day)."""
     return parse_date(text).end
+
+
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+_DMY = re.compile(r"^\s*([0-9]{1,2})\s*[/.]\s*([0-9]{1,2})\s*[/.]\s*([0-9]{4})\s*$")
+_MY = re.compile(r"^\s*([0-9]{1,2})\s*[/.]\s*([0-9]{4})\s*$")
+_WORDS = re.compile(r"^\s*(?:([0-9]{1,2})\s+)?([A-Za-z]+)\.?,?\s+(?:([0-9]{1,2}),?\s+)?([0-9]{4})\s*$")
+
+
+def iso_from_user(text: str) -> str | None:
+    """A date as people write it, in the ISO form the corpus uses; None when it is not one of these.
+
+    ``16/01/1989`` and ``16.1.1989`` (day first, as in Europe) -> ``1989-01-16``; ``01/1989`` ->
+    ``1989-01``; ``January 1989`` -> ``1989-01``; ``16 January 1989`` and ``January 16, 1989`` ->
+    ``1989-01-16``. The result is checked (``31/02/1989`` is None)."""
+    m = _DMY.match(text)
+    if m:
+        out = f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+    elif (m := _MY.match(text)) is not None:
+        out = f"{int(m.group(2)):04d}-{int(m.group(1)):02d}"
+    elif (m := _WORDS.match(text)) is not None and m.group(2).lower() in _MONTHS and not (m.group(1) and m.group(3)):
+        month = _MONTHS[m.group(2).lower()]
+        day = m.group(1) or m.group(3)
+        out = f"{m.group(4)}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+    else:
+        return None
+    try:
+        parse_date(out)
+    except DateError:
+        return None
+    return out

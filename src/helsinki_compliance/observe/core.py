@@ -47,6 +47,7 @@ from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.model.periods import calendar_periods
 from helsinki_compliance.model.records import Observation
+from helsinki_compliance.observe import infer
 
 #: the order fields are written in (the order of the bundled files)
 FIELD_ORDER = (
@@ -620,18 +621,34 @@ def _unknown_refs(d: Draft, data: dict[str, Any], corpus: Corpus) -> list[Proble
         if isinstance(data.get(key), dict):
             checks.append(([key, sub], data[key].get(sub), registry, what))
     return [
-        d.problem(path, f"unknown {what} {value!r}{did_you_mean(str(value), registry)}")
+        d.problem(path, f"unknown {what} {value!r}{did_you_mean(str(value), registry)}{_how_to_add(what)}")
         for path, value, registry, what in checks
         if isinstance(value, str) and value not in registry
     ]
 
 
-def _validate_drafts(drafts: Sequence[Draft], corpus: Corpus) -> tuple[list[Observation], list[Problem]]:
+def _how_to_add(what: str) -> str:
+    if what == "source":
+        return "; to register a new source, use the command helsinki-compliance source add"
+    if what in ("observation kind", "tag", "condition", "metric"):
+        return "; the valid words: helsinki-compliance vocabulary"
+    if what == "state":
+        return "; the states and their dates: helsinki-compliance states"
+    return ""
+
+
+def _validate_drafts(
+    drafts: Sequence[Draft], corpus: Corpus, today: date | None = None
+) -> tuple[list[Observation], list[Problem]]:
     problems: list[Problem] = []
     out: list[Observation] = []
     taken = {o.id for o in corpus.observations}
     for d in drafts:
-        data = dict(d.data)
+        try:
+            data, _ = infer.normalise(corpus, d.data, infer=False, today=today)
+        except infer.FieldError as exc:
+            problems.append(d.problem([exc.field], str(exc)))
+            continue
         if "id" not in data:
             data["id"] = new_id(data, taken)
         try:
@@ -701,7 +718,7 @@ def add(
     with corpus_lock(root):
         before = pipeline.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)
         own = {loading.display_path(p, root) for p in loading.discover(root)}
-        new, problems = _validate_drafts(drafts, before)
+        new, problems = _validate_drafts(drafts, before, today)
         if problems:
             raise DataError(problems)
         new = _reject_duplicates(before, new, list(drafts), allow_duplicate)

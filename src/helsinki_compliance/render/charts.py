@@ -15,6 +15,7 @@ in an HTML page; every ``id`` in it (and every reference to one) carries the cha
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import re
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["line_chart", "verdict_chart", "VERDICT_LEVELS"]
+__all__ = ["line_chart", "small_multiples", "style_of", "labelled"]
 
 # line styles and markers so that series differ by more than their colour
 _STYLES = ("-", "--", "-.", ":")
@@ -45,9 +46,6 @@ _RC: dict[str, Any] = {
 _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 _ID_RE = re.compile(r'\bid="([^"]+)"')
 MAX_TICKS = 24
-
-# goal verdicts as levels (not-assessed is a gap in the line)
-VERDICT_LEVELS = {"regression": 0, "no-change": 1, "slight-progress": 2, "significant-progress": 3, "met": 4}
 
 
 def _safe_key(key: str) -> str:
@@ -73,6 +71,14 @@ def _to_svg(fig: Figure, key: str) -> str:
     svg = _ID_RE.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = re.sub(r'(xlink:href="|href="|url\()#([^")]+)', fix_ref, svg)
     return svg.strip() + "\n"
+
+
+def labelled(svg: str, alt: str) -> str:
+    """The chart with its text alternative: ``role="img"``, ``aria-label`` and a ``<title>`` (escaped)."""
+    text = html.escape(alt, quote=True)
+    head, sep, rest = svg.partition("<svg")
+    end = rest.index(">")
+    return f'{head}{sep} role="img" aria-label="{text}"{rest[:end]}><title>{text}</title>{rest[end + 1 :]}'
 
 
 def _tick_positions(n: int) -> list[int]:
@@ -151,16 +157,57 @@ def line_chart(
     return _plot(key, labels, series, title=title, ylabel=ylabel, ylim=(-ymax * 0.04, ymax * 1.04))
 
 
-def verdict_chart(key: str, labels: Sequence[str], verdicts: Mapping[str, Sequence[str | None]], *, title: str) -> str:
-    """Goal verdicts over periods: one line per goal on the ordered verdict levels (gaps: not assessed)."""
-    series: dict[str, list[float | None]] = {
-        goal: [None if v is None else VERDICT_LEVELS.get(v) for v in values] for goal, values in verdicts.items()
-    }
-    # goals with the same verdicts would hide each other: spread them a little around each level
-    k = len(series)
-    step = min(0.06, 0.4 / k) if k > 1 else 0.0
-    spread = {
-        goal: [None if v is None else v + (i - (k - 1) / 2) * step for v in values]
-        for i, (goal, values) in enumerate(series.items())
-    }
-    return _plot(key, labels, spread, title=title, ylabel="", ylim=(-0.4, 4.4), yticks=VERDICT_LEVELS)
+# one colour per state (20 distinct, from matplotlib's tab20, darkened where pale) and one marker each
+STATE_COLOURS = (
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff7f0e",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1", "#636363",
+)  # fmt: skip
+STATE_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h", "p", "d", "8", "H", "1", "2", "3", "4", "+")
+
+
+def style_of(index: int) -> tuple[str, str]:
+    """The colour and marker of the ``index``-th series of a small-multiples chart (distinct up to 20)."""
+    return STATE_COLOURS[index % len(STATE_COLOURS)], STATE_MARKERS[index % len(STATE_MARKERS)]
+
+
+def small_multiples(
+    key: str,
+    labels: Sequence[str],
+    series: Mapping[str, Sequence[float | None]],
+    *,
+    title: str,
+    ncols: int = 6,
+    ymax: float = 100.0,
+) -> str:
+    """One small panel per series on shared axes (no legend to decode: each panel is titled).
+
+    Each series keeps its own colour and marker (:func:`style_of`); ``None`` values are gaps."""
+    rc: Any = {**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}
+    import matplotlib  # heavy (about 0.4 s): only when drawing
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(rc):
+        n = max(len(series), 1)
+        cols = min(ncols, n)
+        rows = math.ceil(n / cols)
+        fig = Figure(figsize=(2.0 * cols + 0.6, 1.55 * rows + 0.7))
+        xs = list(range(len(labels)))
+        ticks = [0, len(labels) - 1] if len(labels) > 1 else [0]
+        for i, (name, values) in enumerate(series.items()):
+            ax = fig.add_subplot(rows, cols, i + 1)
+            colour, marker = style_of(i)
+            ys = [math.nan if v is None else float(v) for v in values]
+            ax.plot(xs, ys, color=colour, marker=marker, markersize=3.5, linewidth=1.4)
+            ax.set_ylim(-ymax * 0.05, ymax * 1.05)
+            ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
+            ax.set_yticks([0, ymax / 2, ymax])
+            ax.set_xticks(ticks)
+            ax.set_xticklabels([str(labels[t]) for t in ticks] if labels else [])
+            ax.tick_params(labelsize=7, length=2)
+            if i % cols:
+                ax.set_yticklabels([])
+            ax.set_title(str(name), fontsize=9, loc="left")
+            ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
+        fig.suptitle(str(title), fontsize=10)
+        fig.tight_layout()
+        return _to_svg(fig, key)

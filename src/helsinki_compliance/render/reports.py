@@ -42,7 +42,7 @@ from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import CALENDAR_KINDS, Period
 from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
-from helsinki_compliance.render import charts
+from helsinki_compliance.render import charts, summary
 from helsinki_compliance.render.tables import (
     BASKET_ORDER,
     GROUP_SYMBOLS,
@@ -75,13 +75,14 @@ STATUS_LABELS = {
     "insufficient-evidence": "insufficient evidence (too few commitments or observations for a score)",
 }
 _RANK = {"violation": 0, "partial": 1, "compliant": 2}
+#: goal verdicts in words (never symbols that differ only by case)
 VERDICT_SYMBOLS = {
-    "met": "M",
-    "significant-progress": "S+",
-    "slight-progress": "s+",
-    "no-change": "=",
-    "regression": "R",
-    "not-assessed": ".",
+    "met": "met",
+    "significant-progress": "significant",
+    "slight-progress": "slight",
+    "no-change": "no change",
+    "regression": "regression",
+    "not-assessed": "–",
 }
 BASKET_TITLES = {"I": "Basket I", "III": "Basket III", "human-dimension": "Human dimension"}
 
@@ -205,6 +206,23 @@ def _pct(x: Any) -> str:
     return f"{round(float(x) * 100):d}%"
 
 
+def shade(status: str, score: float | None) -> str:
+    """A shade class within a status, so that 0.33 and 0.00 differ: ``sh-0`` (pale) to ``sh-2`` (deep).
+
+    Violation and partial deepen as the score falls; compliant deepens as it rises."""
+    if score is None or status not in _RANK:
+        return ""
+    if status == "violation":
+        lo, hi, worse_deeper = 0.0, PARTIAL_AT, True
+    elif status == "partial":
+        lo, hi, worse_deeper = PARTIAL_AT, COMPLIANT_AT, True
+    else:
+        lo, hi, worse_deeper = COMPLIANT_AT, 1.0, False
+    x = 0.5 if hi <= lo else min(max((score - lo) / (hi - lo), 0.0), 1.0)
+    depth = 1.0 - x if worse_deeper else x
+    return f"sh-{min(int(depth * 3), 2)}"
+
+
 def _period_dict(p: Period) -> dict[str, Any]:
     return {
         "id": p.id,
@@ -276,6 +294,7 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
                     **_status(gs.status),
                     "period": p.id,
                     "score": _score100(gs.score),
+                    "shade": shade(gs.status, gs.score),
                     "assessed": gs.assessed,
                     "in_force": gs.in_force,
                     "coverage": gs.label,
@@ -292,7 +311,14 @@ def _basket_chart(card: Scorecard, state: str, key: str) -> str:
     series: dict[str, list[float | None]] = {}
     for row in _group_rows(card, state):
         series[row["label"]] = [None if c["score"] == "–" else float(c["score"]) for c in row["cells"]]
-    return charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+    svg = charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+    said = "; ".join(
+        f"{name}: " + ", ".join(f"{p.id} {round(v)}" for p, v in zip(card.periods, vs, strict=False) if v is not None)
+        if any(v is not None for v in vs)
+        else f"{name}: never scored"
+        for name, vs in series.items()
+    )
+    return charts.labelled(svg, f"Line chart of the score (0-100) per basket and overall for {state}. {said}.")
 
 
 def _heatmap(card: Scorecard, state: str) -> list[dict[str, Any]]:
@@ -308,6 +334,8 @@ def _heatmap(card: Scorecard, state: str) -> list[dict[str, Any]]:
                         **_status(cell.status, cell.assessment is not None),
                         "period": p.id,
                         "score": _f2(cell.score),
+                        "shade": shade(cell.status, cell.score),
+                        "stale": cell.stale,
                         "linked": bool(cell.findings or cell.assessment),
                     }
                 )
@@ -354,7 +382,8 @@ def _changes(card: Scorecard, state: str) -> list[dict[str, Any]]:
             else:
                 other.append(item)
         if better or worse or other:
-            out.append({"from": prev.id, "to": nxt.id, "better": better, "worse": worse, "other": other})
+            n = len(better) + len(worse) + len(other)
+            out.append({"from": prev.id, "to": nxt.id, "better": better, "worse": worse, "other": other, "n": n})
     return out
 
 
@@ -397,37 +426,63 @@ def _obs_brief(o: Observation | None, oid: str) -> dict[str, Any]:
     }
 
 
+def _period_block(cell: Any, p: Period, obs: dict[str, Observation]) -> dict[str, Any]:
+    findings = []
+    for f in cell.findings:
+        d = _finding_dict(f)
+        d["evidence"] = [_obs_brief(obs.get(oid), oid) for oid in f.observations]
+        d["age"] = f.age
+        findings.append(d)
+    return {
+        "period": _period_dict(p),
+        "anchors": [p.id],
+        "range": p.id,
+        **_status(cell.status, cell.assessment is not None),
+        "score": _f2(cell.score),
+        "confidence": _f2(cell.confidence),
+        "computed": _status(cell.computed_status),
+        "computed_score": _f2(cell.computed_score),
+        "assessment": cell.assessment.to_dict() if cell.assessment else None,
+        "findings": findings,
+    }
+
+
+def _same_block(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    keys = ("status", "symbol", "score", "confidence", "assessment", "computed_score")
+    strip = [({k: v for k, v in f.items() if k != "detail"}) for f in a["findings"]]
+    other = [({k: v for k, v in f.items() if k != "detail"}) for f in b["findings"]]
+    return all(a[k] == b[k] for k in keys) and strip == other and not a["period"]["named"]
+
+
+def _merge_blocks(blocks: list[tuple[int, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Consecutive periods with the same status, score and findings become one block (no repeated tables)."""
+    out: list[tuple[int, dict[str, Any]]] = []
+    for i, b in blocks:
+        if out and out[-1][0] == i - 1 and _same_block(out[-1][1], b):
+            last = out[-1][1]
+            last["anchors"].append(b["period"]["id"])
+            last["range"] = f"{last['anchors'][0]}–{b['period']['id']}"
+            out[-1] = (i, last)
+        else:
+            out.append((i, b))
+    return [b for _, b in out]
+
+
 def _drilldown(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Observation]) -> list[dict[str, Any]]:
     out = []
     for _, members in _grouped(card):
         for c in members:
             in_force = corpus.in_force_from(c, state)
-            periods = []
+            blocks: list[tuple[int, dict[str, Any]]] = []
             quiet: dict[str, list[str]] = {}
             statuses = []
-            for p in card.periods:
+            for i, p in enumerate(card.periods):
                 cell = card.cells[(state, c.id, p.id)]
                 statuses.append({**_status(cell.status, cell.assessment is not None), "period": p.id})
                 if not cell.findings and cell.assessment is None:
                     quiet.setdefault(cell.status, []).append(p.id)
                     continue
-                findings = []
-                for f in cell.findings:
-                    d = _finding_dict(f)
-                    d["evidence"] = [_obs_brief(obs.get(oid), oid) for oid in f.observations]
-                    findings.append(d)
-                periods.append(
-                    {
-                        "period": _period_dict(p),
-                        **_status(cell.status, cell.assessment is not None),
-                        "score": _f2(cell.score),
-                        "confidence": _f2(cell.confidence),
-                        "computed": _status(cell.computed_status),
-                        "computed_score": _f2(cell.computed_score),
-                        "assessment": cell.assessment.to_dict() if cell.assessment else None,
-                        "findings": findings,
-                    }
-                )
+                blocks.append((i, _period_block(cell, p, obs)))
             out.append(
                 {
                     "id": c.id,
@@ -444,7 +499,7 @@ def _drilldown(corpus: Corpus, card: Scorecard, state: str, obs: dict[str, Obser
                         for r in c.rules
                     ],
                     "statuses": statuses,
-                    "periods": periods,
+                    "periods": _merge_blocks(blocks),
                     "quiet": [{**_status(s), "periods": quiet[s]} for s in SYMBOLS if s in quiet],
                 }
             )
@@ -562,6 +617,7 @@ def _goals_for(goals: dict[str, Any] | None, state: str | None) -> dict[str, Any
 
 
 def _timeline_ctx(rows: Any, goal_ids: list[str], key: str, title: str) -> dict[str, Any] | None:
+    """A goal timeline as a table: one row per goal, one column per period, verdicts in words."""
     if not isinstance(rows, list) or not rows:
         return None
     labels = [str(r.get("period", "")) for r in rows]
@@ -571,9 +627,9 @@ def _timeline_ctx(rows: Any, goal_ids: list[str], key: str, title: str) -> dict[
             if gid not in ids:
                 ids.append(gid)
     verdicts = {gid: [(r.get("verdicts") or {}).get(gid) for r in rows] for gid in ids}
-    chart_series = {gid: [v if v in charts.VERDICT_LEVELS else None for v in vs] for gid, vs in verdicts.items()}
     return {
-        "svg": charts.verdict_chart(key, labels, chart_series, title=title),
+        "key": key,
+        "title": title,
         "periods": labels,
         "rows": [{"goal": gid, "cells": [_verdict(v) for v in verdicts[gid]]} for gid in ids],
     }
@@ -679,6 +735,14 @@ def _evidence(corpus: Corpus, ids: Iterable[str], obs: dict[str, Observation]) -
     return out
 
 
+def _by_year(evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The evidence grouped by the year its date starts in (one collapsed list per year)."""
+    years: dict[str, list[dict[str, Any]]] = {}
+    for e in sorted(evidence, key=lambda e: (e["date"], e["id"])):
+        years.setdefault(e["date"][:4], []).append(e)
+    return [{"year": y, "obs": items} for y, items in sorted(years.items())]
+
+
 def _sources(corpus: Corpus, evidence: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for sid in sorted({e["source"] for e in evidence}):
@@ -717,6 +781,7 @@ def state_context(
     last: int,
     goals: dict[str, Any] | None = None,
     files: dict[str, str] | None = None,
+    diff: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything a state report shows, as plain JSON-ready data (strings already formatted)."""
     obs = {o.id: o for o in corpus.observations}
@@ -728,10 +793,15 @@ def state_context(
     for d in dossiers:
         ids |= {e["id"] for v in d["violations"] for e in v["evidence"]}
         ids |= {e["id"] for c in d["cases"] for e in c["evidence"]}
+    state_diff = _state_diff(diff, state)
+    if state_diff:
+        ids |= {o for c in state_diff["cells"] for o in c["added"]}
     evidence = _evidence(corpus, ids, obs)
     st = corpus.states.get(state)
     name = st.name if st else state
     span = f"{first}–{last}" if calendar else ("a named group" if group else "a named period")
+    conflicts = _conflicts(corpus, state)
+    baskets = [(b, BASKET_TITLES.get(b, f"Basket {b}")) for b in _baskets(card)]
     return {
         "meta": {
             "title": f"Compliance report: {name} ({state})",
@@ -761,7 +831,22 @@ def state_context(
         "evidence": evidence,
         "sources": _sources(corpus, evidence),
         "method": _method(),
-        "conflicts": _conflicts(corpus, state),
+        "conflicts": conflicts,
+        "summary": summary.state_summary(corpus, card, state, baskets=baskets, conflicts=len(conflicts)),
+        "evidence_years": _by_year(evidence),
+        "diff": state_diff,
+    }
+
+
+def _state_diff(d: dict[str, Any] | None, state: str) -> dict[str, Any] | None:
+    """The part of a :func:`.engine.diff.diff` result about ``state`` (cells and goals)."""
+    if d is None:
+        return None
+    return {
+        "before": d["before"],
+        "after": d["after"],
+        "cells": [c for c in d["cells"] if c["state"] == state],
+        "goals": [g for g in d["goals"] if g["state"] == state],
     }
 
 
@@ -782,13 +867,12 @@ def overview_context(
     links: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     calendar = period in CALENDAR_KINDS
-    rows = []
-    series: dict[str, list[float | None]] = {}
+    rows: list[dict[str, Any]] = []
     for state in card.states:
         st = corpus.states.get(state)
         groups = _group_rows(card, state)
         overall = groups[-1]
-        series[state] = [None if c["score"] == "–" else float(c["score"]) for c in overall["cells"]]
+        end = card.groups.get((state, "overall", card.periods[-1].id)) if card.periods else None
         rows.append(
             {
                 "state": state,
@@ -797,8 +881,22 @@ def overview_context(
                 "groups": groups,
                 "counts": _counts(card, state),
                 "links": (links or {}).get(state, {}),
+                "rank_score": end.score if end is not None and end.score is not None else -1.0,
             }
         )
+    # ranked: the highest overall score in the last period first; unscored states last, by code
+    rows.sort(key=lambda r: (-r["rank_score"], r["state"]))
+    for i, r in enumerate(rows):
+        colour, marker = charts.style_of(i)
+        r["colour"], r["marker"] = colour, _MARKER_NAMES.get(marker, marker)
+    series = {
+        f"{r['state']} ({r['name'][:16]})": [
+            None if c["score"] == "–" else float(c["score"]) for c in r["overall"]["cells"]
+        ]
+        for r in rows
+        if r["rank_score"] >= 0 or any(c["score"] != "–" for c in r["overall"]["cells"])
+    }
+    unscored = [r["state"] for r in rows if f"{r['state']} ({r['name'][:16]})" not in series]
     return {
         "meta": {
             "title": "Compliance overview: " + ", ".join(card.states),
@@ -814,14 +912,47 @@ def overview_context(
             "periods": [p.id for p in card.periods],
         },
         "periods": [_period_dict(p) for p in card.periods],
-        "chart": charts.line_chart(
-            "overview", [p.id for p in card.periods], series, title="overall score per state (0-100)"
+        "chart": charts.labelled(
+            charts.small_multiples(
+                "overview",
+                [p.id for p in card.periods],
+                series,
+                title="Overall score per state (0-100), ranked by the last period",
+            ),
+            "Small multiples: one panel per state with the overall score (0-100) per period, ranked by the last "
+            "period: " + ", ".join(series) + ". The table below gives every number.",
         ),
         "states": rows,
         "legend": _legend(),
         "goals": _goals_ctx(goals, {}, "overview"),
         "method": _method(),
+        "summary": summary.overview_summary(corpus, card),
+        "unscored": unscored,
     }
+
+
+_MARKER_NAMES = {
+    "o": "circle",
+    "s": "square",
+    "^": "triangle up",
+    "D": "diamond",
+    "v": "triangle down",
+    "P": "plus (filled)",
+    "X": "cross (filled)",
+    "*": "star",
+    "<": "triangle left",
+    ">": "triangle right",
+    "h": "hexagon",
+    "p": "pentagon",
+    "d": "thin diamond",
+    "8": "octagon",
+    "H": "hexagon (flat)",
+    "1": "tri down",
+    "2": "tri up",
+    "3": "tri left",
+    "4": "tri right",
+    "+": "plus",
+}
 
 
 # ---------------------------------------------------------------- renderers
@@ -985,7 +1116,7 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
         for p in c["periods"]:
             star = " (analyst assessment)" if p["assessment"] else ""
             score = f" score {p['score']}" if p["score"] else ""
-            out.append(f"- **{md_escape(p['period']['id'])}**: {p['status']}{score}{star}")
+            out.append(f"- **{md_escape(p['range'])}**: {p['status']}{score}{star}")
             if p["assessment"]:
                 a = p["assessment"]
                 out.append(
@@ -1168,8 +1299,11 @@ def write_report(
     goals: dict[str, Any] | None = None,
     progress: Progress | None = None,
     full: Collection[str] | None = None,
+    diff: dict[str, Any] | None = None,
 ) -> list[Path]:
     """Evaluate and write the report files; return their paths in writing order.
+
+    ``diff``: a :func:`.engine.diff.diff` result shown in each state's report (what changed between two as-of dates).
 
     ``full``: the states whose report is written in every format; the others get only
     :data:`LIGHT_FORMATS` (None: every state in every format).
@@ -1199,7 +1333,9 @@ def write_report(
         files = {fmt: f"{stem}.{fmt}" for fmt in state_formats(code, fmts, full)}
         links[code] = files
         sub = _sub_card(card, code)
-        ctx = state_context(corpus, sub, code, period=period, first=first, last=last, goals=goals, files=files)
+        ctx = state_context(
+            corpus, sub, code, period=period, first=first, last=last, goals=goals, files=files, diff=diff
+        )
         for fmt in files:
             step(files[fmt])
             written.append(_write(out, files[fmt], render_state(corpus, sub, code, fmt, ctx), allowed))

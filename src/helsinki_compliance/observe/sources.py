@@ -1,0 +1,133 @@
+"""Registering a source without editing YAML: ``source add``.
+
+The same guarantees as adding an observation: every field validated (the :class:`Source`
+model), duplicates refused (the same id, or the same title, author and date under another id),
+the corpus lock held, the file written atomically, and the whole corpus re-loaded before the
+write is kept (a file that would not load is never left behind).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from helsinki_compliance import storage
+from helsinki_compliance.errors import DataError, Problem, UsageError
+from helsinki_compliance.load import files as loading
+from helsinki_compliance.load import pipeline
+from helsinki_compliance.model.records import Source
+from helsinki_compliance.observe.core import corpus_lock
+
+__all__ = ["SourceAdded", "add_source", "source_yaml", "SOURCE_FIELDS", "REQUIRED"]
+
+#: the fields of a source in the order they are written; the first six are required
+SOURCE_FIELDS = (
+    "id",
+    "title",
+    "author",
+    "date",
+    "kind",
+    "reliability",
+    "url",
+    "publisher",
+    "accessed",
+    "licence",
+    "note",
+)
+REQUIRED = SOURCE_FIELDS[:6]
+HEADER = "# yaml-language-server: $schema=../schemas/sources.schema.json\nsources:\n"
+
+
+@dataclass(frozen=True)
+class SourceAdded:
+    id: str
+    file: str
+    written: bool
+
+
+def source_yaml(src: Source) -> str:
+    """One list item of ``sources:`` in the bundled files' style (every string double-quoted)."""
+    data = src.model_dump(mode="json", exclude_defaults=True)
+    lines: list[str] = []
+    for key in SOURCE_FIELDS:
+        if key in data:
+            lead = "  - " if not lines else "    "
+            value = data[key]
+            lines.append(f"{lead}{key}: {value if key == 'id' else json.dumps(value, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def _append(old: str | None, item: str) -> str:
+    if not old or not old.strip():
+        return HEADER + item
+    if "\nsources: []" in "\n" + old:
+        return ("\n" + old).replace("\nsources: []", "\nsources:", 1)[1:].rstrip("\n") + "\n" + item
+    return old.rstrip("\n") + "\n" + item
+
+
+def _validate(data: dict[str, Any], display: str) -> Source:
+    clean = {k: v for k, v in data.items() if v not in (None, "")}
+    missing = [k for k in REQUIRED if k not in clean]
+    if missing:
+        raise DataError([Problem(display, 0, k, "required: give it (see `source add --help`)") for k in missing])
+    if isinstance(clean.get("reliability"), str):
+        clean["reliability"] = clean["reliability"].lower()
+    if isinstance(clean.get("kind"), str):
+        clean["kind"] = clean["kind"].lower()
+    try:
+        return Source.model_validate(clean)
+    except ValidationError as exc:
+        problems = [
+            Problem(display, 0, ".".join(str(p) for p in err["loc"]), loading.pydantic_message(err))
+            for err in exc.errors()
+        ]
+        raise DataError(problems) from None
+
+
+def add_source(
+    root: Path,
+    data: dict[str, Any],
+    *,
+    dry_run: bool = False,
+    base: Path | None = None,
+    base_dirs: Sequence[str] = loading.DATA_DIRS,
+    today: date | None = None,
+) -> SourceAdded:
+    """Validate a new source and append it to ``observations/sources.yaml`` of ``root``; all or nothing."""
+    root = Path(root)
+    target = root / "observations" / "sources.yaml"
+    display = loading.display_path(target, root)
+    src = _validate(data, display)
+    with corpus_lock(root):
+        corpus = pipeline.load(root, today=today, base=base, base_dirs=base_dirs)
+        if src.id in corpus.sources:
+            origin = corpus.origin("sources", src.id)
+            where = f" ({origin.file}:{origin.line})" if origin else ""
+            raise UsageError(f"source id {src.id!r} is already registered{where}; choose another id")
+        for other in corpus.sources.values():
+            same = (other.title.casefold(), other.author.casefold(), other.date.text)
+            if same == (src.title.casefold(), src.author.casefold(), src.date.text):
+                raise UsageError(
+                    f"the same source (title, author and date) is already registered as {other.id!r}; cite that id"
+                )
+        old = target.read_text(encoding="utf-8") if target.exists() else None
+        text = _append(old, source_yaml(src))
+        if dry_run:
+            return SourceAdded(src.id, display, False)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        storage.atomic_write(target, text)
+        try:
+            pipeline.load(root, today=today, base=base, base_dirs=base_dirs)
+        except Exception:
+            if old is None:
+                target.unlink()
+            else:
+                storage.atomic_write(target, old)
+            raise
+    return SourceAdded(src.id, display, True)

@@ -185,7 +185,7 @@ def _hoist_global_options(group: click.Group, args: list[str]) -> list[str]:
     "--no-cache",
     is_flag=True,
     envvar="HELSINKI_COMPLIANCE_NO_CACHE",
-    help="Parse every file afresh; do not read or write DIR/.helsinki-cache.",
+    help="Parse every file afresh; do not read or write the per-user cache.",
 )
 @click.option(
     "--allow-outside", is_flag=True, help="Let relative --out/--file paths lead outside the current directory."

@@ -28,6 +28,8 @@ from helsinki_compliance.errors import (
     HelsinkiError,
     UsageError,
 )
+from helsinki_compliance.model.dates import MAX_YEAR, MIN_YEAR, DateError
+from helsinki_compliance.model.periods import PeriodError
 from helsinki_compliance.render.tables import (
     COLOURS,
 )
@@ -92,6 +94,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except HelsinkiError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (DateError, PeriodError) as exc:  # a date or period the user gave that reached the engine
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
         except OSError as exc:
@@ -113,6 +118,9 @@ def as_of_date(value: str | None) -> date:
         return date.today()
     return api.parse_as_of(value, "--as-of")
 
+
+#: The type of the year options (``--from``/``--to``): the years a date may name.
+YEAR = click.IntRange(MIN_YEAR, MAX_YEAR)
 
 AS_OF = click.option("--as-of", "as_of", metavar="DATE", help="Count only observations known by DATE (default: today).")
 FORMAT = click.option(

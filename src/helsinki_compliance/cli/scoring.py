@@ -7,7 +7,7 @@ import sys
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import AS_OF, FORMAT, Ctx, as_of_date, handle_errors, load_corpus, main, style
+from helsinki_compliance.cli.app import AS_OF, FORMAT, YEAR, Ctx, as_of_date, handle_errors, load_corpus, main, style
 from helsinki_compliance.engine.explain import render_text
 from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
@@ -27,8 +27,8 @@ from helsinki_compliance.render.tables import (
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
 )
-@click.option("--from", "first", type=int, default=1975, show_default=True)
-@click.option("--to", "last", type=int, default=1991, show_default=True)
+@click.option("--from", "first", type=YEAR, default=1975, show_default=True)
+@click.option("--to", "last", type=YEAR, default=1991, show_default=True)
 @click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
 @click.option("--fail-on", type=click.Choice(["violation", "partial"]), help="Exit 1 if any cell is this bad or worse.")
 @AS_OF

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
@@ -333,8 +335,13 @@ _FAST_WORDS: dict[bytes, re.Pattern[bytes]] = {
     **{w: re.compile(re.escape(w) + rb"(?!\w)") for w in (b".inf", b".Inf", b".INF", b".nan", b".NaN", b".NAN")},
     b"+": re.compile(rb"\+[.0-9]"),
 }
-# literal-first patterns (fast to search): a digit before "_"; a "0" before a digit after [ { , or space
-_FAST_NUMBERS = (re.compile(rb"_(?<=[0-9]_)"), re.compile(rb"0(?<=[\[{, ]0)[0-9]"))
+# literal-first patterns (fast to search): a digit before "_"; a "0" before a digit after [ { , or space;
+# an exponent (``0e0``: the safe reader reads a float, rapidyaml's JSON a string)
+_FAST_NUMBERS = (
+    re.compile(rb"_(?<=[0-9]_)"),
+    re.compile(rb"0(?<=[\[{, ]0)[0-9]"),
+    re.compile(rb"[eE](?<=[0-9.][eE])[-+]?[0-9]"),
+)
 
 
 # characters the safe reader refuses or counts as line breaks: C0/C1 controls, U+0085,
@@ -369,11 +376,18 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _plain_numbers(value: Any) -> bool:
-    """No number the safe reader refuses (over MAX_INT_DIGITS digits, or not finite)."""
+    """No number the safe reader refuses (over MAX_INT_DIGITS digits, or not finite), and no more
+    values than it accepts (:data:`MAX_NODES`). (Unsafe text never gets here: raw control and
+    bidirectional characters and every backslash escape are hazards.)"""
     stack = [value]
+    nodes = 2  # the top-level mapping and its key
     while stack:
         v = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            return False
         if isinstance(v, dict):
+            nodes += len(v)  # the keys
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)
@@ -384,6 +398,26 @@ def _plain_numbers(value: Any) -> bool:
         elif isinstance(v, float) and not math.isfinite(v):
             return False
     return True
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to the null device for a moment (C++ code writes there directly)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr at all
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def load_fast(raw: bytes) -> Document | None:
@@ -397,8 +431,10 @@ def load_fast(raw: bytes) -> Document | None:
         raw.decode("utf-8")
         if raw.startswith(b"\xef\xbb\xbf"):
             return None
-        tree = _ryml.parse_in_arena(raw)
-        data = json.loads(_ryml.emit_json(tree), object_pairs_hook=_pairs)
+        with _quiet_stderr():  # rapidyaml prints its C++ diagnostics to fd 2 before raising
+            tree = _ryml.parse_in_arena(raw)
+            emitted = _ryml.emit_json(tree)
+        data = json.loads(emitted, object_pairs_hook=_pairs)
     except Exception:  # noqa: BLE001 - anything odd: the slow path decides, with its own messages
         return None
     if not isinstance(data, dict) or list(data) != ["observations"] or not isinstance(data["observations"], list):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, handle_errors, load_corpus, main, style
+from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, echo, handle_errors, load_corpus, main, style
 from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.model.dates import MAX_YEAR, MIN_YEAR
 from helsinki_compliance.render.goal_tables import render_goals, render_timeline
@@ -65,7 +65,7 @@ def goals_cmd(
         t = goals_mod.timeline(
             corpus, api.periods(corpus, period, a, b), goal_set, state=code, baseline=base, as_of=at if as_of else None
         )
-        click.echo(to_json(t) if fmt == "json" else render_timeline(t, fmt), nl=False)
+        echo(to_json(t) if fmt == "json" else render_timeline(t, fmt), nl=False)
         return
     t = goals_mod.track(corpus, goal_set, as_of=at, state=code, baseline=base)
-    click.echo(to_json(t) if fmt == "json" else render_goals(t, fmt, style=style, evidence=not obj.quiet), nl=False)
+    echo(to_json(t) if fmt == "json" else render_goals(t, fmt, style=style, evidence=not obj.quiet), nl=False)

@@ -7,7 +7,7 @@ import sys
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import YEAR, Ctx, as_of_date, handle_errors, load_corpus, main
+from helsinki_compliance.cli.app import YEAR, Ctx, as_of_date, echo, handle_errors, load_corpus, main
 from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_names, write_report
 
@@ -81,7 +81,7 @@ def report(
             progress=lambda step: bar.update(1),
             full=full,
         )
-    click.echo(
+    echo(
         f"wrote {len(written)} files to {out}/ (as of {at.isoformat()}): " + ", ".join(sorted(p.name for p in written))
     )
 

@@ -337,14 +337,18 @@ def append_text(old: str | None, items: Sequence[Observation]) -> tuple[str, lis
     indent = len(found.group(1)) if found else 2
     spans = []
     line = text.count("\n") + 1
-    for obs in items:
-        chunk = "" if text.endswith("observations:\n") else "\n"  # a blank line between items
+    parts = [text]
+    bare = text.endswith("observations:\n")
+    for obs in items:  # counted as it grows (counting the whole text per item was quadratic)
+        chunk = "" if bare else "\n"  # a blank line between items
+        bare = False
         item = observation_yaml(obs, indent)
         start = line + chunk.count("\n")
-        text += chunk + item
-        spans.append((start, start + item.count("\n") - 1))
-        line = text.count("\n") + 1
-    return text, spans
+        parts.append(chunk + item)
+        n = item.count("\n")
+        spans.append((start, start + n - 1))
+        line = start + n
+    return "".join(parts), spans
 
 
 # ---------------------------------------------------------------- drafts

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
+# the per-user cache of the tests' runs (and of the processes they start): not the user's own
+os.environ.setdefault("HELSINKI_COMPLIANCE_CACHE_DIR", tempfile.mkdtemp(prefix="hc-test-cache-"))
 SOURCES_DIR = REPO.parent / "shared" / "sources"
 
 BROADCAST = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from helsinki_compliance.cli.main import main
 from helsinki_compliance.errors import DataError
 from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline
-from helsinki_compliance.load.cache import CACHE_DIR, FileCache, content_hash
+from helsinki_compliance.load.cache import CACHE_ENV, FileCache, content_hash, sign
 from helsinki_compliance.model.corpus import Corpus
 
 
@@ -33,7 +32,7 @@ def _data(tmp_path: Path) -> Path:
 
 def _load(root: Path) -> tuple[Corpus, FileCache]:
     files = loading.discover(root)
-    cache = FileCache(root)
+    cache = FileCache(_cache_dir(root))
     parsed, problems = loading.read_files(root, files, cache)
     assert not [p for p in problems if p.level == "error"]
     from helsinki_compliance.load.semantics import build_corpus
@@ -43,8 +42,13 @@ def _load(root: Path) -> tuple[Corpus, FileCache]:
     return corpus, cache
 
 
+def _cache_dir(root: Path) -> Path:
+    """The per-user cache of these tests: beside the data directory, never in it."""
+    return root.parent / "user-cache"
+
+
 def _entry_paths(root: Path) -> list[Path]:
-    return sorted((root / CACHE_DIR).rglob("*.json"))
+    return sorted(_cache_dir(root).rglob("*.json"))
 
 
 def _obs_file(root: Path) -> Path:
@@ -106,10 +110,13 @@ def test_a_well_formed_entry_with_invalid_items_is_validated_not_trusted(tmp_pat
     (entry,) = [p for p in _entry_paths(root) if p.stem == sha]
     head, _, payload = entry.read_bytes().partition(b"\n")
     data = json.loads(payload)
-    data["items"][0]["date"] = "not a date"  # a forged entry with a correct checksum
+    data["items"][0]["date"] = "not a date"  # an entry with a correct tag
     payload = json.dumps(data).encode()
     header = json.loads(head)
-    header.update(length=len(payload), crc32=zlib.crc32(payload))
+    key = FileCache(_cache_dir(root)).key
+    assert key is not None
+    signed = b"%d\x00%s\x00%s\x00" % (header["format"], header["fingerprint"].encode(), sha.encode()) + payload
+    header.update(length=len(payload), hmac=sign(key, signed))  # forged with the user's own key
     entry.write_bytes(json.dumps(header).encode() + b"\n" + payload)
     warm, cache = _load(root)
     assert cache.rejected == 1
@@ -127,11 +134,12 @@ def test_files_with_errors_are_not_cached_and_keep_their_lines(tmp_path: Path) -
     assert content_hash(bad.read_bytes()) not in {p.stem for p in _entry_paths(root)}
 
 
-def test_cli_caches_by_default_and_not_with_no_cache(tmp_path: Path) -> None:
+def test_cli_caches_by_default_and_not_with_no_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _data(tmp_path)
+    monkeypatch.setenv(CACHE_ENV, str(_cache_dir(root)))
     runner = CliRunner()
     r = runner.invoke(main, ["--no-cache", "--data", str(root), "validate"])
-    assert r.exit_code == 0 and not (root / CACHE_DIR).exists()
+    assert r.exit_code == 0 and not _entry_paths(root)
     r = runner.invoke(main, ["--data", str(root), "validate"])
     assert r.exit_code == 0 and len(_entry_paths(root)) == len(loading.discover(root))
     r2 = runner.invoke(main, ["--data", str(root), "validate"])
@@ -141,4 +149,4 @@ def test_cli_caches_by_default_and_not_with_no_cache(tmp_path: Path) -> None:
 def test_library_load_does_not_write_a_cache_unless_asked(tmp_path: Path) -> None:
     root = _data(tmp_path)
     pipeline.load(root)
-    assert not (root / CACHE_DIR).exists()
+    assert not _entry_paths(root)

@@ -189,7 +189,8 @@ def test_file_names_and_progress(corpus: hc.Corpus, tmp_path: Path) -> None:
     ]
     assert names == report_names(corpus, states=["SU", "PL"], period="year", first=1975, last=1980)
     assert steps == ["evaluate", *names]
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # no stray temp files
+    # no stray temp files; the manifest of what was written beside them
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([*names, ".helsinki-written.json"])
 
 
 def test_single_state_has_no_overview_and_group_names(corpus: hc.Corpus, tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ def load(data: str | Path | None = None, *, today: date | None = None, cache: bo
     """Load and validate a data directory and the data it extends (see :mod:`.config`).
 
     Raises :class:`DataError` listing every problem with its file, line and field.
-    ``cache``: reuse parsed files from ``DIR/.helsinki-cache`` (see :mod:`.cache`)."""
+    ``cache``: reuse parsed files from the per-user cache (see :mod:`.cache`)."""
     cfg = data_config(data)
     return pipeline.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
+import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -28,10 +29,35 @@ from helsinki_compliance.errors import (
     HelsinkiError,
     UsageError,
 )
+from helsinki_compliance.load.yaml_reader import UNSAFE_TEXT
+from helsinki_compliance.model.dates import MAX_YEAR, MIN_YEAR, DateError
+from helsinki_compliance.model.periods import PeriodError
 from helsinki_compliance.render.tables import (
     COLOURS,
 )
 from helsinki_compliance.version import __version__
+
+#: What :func:`echo` escapes: the characters refused in data (C0 other than tab and newline, DEL,
+#: C1, bidirectional controls), except the colour codes :func:`style` itself adds (SGR, ``ESC[..m``).
+_TERMINAL = re.compile("\x1b\\[[0-9;]*m|" + UNSAFE_TEXT.pattern)
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control and bidirectional character shown as an escape (``\\u001b``)."""
+
+    def escape(m: re.Match[str]) -> str:
+        ch = m.group()
+        if len(ch) > 1:  # a colour code of style()
+            return ch
+        return f"\\u{ord(ch):04x}"  # also a valid escape inside a JSON string
+
+    return _TERMINAL.sub(escape, text)
+
+
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for everything the tool prints: no data can move the cursor, retitle or clear
+    the terminal, or reorder text (see :func:`terminal_safe`); the colours of :func:`style` stay."""
+    click.echo(terminal_safe(str(message)), err=err, nl=nl)
 
 
 def colour_enabled() -> bool:
@@ -41,7 +67,7 @@ def colour_enabled() -> bool:
 def style(text: str, status: str) -> str:
     if not colour_enabled() or status not in COLOURS:
         return text
-    return click.style(text, fg=COLOURS[status])
+    return click.style(terminal_safe(text), fg=COLOURS[status])
 
 
 class Ctx:
@@ -71,7 +97,7 @@ class Ctx:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            click.echo(message, err=True)
+            echo(message, err=True)
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,24 +111,27 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except DataError as exc:
             for p in exc.problems:
-                click.echo(str(p), err=True)
+                echo(str(p), err=True)
             n = len(exc.problems)
-            click.echo(f"{n} problem{'s' if n != 1 else ''}; nothing was written.", err=True)
+            echo(f"{n} problem{'s' if n != 1 else ''}; nothing was written.", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except HelsinkiError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (DateError, PeriodError) as exc:  # a date or period the user gave that reached the engine
+            echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
         except (click.exceptions.Exit, click.ClickException, click.Abort, BrokenPipeError):
             raise
         except OSError as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+            echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback for users
             if debug:
                 raise
-            click.echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+            echo(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
             ctx.exit(EXIT_INTERNAL)
 
     return wrapper
@@ -113,6 +142,9 @@ def as_of_date(value: str | None) -> date:
         return date.today()
     return api.parse_as_of(value, "--as-of")
 
+
+#: The type of the year options (``--from``/``--to``): the years a date may name.
+YEAR = click.IntRange(MIN_YEAR, MAX_YEAR)
 
 AS_OF = click.option("--as-of", "as_of", metavar="DATE", help="Count only observations known by DATE (default: today).")
 FORMAT = click.option(
@@ -185,7 +217,7 @@ def _hoist_global_options(group: click.Group, args: list[str]) -> list[str]:
     "--no-cache",
     is_flag=True,
     envvar="HELSINKI_COMPLIANCE_NO_CACHE",
-    help="Parse every file afresh; do not read or write DIR/.helsinki-cache.",
+    help="Parse every file afresh; do not read or write the per-user cache.",
 )
 @click.option(
     "--allow-outside", is_flag=True, help="Let relative --out/--file paths lead outside the current directory."

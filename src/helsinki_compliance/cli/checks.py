@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, handle_errors, load_corpus, main
+from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, echo, handle_errors, load_corpus, main
 from helsinki_compliance.engine.ruletests import run_rule_tests
 from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
@@ -37,12 +37,12 @@ def validate(obj: Ctx, strict: bool) -> None:
     own = [w for w in corpus.warnings if cfg.base is None or not Path(w.file).is_absolute()]
     inherited = len(corpus.warnings) - len(own)
     for w in own:
-        click.echo(str(w), err=True)
+        echo(str(w), err=True)
     if inherited and obj.verbose:
         for w in corpus.warnings:
             if w not in own:
-                click.echo(str(w), err=True)
-    click.echo(
+                echo(str(w), err=True)
+    echo(
         f"ok: {len(corpus.files)} files, {len(corpus.commitments)} commitments, "
         f"{sum(len(c.rules) for c in corpus.commitments.values())} rules, {len(corpus.observations)} observations, "
         f"{len(corpus.sources)} sources, {len(corpus.cases)} cases; {len(own)} warnings"
@@ -90,12 +90,12 @@ def commitments_cmd(obj: Ctx, state: str | None, as_of: str | None, fmt: str) ->
     corpus = load_corpus(obj)
     rows = api.catalogue(corpus, state=state, as_of=as_of_date(as_of) if as_of else None)
     if fmt == "json":
-        click.echo(to_json(rows), nl=False)
+        echo(to_json(rows), nl=False)
         return
     w = max([len(r["id"]) for r in rows] + [10])
-    click.echo(f"{'id'.ljust(w)}  {'instrument':<15} {'in force':<10} {'wt':>3}  title")
+    echo(f"{'id'.ljust(w)}  {'instrument':<15} {'in force':<10} {'wt':>3}  title")
     for r in rows:
-        click.echo(
+        echo(
             f"{r['id'].ljust(w)}  {r['instrument']:<15} {r['in_force'] or 'never':<10} {r['weight']:>3g}  {r['title']}"
         )
 
@@ -116,11 +116,11 @@ def test_rules(obj: Ctx, commitment: str | None) -> None:
     report = run_rule_tests(corpus, commitment)
     for r in report.failed:
         why = r.error or f"expected {r.expected}, got {r.actual}"
-        click.echo(f"FAIL {r.commitment}/{r.rule}: {r.name}: {why}")
+        echo(f"FAIL {r.commitment}/{r.rule}: {r.name}: {why}")
     for u in report.uncovered:
-        click.echo(f"UNCOVERED {u}")
+        echo(f"UNCOVERED {u}")
     n, f = len(report.results), len(report.failed)
-    click.echo(f"{n - f} passed, {f} failed, {len(report.uncovered)} rules uncovered")
+    echo(f"{n - f} passed, {f} failed, {len(report.uncovered)} rules uncovered")
     if not report.ok:
         sys.exit(EXIT_GATE_FAILED)
 
@@ -147,13 +147,13 @@ def stats(obj: Ctx, fmt: str, by_year: bool, states: tuple[str, ...]) -> None:
         click.echo(to_json(table) if fmt == "json" else render_by_year(table), nl=False)
         return
     if fmt == "json":
-        click.echo(to_json(s), nl=False)
+        echo(to_json(s), nl=False)
         return
-    click.echo(f"{s['observations']} observations, {s['cases']} cases, {s['commitments']} commitments")
+    echo(f"{s['observations']} observations, {s['cases']} cases, {s['commitments']} commitments")
     for section in ("by_source", "by_state", "by_decade", "by_kind", "by_commitment"):
-        click.echo(f"\n{section.replace('_', ' ')}:")
+        echo(f"\n{section.replace('_', ' ')}:")
         for k, v in s[section].items():
-            click.echo(f"  {k:<40} {v:>5}")
-    click.echo("\ncommitments with no evidence:")
+            echo(f"  {k:<40} {v:>5}")
+    echo("\ncommitments with no evidence:")
     for c in s["commitments_without_evidence"]:
-        click.echo(f"  {c}")
+        echo(f"  {c}")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import click
 
-from helsinki_compliance.cli.app import Ctx, handle_errors, load_corpus, main
+from helsinki_compliance.cli.app import Ctx, echo, handle_errors, load_corpus, main
 from helsinki_compliance.errors import (
     UsageError,
 )
+from helsinki_compliance.load.config import check_extends
 from helsinki_compliance.load.config import init as init_dir
 from helsinki_compliance.tools.synth import synthesize
 
@@ -35,9 +36,13 @@ def init(obj: Ctx, directory: str, extends: str) -> None:
       helsinki-compliance observe add ...      # writes under my-corpus/observations/
     """
 
-    written = init_dir(Path(directory), extends)
+    target = obj.path(directory, "DIRECTORY")
+    base = check_extends(target, extends)
+    if base is not None and not Path(extends).is_absolute():
+        obj.path(str(base), "--extends")  # a relative --extends obeys the same guard as every path
+    written = init_dir(target, extends)
     for p in written:
-        click.echo(f"created {p}")
+        echo(f"created {p}")
     obj.info(
         f"next: cd {directory}; register your source with `helsinki-compliance source add` "
         "and add observations with `helsinki-compliance observe add` (see --help on each)"
@@ -74,7 +79,13 @@ def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: s
     base = load_corpus(obj)
     try:
         s = synthesize(
-            base, Path(out), observations=n_obs, states=n_states, years=(first, last), seed=seed, force=force
+            base,
+            obj.path(out, "--out"),
+            observations=n_obs,
+            states=n_states,
+            years=(first, last),
+            seed=seed,
+            force=force,
         )
     except (ValueError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, handle_errors, load_corpus, main, style
+from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, echo, handle_errors, load_corpus, main, style
 from helsinki_compliance.engine import goals as goals_mod
+from helsinki_compliance.model.dates import MAX_YEAR, MIN_YEAR
 from helsinki_compliance.render.goal_tables import render_goals, render_timeline
 from helsinki_compliance.render.tables import (
     to_json,
@@ -55,12 +56,16 @@ def goals_cmd(
     if timeline:
         try:
             a, b = (int(x) for x in timeline.split(":"))
+            if not (MIN_YEAR <= a <= MAX_YEAR and MIN_YEAR <= b <= MAX_YEAR):
+                raise ValueError
         except ValueError:
-            raise click.BadParameter("use FROM:TO, e.g. 1985:1991", param_hint="--timeline") from None
+            raise click.BadParameter(
+                f"use FROM:TO with years {MIN_YEAR} to {MAX_YEAR}, e.g. 1985:1991", param_hint="--timeline"
+            ) from None
         t = goals_mod.timeline(
             corpus, api.periods(corpus, period, a, b), goal_set, state=code, baseline=base, as_of=at if as_of else None
         )
-        click.echo(to_json(t) if fmt == "json" else render_timeline(t, fmt), nl=False)
+        echo(to_json(t) if fmt == "json" else render_timeline(t, fmt), nl=False)
         return
     t = goals_mod.track(corpus, goal_set, as_of=at, state=code, baseline=base)
-    click.echo(to_json(t) if fmt == "json" else render_goals(t, fmt, style=style, evidence=not obj.quiet), nl=False)
+    echo(to_json(t) if fmt == "json" else render_goals(t, fmt, style=style, evidence=not obj.quiet), nl=False)

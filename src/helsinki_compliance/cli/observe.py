@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import Ctx, handle_errors, load_corpus, main
+from helsinki_compliance.cli.app import Ctx, echo, handle_errors, load_corpus, main
 from helsinki_compliance.cli.reader import complete
 from helsinki_compliance.errors import (
     DataError,
@@ -62,21 +62,21 @@ def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplica
 
 def _print_result(obj: Ctx, result: Any, fmt: str) -> None:
     if fmt == "json":
-        click.echo(to_json(result.to_dict()), nl=False)
+        echo(to_json(result.to_dict()), nl=False)
         return
     verb = "added" if result.written else "would add (dry run, nothing written)"
     for oid in result.ids:
-        click.echo(f"{verb} {oid}")
+        echo(f"{verb} {oid}")
     if result.files:
-        click.echo(f"{'in' if result.written else 'to'} {', '.join(result.files)}")
+        echo(f"{'in' if result.written else 'to'} {', '.join(result.files)}")
     for w in result.warnings:
-        click.echo(str(w), err=True)
+        echo(str(w), err=True)
     if result.changes:
-        click.echo("changes:")
+        echo("changes:")
         for ch in result.changes:
-            click.echo(f"  {ch}")
+            echo(f"  {ch}")
     else:
-        click.echo("changes: none (no scorecard cell or goal verdict moves)")
+        echo("changes: none (no scorecard cell or goal verdict moves)")
 
 
 def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
@@ -367,12 +367,12 @@ def observe_list(
         for o in rows
     ]
     if fmt == "json":
-        click.echo(to_json(records), nl=False)
+        echo(to_json(records), nl=False)
         return
     if fmt == "csv":
         header = ["id", "date", "state", "kind", "source", "locator", "quote", "commitments"]
         body = [[";".join(v) if isinstance(v, list) else v for v in r.values()] for r in records]
-        click.echo(write_csv([header, *body]), nl=False)
+        echo(write_csv([header, *body]), nl=False)
         return
     width = max((len(r["id"]) for r in records), default=0)
     for o, r in zip(rows, records):
@@ -384,7 +384,7 @@ def observe_list(
         else:
             quote = str(r["quote"])
             what = quote if len(quote) <= 50 else quote[:47] + "..."
-        click.echo(f"{r['id']:<{width}}  {r['date']:<21}  {r['state']:<2}  {r['kind']:<18}  {r['source']:<16}  {what}")
+        echo(f"{r['id']:<{width}}  {r['date']:<21}  {r['state']:<2}  {r['kind']:<18}  {r['source']:<16}  {what}")
     obj.info(f"{len(records)} observation{'s' if len(records) != 1 else ''}")
 
 
@@ -410,7 +410,7 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
     last = max(1991, o.date.end.year)
     cells = obs_mod.cited_in(corpus, o, max(1975, o.date.start.year), last, date.today())
     if fmt == "json":
-        click.echo(
+        echo(
             to_json(
                 {
                     "observation": o.model_dump(mode="json", exclude_defaults=True),
@@ -422,8 +422,8 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
             nl=False,
         )
         return
-    click.echo(f"# {origin.file}:{origin.line}" if origin else "#")
-    click.echo(obs_mod.observation_yaml(o, 0), nl=False)
-    click.echo("cited in:" if cells else "cited in: no scorecard cell (no rule reads it)")
+    echo(f"# {origin.file}:{origin.line}" if origin else "#")
+    echo(obs_mod.observation_yaml(o, 0), nl=False)
+    echo("cited in:" if cells else "cited in: no scorecard cell (no rule reads it)")
     for c in cells:
-        click.echo(f"  {c}")
+        echo(f"  {c}")

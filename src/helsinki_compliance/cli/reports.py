@@ -7,7 +7,7 @@ import sys
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import Ctx, as_of_date, handle_errors, load_corpus, main
+from helsinki_compliance.cli.app import YEAR, Ctx, as_of_date, echo, handle_errors, load_corpus, main
 from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_names, write_report
 
@@ -22,8 +22,8 @@ from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_nam
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
 )
-@click.option("--from", "first", type=int, default=1975, show_default=True)
-@click.option("--to", "last", type=int, default=1991, show_default=True)
+@click.option("--from", "first", type=YEAR, default=1975, show_default=True)
+@click.option("--to", "last", type=YEAR, default=1991, show_default=True)
 @click.option("--out", default="reports", show_default=True, metavar="DIR")
 @click.option(
     "--format",
@@ -81,7 +81,7 @@ def report(
             progress=lambda step: bar.update(1),
             full=full,
         )
-    click.echo(
+    echo(
         f"wrote {len(written)} files to {out}/ (as of {at.isoformat()}): " + ", ".join(sorted(p.name for p in written))
     )
 

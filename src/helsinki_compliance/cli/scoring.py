@@ -7,7 +7,18 @@ import sys
 import click
 
 from helsinki_compliance import api
-from helsinki_compliance.cli.app import AS_OF, FORMAT, Ctx, as_of_date, handle_errors, load_corpus, main, style
+from helsinki_compliance.cli.app import (
+    AS_OF,
+    FORMAT,
+    YEAR,
+    Ctx,
+    as_of_date,
+    echo,
+    handle_errors,
+    load_corpus,
+    main,
+    style,
+)
 from helsinki_compliance.engine.explain import render_text
 from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
@@ -27,8 +38,8 @@ from helsinki_compliance.render.tables import (
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
 )
-@click.option("--from", "first", type=int, default=1975, show_default=True)
-@click.option("--to", "last", type=int, default=1991, show_default=True)
+@click.option("--from", "first", type=YEAR, default=1975, show_default=True)
+@click.option("--to", "last", type=YEAR, default=1991, show_default=True)
 @click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
 @click.option("--fail-on", type=click.Choice(["violation", "partial"]), help="Exit 1 if any cell is this bad or worse.")
 @AS_OF
@@ -65,13 +76,13 @@ def scorecard(
         commitments=list(commitments) or None,
     )
     if fmt == "json":
-        click.echo(to_json(card.to_dict(corpus)), nl=False)
+        echo(to_json(card.to_dict(corpus)), nl=False)
     elif fmt == "csv":
-        click.echo(scorecard_csv(card, corpus), nl=False)
+        echo(scorecard_csv(card, corpus), nl=False)
     elif fmt == "markdown":
-        click.echo(scorecard_markdown(card), nl=False)
+        echo(scorecard_markdown(card), nl=False)
     else:
-        click.echo(scorecard_table(card, style), nl=False)
+        echo(scorecard_table(card, style), nl=False)
     if fail_on:
         bad = {"violation"} if fail_on == "violation" else {"violation", "partial"}
         if any(c.status in bad for c in card.cells.values()):
@@ -96,6 +107,6 @@ def explain(obj: Ctx, commitment: str, state: str, period: str, as_of: str | Non
     corpus = load_corpus(obj)
     e = api.explain(corpus, commitment, state=state, period=period, as_of=as_of_date(as_of))
     if fmt == "json":
-        click.echo(to_json(e), nl=False)
+        echo(to_json(e), nl=False)
     else:
-        click.echo(render_text(e), nl=False)
+        echo(render_text(e), nl=False)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_mean
-from helsinki_compliance.storage import atomic_write
+from helsinki_compliance.storage import atomic_write, read_bounded
 
 CONFIG_NAME = "helsinki-compliance.toml"
 PACKAGE_DATA = Path(__file__).parents[1] / "data"
@@ -52,9 +52,18 @@ def bundled_data_dir() -> Path | None:
     return None
 
 
+#: The largest config file read (a config is a few lines).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _text(path: Path) -> str:
+    """A config file's text, through the tool's one bounded, non-blocking reader."""
+    return read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
+
+
 def _read_toml(path: Path) -> dict[str, object]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(_text(path))
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
         raise DataError([Problem(str(path), int(m.group(1)) if m else 0, "", f"TOML syntax: {exc}")]) from None
@@ -63,7 +72,11 @@ def _read_toml(path: Path) -> dict[str, object]:
 
 
 def _line_of(path: Path, key: str) -> int:
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = _text(path)
+    except (OSError, UnicodeDecodeError):
+        return 0
+    for i, line in enumerate(text.splitlines(), 1):
         if re.match(rf"\s*{re.escape(key)}\s*=", line):
             return i
     return 0
@@ -119,6 +132,12 @@ def data_config(data: str | Path | None = None, cwd: Path | None = None) -> Data
         if isinstance(table, dict):
             settings = _settings(pyproject, table, ("data", "extends"))
             root = here / settings.get("data", ".")
+            if not Path(settings.get("data", ".")).is_absolute() and not root.resolve().is_relative_to(here.resolve()):
+                line = _line_of(pyproject, "data")
+                raise UsageError(
+                    f"{pyproject}:{line}: data: {settings['data']!r} leads outside the project (to {root.resolve()}) "
+                    "through '..' or a symbolic link; give its absolute path"
+                )
             if not root.is_dir():
                 raise UsageError(f"{pyproject}: data directory {str(root)!r} does not exist")
             return _resolve(root, settings, pyproject)
@@ -165,8 +184,33 @@ observations: []
 """
 
 
+def check_extends(target: Path, extends: str) -> Path | None:
+    """Check an ``extends`` value for :func:`init`; the directory it names (None for a keyword)."""
+    if extends in EXTENDS:
+        return None
+    if (
+        not extends
+        or any(ch in extends for ch in '"\\')
+        or any(ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F for ch in extends)
+    ):
+        raise UsageError(
+            f"extends {extends!r}: use {', '.join(EXTENDS)} or a path without quotes, backslashes or control characters"
+        )
+    base = Path(extends) if Path(extends).is_absolute() else target / extends
+    if not base.is_dir():
+        raise UsageError(
+            f"extends {extends!r}: data directory {str(base)!r} does not exist (or use one of {', '.join(EXTENDS)})"
+        )
+    return base
+
+
 def init(target: Path, extends: str = "bundled") -> list[Path]:
-    """Create a data directory that extends the bundled data; refuse to overwrite anything."""
+    """Create a data directory that extends the bundled data; refuse to overwrite anything.
+
+    ``extends`` is one of :data:`EXTENDS` or the path of an existing data directory (relative to
+    ``target``); text that TOML would need to escape (quotes, backslashes, control characters) is
+    refused, so the config written is always valid."""
+    check_extends(target, extends)
 
     files = {
         target / CONFIG_NAME: INIT_CONFIG.replace('extends = "bundled"', f'extends = "{extends}"'),

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from helsinki_compliance.errors import Problem, data_path, did_you_mean, format_path
+from helsinki_compliance.errors import DataError, Problem, data_path, did_you_mean, format_path
 from helsinki_compliance.load import yaml_reader
 from helsinki_compliance.load.cache import Entry, FileCache, content_hash
 from helsinki_compliance.model.corpus import Origin, ParsedFile
@@ -78,8 +78,18 @@ _FIELD_NAMES: set[str] | None = None
 
 
 def discover(root: Path, extra: Sequence[Path] = (), dirs: Sequence[str] = DATA_DIRS) -> list[Path]:
-    """Every YAML data file under the data directories of ``root`` (sorted, stable)."""
+    """Every YAML data file under the data directories of ``root`` (sorted, stable).
+
+    A data directory that is a symbolic link is refused (:class:`DataError`): a shared corpus
+    with ``goals -> /`` would otherwise have the whole disk read (links to sub-directories are
+    never followed)."""
     files: list[Path] = []
+    linked = [d for d in dirs if (root / d).is_symlink()]
+    if linked:
+        raise DataError(
+            Problem(d, 0, "", "the data folder is a symbolic link; refused (copy the folder in instead)")
+            for d in linked
+        )
     for d in dirs:
         base = root / d
         if base.is_dir():
@@ -125,7 +135,7 @@ def parse_file(
     try:
         doc = (yaml_reader.load_fast(raw) if fast else None) or yaml_reader.load(raw)
     except yaml_reader.YamlError as exc:
-        problems.append(Problem(display, exc.line, "", exc.message))
+        problems.append(Problem(display, exc.line, format_path(exc.path), exc.message))
         return None
     data = doc.data
     if data is None:

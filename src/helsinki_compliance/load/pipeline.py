@@ -28,7 +28,8 @@ def load(
     ``base`` is another data directory whose files are loaded first (a user's own corpus can
     reuse the bundled catalogue); ``base_dirs`` are the directories of it to load. ``today``
     bounds observation dates (default: no bound).
-    ``cache``: read unchanged files from, and write parsed files to, ``root/.helsinki-cache``.
+    ``cache``: read unchanged files from, and write parsed files to, the per-user cache
+    (:mod:`.cache`; never anything under ``root``).
     """
     root = Path(root)
     files: list[Path] = []
@@ -41,7 +42,7 @@ def load(
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        parsed, problems = read_files(root, files, FileCache(root) if cache else None)
+        parsed, problems = read_files(root, files, FileCache() if cache else None)
         if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
             raise DataError(problems)
         corpus, more = build_corpus(root, parsed, today=today)

@@ -42,6 +42,10 @@ from helsinki_compliance.model.records import (
     reach_of,
 )
 
+#: The largest figure a metric may give: more than a trillion persons or cases is a typo, and
+#: bounding each figure keeps every sum of them finite (two values near 1.7e308 summed to infinity).
+MAX_FIGURE = 1e12
+
 
 class _Reporter:
     """Collects problems at (origin, sub-path); maps sub-paths to lines on demand."""
@@ -389,6 +393,9 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
         if obs.metric.unit != unit:
             message = f"unit {obs.metric.unit!r} does not match metric {obs.metric.name} (expected {unit!r})"
             reg.rep.add(o, ("metric", "unit"), message)
+        if not 0 <= obs.metric.value <= MAX_FIGURE:  # every metric counts or shares: never negative
+            what = "negative" if obs.metric.value < 0 else f"over {MAX_FIGURE:,.0f}"
+            reg.rep.add(o, ("metric", "value"), f"{obs.metric.value:g} {unit} is impossible ({what})")
     if obs.standing and reg.ref(o, ("standing", "condition"), obs.standing.condition, voc.conditions, "condition"):
         allowed = voc.conditions[obs.standing.condition].subjects
         subj = obs.standing.subject

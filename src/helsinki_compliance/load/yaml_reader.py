@@ -23,13 +23,15 @@ import json
 import math
 import os
 import re
-import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
 import yaml
+
+from helsinki_compliance.storage import RefusedFile, read_bounded
 
 try:  # the C parser is much faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -61,10 +63,11 @@ _PLAIN_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag
 class YamlError(Exception):
     """A file that is not acceptable YAML. ``line`` is 1-based (0 when unknown)."""
 
-    def __init__(self, message: str, line: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, path: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.path = path  # the key path of the value it is about, when known
 
 
 @dataclass
@@ -112,32 +115,33 @@ def _scalar(value: str, implicit: tuple[bool, bool], tag: str | None, line: int)
 
 
 def read_file(path: FilePath, max_bytes: int = MAX_BYTES) -> bytes:
-    """The bytes of the regular file at ``path``, read without blocking and never past ``max_bytes``.
+    """The bytes of the regular file at ``path``, read without blocking and never past ``max_bytes``
+    (:func:`.storage.read_bounded`, the one reader of the tool).
 
     Raises :class:`YamlError` (at line 1: it is about the whole file) for a file that is too large or not a regular file (a
     directory, FIFO, socket or device, also through a symlink), and ``OSError`` when it cannot be
     opened or read.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlError("not a regular file (a directory, pipe or device); refused", 1)
-        if info.st_size > max_bytes:
-            raise YamlError(f"file is {info.st_size:,} bytes; the limit is {max_bytes:,}", 1)
-        chunks: list[bytes] = []
-        size = 0
-        while size <= max_bytes:
-            chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > max_bytes:  # it grew while we read it
-            raise YamlError(f"file is larger than the limit of {max_bytes:,} bytes", 1)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+        return read_bounded(path, max_bytes)
+    except RefusedFile as exc:
+        raise YamlError(exc.message, 1) from None
+
+
+#: Characters refused in every key and text value: C0 controls other than tab and newline, DEL,
+#: C1 controls (U+0080-U+009F, U+0085 included: YAML folds it into a space) and the bidirectional
+#: embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) that make a terminal or an
+#: editor show text other than what is stored. Written with YAML escapes (``"\e]0;..."``) they
+#: would otherwise pass the parser and reach terminals.
+UNSAFE_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def unsafe_text_message(text: str) -> str | None:
+    """Why ``text`` is refused (the first unsafe character), or None when it is acceptable."""
+    m = UNSAFE_TEXT.search(text)
+    if m is None:
+        return None
+    return f"control or bidirectional character U+{ord(m.group()):04X} is not allowed in text; remove it"
 
 
 def _line_mapper(text: str) -> Callable[[int], int]:
@@ -180,6 +184,8 @@ def load(
         raise YamlError(f"file is {len(text):,} characters; the limit is {max_bytes:,}", 1)
     text = text.removeprefix("\ufeff")
     physical_line = _line_mapper(text)
+    # unsafe characters come raw or from escapes in double-quoted scalars: check values only then
+    check_text = "\\" in text or UNSAFE_TEXT.search(text) is not None
 
     positions: dict[Path, int] = {}
     anchors: dict[str, tuple[Any, int]] = {}
@@ -193,6 +199,13 @@ def load(
 
     def attach(value: Any, line: int, anchor: str | None) -> Path:
         nonlocal root, have_root
+        if check_text and isinstance(value, str) and UNSAFE_TEXT.search(value):
+            where: Path = tuple(stack[-1][1]) if stack else ()
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is not _NO_KEY:
+                where = (*where, stack[-1][2])
+            elif stack and isinstance(stack[-1][0], list):
+                where = (*where, len(stack[-1][0]))
+            raise YamlError(unsafe_text_message(value) or "", line, where)
         if anchor:
             anchors[anchor] = (value, 1)
         if not stack:
@@ -322,13 +335,20 @@ _FAST_WORDS: dict[bytes, re.Pattern[bytes]] = {
     **{w: re.compile(re.escape(w) + rb"(?!\w)") for w in (b".inf", b".Inf", b".INF", b".nan", b".NaN", b".NAN")},
     b"+": re.compile(rb"\+[.0-9]"),
 }
-# literal-first patterns (fast to search): a digit before "_"; a "0" before a digit after [ { , or space
-_FAST_NUMBERS = (re.compile(rb"_(?<=[0-9]_)"), re.compile(rb"0(?<=[\[{, ]0)[0-9]"))
+# literal-first patterns (fast to search): a digit before "_"; a "0" before a digit after [ { , or space;
+# an exponent (``0e0``: the safe reader reads a float, rapidyaml's JSON a string)
+_FAST_NUMBERS = (
+    re.compile(rb"_(?<=[0-9]_)"),
+    re.compile(rb"0(?<=[\[{, ]0)[0-9]"),
+    re.compile(rb"[eE](?<=[0-9.][eE])[-+]?[0-9]"),
+)
 
 
 # characters the safe reader refuses or counts as line breaks: C0/C1 controls, U+0085,
 # U+2028/U+2029, U+FFFE/U+FFFF (its messages give their lines, so they go to the slow path)
-_FAST_CHARS = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbf[\xbe\xbf]")
+_FAST_CHARS = re.compile(
+    rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbf[\xbe\xbf]"
+)
 
 
 def _hazard(raw: bytes) -> bool:
@@ -356,11 +376,18 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _plain_numbers(value: Any) -> bool:
-    """No number the safe reader refuses (over MAX_INT_DIGITS digits, or not finite)."""
+    """No number the safe reader refuses (over MAX_INT_DIGITS digits, or not finite), and no more
+    values than it accepts (:data:`MAX_NODES`). (Unsafe text never gets here: raw control and
+    bidirectional characters and every backslash escape are hazards.)"""
     stack = [value]
+    nodes = 2  # the top-level mapping and its key
     while stack:
         v = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            return False
         if isinstance(v, dict):
+            nodes += len(v)  # the keys
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)
@@ -371,6 +398,26 @@ def _plain_numbers(value: Any) -> bool:
         elif isinstance(v, float) and not math.isfinite(v):
             return False
     return True
+
+
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Send file descriptor 2 to the null device for a moment (C++ code writes there directly)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # pragma: no cover - no stderr at all
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+        finally:
+            os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def load_fast(raw: bytes) -> Document | None:
@@ -384,8 +431,10 @@ def load_fast(raw: bytes) -> Document | None:
         raw.decode("utf-8")
         if raw.startswith(b"\xef\xbb\xbf"):
             return None
-        tree = _ryml.parse_in_arena(raw)
-        data = json.loads(_ryml.emit_json(tree), object_pairs_hook=_pairs)
+        with _quiet_stderr():  # rapidyaml prints its C++ diagnostics to fd 2 before raising
+            tree = _ryml.parse_in_arena(raw)
+            emitted = _ryml.emit_json(tree)
+        data = json.loads(emitted, object_pairs_hook=_pairs)
     except Exception:  # noqa: BLE001 - anything odd: the slow path decides, with its own messages
         return None
     if not isinstance(data, dict) or list(data) != ["observations"] or not isinstance(data["observations"], list):

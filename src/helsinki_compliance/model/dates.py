@@ -52,28 +52,36 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+#: The years a date may name. The margin on both sides keeps the date arithmetic of the engine
+#: (a year before a baseline, the day after a period, two years of publication lag) inside what
+#: Python's dates can hold: ``0001-01-01`` as a baseline and a period ending 9999-12-31 crashed it.
+MIN_YEAR = 1000
+MAX_YEAR = 9899
+
+
 def _single(text: str) -> tuple[date, date, Precision]:
+    m = _DAY.match(text) or _MONTH.match(text) or _QUARTER.match(text) or _HALF.match(text) or _YEAR.match(text)
+    if m is None:
+        raise DateError(f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, or FROM/TO")
+    y = int(m[1])
+    if not MIN_YEAR <= y <= MAX_YEAR:
+        raise DateError(f"{text!r} is not a valid year (years {MIN_YEAR} to {MAX_YEAR} are accepted)")
     try:
-        if m := _DAY.match(text):
-            d = date(int(m[1]), int(m[2]), int(m[3]))
+        if m.re is _DAY:
+            d = date(y, int(m[2]), int(m[3]))
             return d, d, Precision.DAY
-        if m := _MONTH.match(text):
-            y, mo = int(m[1]), int(m[2])
+        if m.re is _MONTH:
+            mo = int(m[2])
             return date(y, mo, 1), _month_end(y, mo), Precision.MONTH
     except ValueError as exc:
         raise DateError(f"{text!r} is not a valid date ({exc})") from None
-    if m := _QUARTER.match(text):
-        y, q = int(m[1]), int(m[2])
+    if m.re is _QUARTER:
+        q = int(m[2])
         return date(y, 3 * q - 2, 1), _month_end(y, 3 * q), Precision.QUARTER
-    if m := _HALF.match(text):
-        y, h = int(m[1]), int(m[2])
+    if m.re is _HALF:
+        h = int(m[2])
         return date(y, 6 * h - 5, 1), _month_end(y, 6 * h), Precision.HALF
-    if m := _YEAR.match(text):
-        y = int(m[1])
-        if y < 1:
-            raise DateError(f"{text!r} is not a valid year")
-        return date(y, 1, 1), date(y, 12, 31), Precision.YEAR
-    raise DateError(f"{text!r} is not a date: use YYYY-MM-DD, YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY, or FROM/TO")
+    return date(y, 1, 1), date(y, 12, 31), Precision.YEAR
 
 
 def parse_date(text: str) -> DateSpec:

@@ -23,7 +23,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -212,8 +214,24 @@ def corpus_lock(root: Path) -> Iterator[None]:
     ``filelock`` uses ``flock`` on POSIX and ``msvcrt.locking`` on Windows, so historians on any
     platform queue instead of overwriting each other's additions.
     """
-    (root / "observations").mkdir(parents=True, exist_ok=True)
-    with FileLock(root / "observations" / LOCK_NAME, mode=0o644):
+    obs_dir = root / "observations"
+    if obs_dir.is_symlink():
+        raise UsageError(f"{obs_dir} is a symbolic link; refused (the corpus is written only inside its own folder)")
+    obs_dir.mkdir(parents=True, exist_ok=True)
+    lock = obs_dir / LOCK_NAME
+    try:  # the lock file must be a regular file here: a symbolic link would create or lock a file elsewhere
+        fd = os.open(
+            lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), storage.new_file_mode()
+        )
+    except OSError:
+        fd = -1
+    try:
+        if fd < 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UsageError(f"{lock}: not a regular file (a symbolic link, pipe or device); refused")
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    with FileLock(lock, mode=storage.new_file_mode()):
         yield
 
 
@@ -250,23 +268,37 @@ def new_id(data: dict[str, Any], taken: set[str]) -> str:
     raise UsageError("cannot find a free id")  # pragma: no cover - a sha256 collision
 
 
+class DuplicateIndex:
+    """The corpus's observations by fact key and by (state, source, quote): :meth:`find` is a
+    dictionary look-up, so checking a batch of n rows against m observations is O(n + m), not O(n*m)."""
+
+    def __init__(self, corpus_obs: Sequence[Observation]) -> None:
+        self.by_fact: dict[tuple[str, ...], list[Observation]] = {}
+        self.by_quote: dict[tuple[str, str, str], list[Observation]] = {}
+        for o in corpus_obs:
+            self.by_fact.setdefault(fact_key(o), []).append(o)
+            self.by_quote.setdefault((o.state, o.source, _norm_quote(o.quote)), []).append(o)
+
+    def find(self, obs: Observation) -> list[tuple[str, str]]:
+        """Existing observations recording the same fact as ``obs``: (id, why), in corpus order."""
+        key = fact_key(obs)
+        out = [(o.id, _SAME_FACT) for o in self.by_fact.get(key, ()) if o.id != obs.id]
+        facts = {oid for oid, _ in out}
+        for o in self.by_quote.get((obs.state, obs.source, _norm_quote(obs.quote)), ()):
+            if o.id == obs.id or o.id in facts:
+                continue
+            if not (o.standing and obs.standing and fact_key(o)[-2:] != key[-2:]):
+                out.append((o.id, _SAME_QUOTE))
+        return out
+
+
+_SAME_FACT = "same state, date, kind, source, locator, condition and subject"
+_SAME_QUOTE = "same quote from the same source for the same state"
+
+
 def duplicates(corpus_obs: Sequence[Observation], obs: Observation) -> list[tuple[str, str]]:
-    """Existing observations recording the same fact: (id, why)."""
-    out = []
-    key, quote = fact_key(obs), _norm_quote(obs.quote)
-    for o in corpus_obs:
-        if o.id == obs.id:
-            continue
-        if fact_key(o) == key:
-            out.append((o.id, "same state, date, kind, source, locator, condition and subject"))
-        elif (
-            o.state == obs.state
-            and o.source == obs.source
-            and _norm_quote(o.quote) == quote
-            and not (o.standing and obs.standing and fact_key(o)[-2:] != fact_key(obs)[-2:])
-        ):
-            out.append((o.id, "same quote from the same source for the same state"))
-    return out
+    """Existing observations recording the same fact: (id, why). (For many, use :class:`DuplicateIndex`.)"""
+    return DuplicateIndex(corpus_obs).find(obs)
 
 
 _PLAIN = re.compile(r"^(?:[a-z][a-z0-9._-]*|[A-Z]{2})$")
@@ -281,7 +313,10 @@ def _scalar(v: Any) -> str:
     text = str(v)
     if _PLAIN.match(text) and text.lower() not in _YAML11_WORDS:
         return text  # ids, kinds, state codes: plain, as in the bundled files
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+    # a JSON string is a YAML double-quoted scalar, except that YAML folds U+0085, U+2028 and U+2029
+    # as line breaks: they are written as YAML escapes, so that every string reads back as given
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.replace("\x85", "\\N").replace("\u2028", "\\L").replace("\u2029", "\\P")
 
 
 def observation_yaml(obs: Observation, indent: int = 2) -> str:
@@ -319,14 +354,18 @@ def append_text(old: str | None, items: Sequence[Observation]) -> tuple[str, lis
     indent = len(found.group(1)) if found else 2
     spans = []
     line = text.count("\n") + 1
-    for obs in items:
-        chunk = "" if text.endswith("observations:\n") else "\n"  # a blank line between items
+    parts = [text]
+    bare = text.endswith("observations:\n")
+    for obs in items:  # counted as it grows (counting the whole text per item was quadratic)
+        chunk = "" if bare else "\n"  # a blank line between items
+        bare = False
         item = observation_yaml(obs, indent)
         start = line + chunk.count("\n")
-        text += chunk + item
-        spans.append((start, start + item.count("\n") - 1))
-        line = text.count("\n") + 1
-    return text, spans
+        parts.append(chunk + item)
+        n = item.count("\n")
+        spans.append((start, start + n - 1))
+        line = start + n
+    return "".join(parts), spans
 
 
 # ---------------------------------------------------------------- drafts
@@ -494,12 +533,12 @@ def _row_to_data(row: dict[str, str]) -> dict[str, Any]:
 def drafts_from_file(path: Path, display: str | None = None) -> list[Draft]:
     """Drafts from a CSV, JSON or YAML file; raises :class:`DataError` with every row's problem."""
     name = display or str(path)
-    try:
-        raw = path.read_bytes()
+    try:  # the tool's one bounded, non-blocking reader: a FIFO or /dev/zero is refused, not read forever
+        raw = storage.read_bounded(path, yaml_reader.MAX_BYTES)
+    except storage.RefusedFile as exc:
+        raise DataError([Problem(name, 0, "", exc.message)]) from None
     except OSError as exc:
-        raise DataError([Problem(name, 0, "", f"cannot read file: {exc.strerror}")]) from None
-    if len(raw) > yaml_reader.MAX_BYTES:
-        raise DataError([Problem(name, 0, "", f"file is larger than the limit of {yaml_reader.MAX_BYTES:,} bytes")])
+        raise DataError([Problem(name, 0, "", f"cannot read file: {exc.strerror or exc}")]) from None
     if path.suffix.lower() == ".csv":
         return _drafts_from_csv(raw, name)
     try:
@@ -541,39 +580,82 @@ def _drafts_from_csv(raw: bytes, name: str) -> list[Draft]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DataError([Problem(name, 0, "", f"not UTF-8 text (byte {exc.start})")]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    bad = [h for h in header if h not in CSV_COLUMNS]
-    if bad:
-        raise DataError([Problem(name, 1, h, f"unknown column{did_you_mean(h, CSV_COLUMNS)}") for h in bad])
-    drafts = []
-    line = 1
-    for row in reader:
-        line_start = line + 1
-        line = reader.line_num
-        if not any((v or "").strip() for v in row.values()):
-            continue
-        data = _row_to_data(row)
-        drafts.append(Draft(data, name, line_start, False, columns=True))
+    # a cell may be as long as the file (the file is bounded); csv's own limit (128 KiB) would crash
+    csv.field_size_limit(max(csv.field_size_limit(), yaml_reader.MAX_BYTES + 1))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        bad = [h for h in header if h not in CSV_COLUMNS]
+        if bad:
+            raise DataError([Problem(name, 1, h, f"unknown column{did_you_mean(h, CSV_COLUMNS)}") for h in bad])
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise DataError([Problem(name, 1, h, "column given more than once") for h in twice])
+        drafts = []
+        problems = []
+        line = 1
+        for cells in reader:
+            line_start = line + 1
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                problems.append(
+                    Problem(name, line_start, "", f"{len(cells)} cells, but the header names {len(header)} columns")
+                )
+                continue
+            row = dict(zip(header, cells))
+            drafts.append(Draft(_row_to_data(row), name, line_start, False, columns=True))
+    except csv.Error as exc:
+        raise DataError([Problem(name, reader.line_num or 1, "", f"CSV: {exc}")]) from None
+    if problems:
+        raise DataError(problems)
     if not drafts:
         raise DataError([Problem(name, 1, "", "no rows")])
     return drafts
 
 
+def _unsafe_text(d: Draft) -> list[Problem]:
+    """A problem for every key or text of a draft with a control or bidirectional character."""
+    out: list[Problem] = []
+    stack: list[tuple[list[str | int], Any]] = [([], d.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                why = yaml_reader.unsafe_text_message(str(k))
+                if why:
+                    out.append(d.problem(path, why))
+                else:
+                    stack.append(([*path, k], v))
+        elif isinstance(value, list):
+            stack.extend(([*path, i], v) for i, v in enumerate(value))
+        elif isinstance(value, str):
+            why = yaml_reader.unsafe_text_message(value)
+            if why:
+                out.append(d.problem(path, why))
+    return out
+
+
 # ---------------------------------------------------------------- the transaction
 
 
-def _target_for(corpus: Corpus, root: Path, obs: Observation, own: set[str]) -> Path:
+def _files_by_source(corpus: Corpus, own: set[str]) -> dict[str, dict[str, dict[str, int]]]:
+    """source -> file of the user's own corpus -> state -> how many observations (one pass)."""
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for o in corpus.observations:
+        origin = corpus.origin("observations", o.id)
+        if origin and origin.file in own:
+            states = out.setdefault(o.source, {}).setdefault(origin.file, {})
+            states[o.state] = states.get(o.state, 0) + 1
+    return out
+
+
+def _target_for(files: dict[str, dict[str, dict[str, int]]], root: Path, obs: Observation, own: set[str]) -> Path:
     """The file of the user's own corpus holding most observations of the same source and state;
     else of the same source; else ``observations/observations.yaml`` (what ``init`` makes); else
-    ``observations/<source>.yaml``."""
-    counts: dict[str, tuple[int, int]] = {}
-    for o in corpus.observations:
-        if o.source == obs.source:
-            origin = corpus.origin("observations", o.id)
-            if origin and origin.file in own:
-                same, total = counts.get(origin.file, (0, 0))
-                counts[origin.file] = (same + (o.state == obs.state), total + 1)
+    ``observations/<source>.yaml``. ``files``: :func:`_files_by_source`."""
+    counts = {f: (states.get(obs.state, 0), sum(states.values())) for f, states in files.get(obs.source, {}).items()}
     if counts:
         best = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))[0][0]
         return root / best
@@ -644,6 +726,10 @@ def _validate_drafts(
     out: list[Observation] = []
     taken = {o.id for o in corpus.observations}
     for d in drafts:
+        unsafe = _unsafe_text(d)
+        if unsafe:
+            problems.extend(unsafe)
+            continue
         try:
             data, _ = infer.normalise(corpus, d.data, infer=False, today=today)
         except infer.FieldError as exc:
@@ -669,6 +755,25 @@ def _validate_drafts(
         taken.add(obs.id)
         out.append(obs)
     return out, problems
+
+
+def _first_difference(got: Any, want: Any, path: tuple[str | int, ...] = ()) -> list[str | int] | None:
+    """The path of the first field where ``got`` and ``want`` (plain data) differ, or None."""
+    if isinstance(got, dict) and isinstance(want, dict):
+        for k in sorted(set(got) | set(want)):
+            if k not in got or k not in want:
+                return [*path, k]
+            found = _first_difference(got[k], want[k], (*path, k))
+            if found is not None:
+                return found
+        return None
+    if isinstance(got, list) and isinstance(want, list) and len(got) == len(want):
+        for i, (g, w) in enumerate(zip(got, want, strict=True)):
+            found = _first_difference(g, w, (*path, i))
+            if found is not None:
+                return found
+        return None
+    return None if got == want and type(got) is type(want) else [*path]
 
 
 def _rewrite(
@@ -778,8 +883,9 @@ def _reject_duplicates(
     """Refuse a draft that repeats a known fact or an earlier draft of the batch, unless allowed (noted)."""
     problems: list[Problem] = []
     first_of: dict[tuple[str, ...], Observation] = {}
+    index = DuplicateIndex(before.observations)
     for obs, d in zip(new, drafts, strict=True):
-        dups = duplicates(before.observations, obs)
+        dups = index.find(obs)
         key = fact_key(obs)
         if key in first_of:
             dups.append((first_of[key].id, "same fact twice in this batch"))
@@ -799,10 +905,7 @@ def _reject_duplicates(
         return new
     note = f"Duplicate allowed: {allow_duplicate}"
     return [
-        o.model_copy(update={"note": ((o.note + " ") if o.note else "") + note})
-        if duplicates(before.observations, o)
-        else o
-        for o in new
+        o.model_copy(update={"note": ((o.note + " ") if o.note else "") + note}) if index.find(o) else o for o in new
     ]
 
 
@@ -811,11 +914,13 @@ def _choose_targets(
 ) -> dict[Path, list[tuple[Observation, Draft]]]:
     """The file each new observation goes to: ``target``, or the default file for its source and state."""
     groups: dict[Path, list[tuple[Observation, Draft]]] = {}
+    files = _files_by_source(before, own) if not target else {}
+    checked: dict[Path, Path] = {}
     for obs, d in zip(new, drafts, strict=True):
-        if target:
-            t = _check_target(root, target, True)
-        else:
-            t = _check_target(root, _target_for(before, root, obs, own), False)
+        want = target or _target_for(files, root, obs, own)
+        if want not in checked:
+            checked[want] = _check_target(root, want, bool(target))
+        t = checked[want]
         groups.setdefault(t, []).append((obs, d))
     return groups
 
@@ -866,6 +971,11 @@ def _validate_candidates(
                 "(is it an observations file with a block-style list?); use --to another file"
             )
             found.append(Problem(display, 1, "", message))
+        elif not found and pf is not None:  # every field of every item reads back as it was given
+            for got, (want, d) in zip(pf.items[old_count:], pairs, strict=True):
+                field_ = _first_difference(got.model_dump(mode="json"), want.model_dump(mode="json"))
+                if field_ is not None:
+                    found.append(d.problem(field_, "would not read back as given when written; refused"))
         if pf is not None and not found:
             items = list(pf.items[old_count:])
             item_origins = [Origin(display, o.line, o.path) for o in pf.origins[old_count:]]

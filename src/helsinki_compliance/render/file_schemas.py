@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from helsinki_compliance.model.records import FILE_KINDS
 from helsinki_compliance.render.output_schemas import output_schemas
-from helsinki_compliance.storage import atomic_write
+from helsinki_compliance.render.outputs import OutputSet
 
 
 def schemas() -> dict[str, dict[str, Any]]:
@@ -36,10 +36,7 @@ def schemas() -> dict[str, dict[str, Any]]:
 
 def write_schemas(out: Path) -> list[Path]:
     """Write the file-format schemas (:func:`schemas`) and the output schemas to ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in sorted({**schemas(), **output_schemas()}.items()):
-        path = out / name
-        atomic_write(path, json.dumps(schema, indent=2, sort_keys=True) + "\n")
-        written.append(path)
-    return written
+    with OutputSet(out, "schema") as files:  # replaces only schemas it wrote (see :mod:`.outputs`)
+        for name, schema in sorted({**schemas(), **output_schemas()}.items()):
+            files.add(name, json.dumps(schema, indent=2, sort_keys=True) + "\n")
+        return files.commit()

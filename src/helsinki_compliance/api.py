@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from helsinki_compliance.engine.columnar import write_parquet
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
@@ -41,6 +42,7 @@ __all__ = [
     "write_schemas",
     "schemas",
     "resolve_states",
+    "export_parquet",
 ]
 
 
@@ -139,3 +141,9 @@ def stats(corpus: Corpus) -> dict[str, Any]:
         "cases_by_state": counted(Counter(c.state for c in corpus.cases.values())),
         "commitments_without_evidence": sorted(set(corpus.commitments) - read),
     }
+
+
+def export_parquet(corpus: Corpus, out: str | Path) -> list[Path]:
+    """Write the validated corpus as Parquet under ``out`` (observations partitioned by state, texts apart;
+    see :mod:`.engine.columnar`) and return the files written. Needs pyarrow (the ``scale`` extra)."""
+    return write_parquet(corpus, Path(out))

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from helsinki_compliance.engine.staleness import known_date, law_effective
+from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import Precision
@@ -42,11 +43,11 @@ DICTIONARY_COLUMNS = (
 
 
 def require_pyarrow() -> Any:
-    """pyarrow, or an ImportError that says how to install it."""
+    """pyarrow, or a UsageError that says how to install it."""
     try:
         import pyarrow as pa
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("the columnar corpus needs pyarrow: pip install 'helsinki-compliance[scale]'") from exc
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise UsageError("the columnar corpus needs pyarrow: pip install 'helsinki-compliance[scale]'") from None
     return pa
 
 
@@ -192,6 +193,9 @@ def write_parquet(corpus: Corpus, out: Path) -> list[Path]:
         path = out / "observations" / f"state={state}" / "part-0.parquet"
         written.append(_write_table(pq, part.drop_columns(["state"]), path))
     written.append(_write_table(pq, text_table(corpus), out / "texts.parquet"))
+    for old in sorted((out / "observations").glob("state=*/part-0.parquet")):
+        if old not in written:  # a state no longer in the corpus: its old partition would still be read
+            old.unlink()
     return written
 
 

@@ -46,6 +46,7 @@ class Backend(Protocol):
     """Runs queries over named Arrow tables and returns their rows."""
 
     name: str
+    single_scan: bool  # match all rules in one scan of the observations (see compile._matched_cte)
 
     def run(self, corpus: Corpus, tables: dict[str, Any], queries: Sequence[str]) -> list[Rows]: ...
 
@@ -54,6 +55,7 @@ class DuckDBBackend:
     """DuckDB, embedded: the Arrow tables are scanned in place (no copy, no server)."""
 
     name = "duckdb"
+    single_scan = False
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads
@@ -80,6 +82,7 @@ class SparkBackend:
     partitioned by state (the ``export --format parquet`` layout) and the DuckDB SQL transpiled by SQLGlot."""
 
     name = "spark"
+    single_scan = True
 
     def __init__(self, master: str = "local[2]") -> None:
         self.master = master
@@ -103,6 +106,9 @@ class SparkBackend:
             SparkSession.builder.master(self.master)
             .appName("helsinki-compliance")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            # one CASE per rule makes a method too large for whole-stage code generation
+            .config("spark.sql.codegen.wholeStage", "false")
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
             .getOrCreate()
@@ -112,6 +118,7 @@ class SparkBackend:
         import pyarrow.parquet as pq
 
         spark = self.session()
+        spark.sparkContext.setLogLevel("ERROR")
         with tempfile.TemporaryDirectory(prefix="hc-spark-") as tmp:
             write_parquet(corpus, Path(tmp) / "corpus")
             spark.read.parquet(str(Path(tmp) / "corpus" / "observations")).createOrReplaceTempView("obs")
@@ -208,9 +215,10 @@ class SqlEvaluator(Evaluator):
                 }
             ),
         }
-        queries = [window_query(compiled.rules, as_of)]
+        one = self.backend.single_scan
+        queries = [window_query(compiled.rules, as_of, one)]
         if any(r.lasting for r in compiled.rules):
-            queries.append(carried_query(compiled.rules, as_of))
+            queries.append(carried_query(compiled.rules, as_of, one))
         results = self.backend.run(self.corpus, tables, queries)
         index = {r.key: r.index for r in compiled.rules}
         for part, rows in enumerate(results):
@@ -248,7 +256,10 @@ class SqlEvaluator(Evaluator):
                     out.extend(super().findings(commitment, state, start, end, as_of, in_force, [rule]))
                 continue
             self.stats.sql_evaluations += 1
-            matched, carried = selected.get(i, ([], []))
+            pair = selected.get(i)
+            if pair is None:  # no evidence: the reference finds nothing either
+                continue
+            matched, carried = pair
             if isinstance(rule, EventRule):
                 out.extend(event_findings(rule, window, _at(obs, matched), _at(obs, carried)))
             elif isinstance(rule, MetricRule):

@@ -209,12 +209,25 @@ def compile_rules(commitments: Sequence[Commitment]) -> Compiled:
     return Compiled(rules, reference)
 
 
-def _matched_cte(rules: Sequence[CompiledRule], as_of: date) -> str:
-    union = "\n  UNION ALL\n".join(
-        f"  SELECT {r.key} AS rk, r FROM obs WHERE scored AND ({r.predicate})" for r in rules
-    )
+def _matched_cte(rules: Sequence[CompiledRule], as_of: date, single_scan: bool) -> str:
+    """``m``: (rk, r) for every observation rule rk matches, whatever its date; ``mo``: with its columns.
+
+    Two equivalent forms: one scan per rule (``UNION ALL``; DuckDB scans an Arrow table many times
+    cheaply) or ``single_scan``, one scan that unnests an array of per-rule ``CASE``s (Spark, where every
+    scan is a job stage)."""
+    if single_scan:
+        cases = ",\n    ".join(f"CASE WHEN {r.predicate} THEN {r.key} END" for r in rules)
+        m = f"""  SELECT rk, r FROM (
+    SELECT r, UNNEST([
+    {cases}
+    ]) AS rk FROM obs WHERE scored
+  ) AS x WHERE rk IS NOT NULL"""
+    else:
+        m = "\n  UNION ALL\n".join(
+            f"  SELECT {r.key} AS rk, r FROM obs WHERE scored AND ({r.predicate})" for r in rules
+        )
     return f"""WITH m AS (
-{union}
+{m}
 ),
 mo AS (
   SELECT m.rk, rt.commitment, rt.lasting, o.r, o.id, o.state, o.s, o.e, o.law_eff, o.law_event, o.ranged_event
@@ -223,11 +236,11 @@ mo AS (
 )"""
 
 
-def window_query(rules: Sequence[CompiledRule], as_of: date) -> str:
+def window_query(rules: Sequence[CompiledRule], as_of: date, single_scan: bool = False) -> str:
     """(state, commitment, pid, rk, r) for every observation a compiled rule reads in an in-force cell,
     in the reference's window order: those dated inside the period by (start, end, id), then the
     range-dated events that end in it by (end, id)."""
-    return f"""{_matched_cte(rules, as_of)},
+    return f"""{_matched_cte(rules, as_of, single_scan)},
 hits AS (
   SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
          p.pid, p.ps, p.pe, 0 AS part
@@ -245,11 +258,11 @@ WHERE (CASE WHEN h.part = 0 THEN h.s >= w.inforce ELSE h.e >= w.inforce END)
 ORDER BY h.state, h.commitment, h.pid, h.rk, h.part, CASE WHEN h.part = 0 THEN h.s ELSE h.e END, h.e, h.id"""
 
 
-def carried_query(rules: Sequence[CompiledRule], as_of: date) -> str:
+def carried_query(rules: Sequence[CompiledRule], as_of: date, single_scan: bool = False) -> str:
     """(state, commitment, pid, rk, r) for every legal measure a lasting event rule carries into a cell
     (in force by the period's end, dated or in force before it, not in the window), in corpus order."""
     lasting = [r for r in rules if r.lasting]
-    return f"""{_matched_cte(lasting, as_of)}
+    return f"""{_matched_cte(lasting, as_of, single_scan)}
 SELECT w.state, w.commitment, w.pid, mo.rk, mo.r
 FROM mo JOIN windows_t w ON w.state = mo.state AND w.commitment = mo.commitment
 JOIN periods_t p ON p.pid = w.pid

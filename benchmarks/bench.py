@@ -101,6 +101,7 @@ def engine(root: Path) -> dict[str, Any]:
     from helsinki_compliance.engine.evaluation import Evaluator
     from helsinki_compliance.engine.incremental import changed_cells, check_observations
     from helsinki_compliance.load import files as loading
+    from helsinki_compliance.load import pipeline
     from helsinki_compliance.load.cache import CACHE_ENV, FileCache
     from helsinki_compliance.load.semantics import build_corpus
     from helsinki_compliance.model.periods import calendar_periods
@@ -110,7 +111,7 @@ def engine(root: Path) -> dict[str, Any]:
     shutil.rmtree(cache_dir, ignore_errors=True)
     os.environ[CACHE_ENV] = str(cache_dir)
     out: dict[str, Any] = {"rss_start_mb": _rss_mb()}
-    out["cold_load"], corpus = _timed(lambda: loading.load(root, cache=True))
+    out["cold_load"], corpus = _timed(lambda: pipeline.load(root, cache=True))
     n = len(corpus.observations)
     out["observations"] = n
     del corpus
@@ -135,6 +136,21 @@ def engine(root: Path) -> dict[str, Any]:
     ev = Evaluator(corpus)
     out["scorecard"], card = _timed(lambda: ev.scorecard(states, periods, AS_OF))
     out["cells"] = len(card.cells)
+    try:  # issue #19: the same scorecard on DuckDB (and Spark local[2] with --spark), checked equal
+        from helsinki_compliance.engine.sql_engine import DuckDBBackend, SparkBackend, SqlEvaluator
+
+        out["scorecard_duckdb"], other = _timed(
+            lambda: SqlEvaluator(corpus, DuckDBBackend()).scorecard(states, periods, AS_OF)
+        )
+        out["duckdb_equal"] = other.cells == card.cells and other.groups == card.groups
+        if os.environ.get("HC_BENCH_SPARK"):
+            out["scorecard_spark"], other = _timed(
+                lambda: SqlEvaluator(corpus, SparkBackend("local[2]")).scorecard(states, periods, AS_OF)
+            )
+            out["spark_equal"] = other.cells == card.cells and other.groups == card.groups
+        del other
+    except ImportError:  # pragma: no cover - without the scale extra
+        pass
     out["render_json"], text = _timed(lambda: to_json(card.to_dict(corpus)))
     out["json_mb"] = len(text) / 1e6
     del text
@@ -160,6 +176,34 @@ def engine(root: Path) -> dict[str, Any]:
         out["observe_add"], out["observe_add_changed_cells"] = _timed(observe_add)
     finally:
         new_file.unlink()
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+def engines(root: Path) -> dict[str, Any]:
+    """Issue #19: the all-states yearly scorecard on each engine, in one process, checked equal to the reference."""
+    from helsinki_compliance import api
+    from helsinki_compliance.engine.evaluation import Evaluator
+    from helsinki_compliance.engine.sql_engine import DuckDBBackend, SparkBackend, SqlEvaluator
+    from helsinki_compliance.model.periods import calendar_periods
+
+    api.load(root, cache=True)  # writes the cache
+    out: dict[str, Any] = {}
+    out["warm_load"], corpus = _timed(lambda: api.load(root, cache=True))
+    out["observations"] = len(corpus.observations)
+    periods = calendar_periods("year", 1975, 2025)
+    states = sorted({o.state for o in corpus.observations})
+    out["scorecard"], card = _timed(lambda: Evaluator(corpus).scorecard(states, periods, AS_OF))
+    out["cells"] = len(card.cells)
+    backends: list[tuple[str, Any]] = [("duckdb", DuckDBBackend())]
+    if os.environ.get("HC_BENCH_SPARK"):
+        backends.append(("spark", SparkBackend("local[2]")))
+    for name, backend in backends:
+        ev = SqlEvaluator(corpus, backend)
+        out[f"scorecard_{name}"], other = _timed(lambda ev=ev: ev.scorecard(states, periods, AS_OF))
+        out[f"{name}_equal"] = other.cells == card.cells and other.groups == card.groups
+        out[f"{name}_summary"] = ev.stats.summary()
+        del other
     out["peak_mb"] = _peak_mb()
     return out
 
@@ -231,10 +275,13 @@ ROWS = [
     ("  of which stage 4 (semantics, whole corpus)", "stage4"),
     ("evaluation, busiest state, yearly 1975-2025", "evaluation_one_state"),
     ("scorecard, all states, yearly 1975-2025", "scorecard"),
+    ("  the same on DuckDB (--engine duckdb)", "scorecard_duckdb"),
+    ("  the same on Spark local[2] (--engine spark)", "scorecard_spark"),
     ("render JSON", "render_json"),
     ("render CSV", "render_csv"),
     ("observe add + re-score (in process)", "observe_add"),
     ("warm run = warm load + scorecard", "warm_run"),
+    ("warm run on DuckDB", "warm_run_duckdb"),
     ("cold run = cold load + scorecard", "cold_run"),
 ]
 
@@ -282,6 +329,19 @@ def targets(results: dict[str, dict[str, Any]]) -> str:
             f"(target <= 5%); as a new process (warm load + add) "
             f"{100 * (r['warm_load'] + r['observe_add']) / r['cold_run']:.1f}%"
         )
+    for s, r in results.items():
+        if "scorecard_duckdb" in r:
+            line = (
+                f"- {s} DuckDB: scorecard {r['scorecard_duckdb']:.2f} s ({r['scorecard'] / r['scorecard_duckdb']:.2f}x "
+                f"the reference's speed, equal: {r['duckdb_equal']}); warm run {r['warm_run_duckdb']:.2f} s = "
+                f"{r['warm_run_duckdb'] / r['json_loads']:.1f}x json.loads (target <= 3x)"
+            )
+            if "scorecard_spark" in r:
+                line += (
+                    f"; Spark local[2] {r['scorecard_spark']:.1f} s = {r['scorecard_spark'] / r['scorecard_duckdb']:.1f}x "
+                    f"DuckDB (target <= 5x), equal: {r['spark_equal']}"
+                )
+            out.append(line)
     names = list(results)
     for a, b in zip(names, names[1:], strict=False):
         if SIZES[b] == 10 * SIZES[a]:
@@ -303,7 +363,22 @@ def main() -> None:
     ap.add_argument("--floors", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--engine", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--memory", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--engines-child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--engines",
+        action="store_true",
+        help="only the scorecard on each engine (python, duckdb; spark with HC_BENCH_SPARK=1), in a fresh process",
+    )
     args = ap.parse_args()
+    if args.engines_child:
+        print(json.dumps(engines(args.engines_child)))
+        return
+    if args.engines:
+        for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
+            root = ensure_corpus(size, SIZES[size], args.work, args.seed)
+            r = _run_child("engines-child", root)
+            print(json.dumps({size: r}, indent=1))
+        return
     if args.floors:
         print(json.dumps(floors(args.floors)))
         return
@@ -333,6 +408,8 @@ def main() -> None:
         r["floor_yaml"] = f.get("ryml_data") or min(f["yaml_events"], f["yaml_load"])
         r["warm_run"] = r["warm_load"] + r["scorecard"]
         r["cold_run"] = r["cold_load"] + r["scorecard"]
+        if "scorecard_duckdb" in r:
+            r["warm_run_duckdb"] = r["warm_load"] + r["scorecard_duckdb"]
         results[size] = r
         print(f"# {size} measured in {time.perf_counter() - t:.0f} s", file=sys.stderr)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; times in seconds (best of one run)\n")

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from helsinki_compliance.engine.columnar import write_parquet
 from helsinki_compliance.engine.diff import diff
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
@@ -43,6 +44,7 @@ __all__ = [
     "schemas",
     "resolve_states",
     "diff",
+    "export_parquet",
 ]
 
 
@@ -159,3 +161,9 @@ def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
         }
         for state, years in sorted(cells.items())
     }
+
+
+def export_parquet(corpus: Corpus, out: str | Path) -> list[Path]:
+    """Write the validated corpus as Parquet under ``out`` (observations partitioned by state, texts apart;
+    see :mod:`.engine.columnar`) and return the files written. Needs pyarrow (the ``scale`` extra)."""
+    return write_parquet(corpus, Path(out))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from helsinki_compliance import api
 from helsinki_compliance.cli.app import Ctx, echo, handle_errors, load_corpus, main
 from helsinki_compliance.errors import (
     UsageError,
@@ -93,3 +94,23 @@ def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: s
         f"wrote {s.observations:,} observations of {len(s.states)} states in {s.files} files "
         f"({s.bytes / 1e6:.1f} MB) to {out}/"
     )
+
+
+# ---------------------------------------------------------------- export (issue #19: the columnar corpus)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["parquet"]), default="parquet", show_default=True)
+@click.option("--out", required=True, metavar="DIR", help="Directory to write (files in it are replaced).")
+@click.pass_obj
+@handle_errors
+def export_cmd(obj: Ctx, fmt: str, out: str) -> None:
+    """Export the validated corpus as columns: observations/state=XX/part-0.parquet and texts.parquet.
+
+    \b
+    Example (the layout the Spark engine and any Parquet reader take):
+      helsinki-compliance export --format parquet --out corpus-parquet
+    """
+    corpus = load_corpus(obj)
+    written = api.export_parquet(corpus, obj.path(out, "--out"))
+    obj.info(f"wrote {len(corpus.observations):,} observations in {len(written)} files to {out}")

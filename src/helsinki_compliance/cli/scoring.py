@@ -19,6 +19,7 @@ from helsinki_compliance.cli.app import (
     main,
     style,
 )
+from helsinki_compliance.engine.engines import DUCKDB_FROM, ENGINES
 from helsinki_compliance.engine.explain import render_text
 from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
@@ -42,6 +43,14 @@ from helsinki_compliance.render.tables import (
 @click.option("--to", "last", type=YEAR, default=1991, show_default=True)
 @click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
 @click.option("--fail-on", type=click.Choice(["violation", "partial"]), help="Exit 1 if any cell is this bad or worse.")
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="auto",
+    show_default=True,
+    help=f"python (the reference), duckdb, spark; auto: duckdb from {DUCKDB_FROM:,} observations when installed.",
+)
+@click.option("--master", metavar="URL", help="Spark master URL for --engine spark (default local[2]).")
 @AS_OF
 @FORMAT
 @click.pass_obj
@@ -54,6 +63,8 @@ def scorecard(
     last: int,
     commitments: tuple[str, ...],
     fail_on: str | None,
+    engine: str,
+    master: str | None,
     as_of: str | None,
     fmt: str,
 ) -> None:
@@ -64,7 +75,10 @@ def scorecard(
       helsinki-compliance scorecard --state SU --period year --from 1975 --to 1991
       helsinki-compliance scorecard --state PL --period review-meetings --format markdown
       helsinki-compliance scorecard --state SU --period quarter --from 1987 --to 1988 --format csv
+      helsinki-compliance scorecard --state all --engine spark --master local[2]
     """
+    if master is not None and engine != "spark":
+        raise click.BadParameter("--master is for --engine spark only", param_hint="--master")
     corpus = load_corpus(obj)
     card = api.scorecard(
         corpus,
@@ -74,7 +88,11 @@ def scorecard(
         last=last,
         as_of=as_of_date(as_of),
         commitments=list(commitments) or None,
+        engine=engine,
+        master=master,
     )
+    if card.engine_summary:
+        obj.info(card.engine_summary)
     if fmt == "json":
         echo(to_json(card.to_dict(corpus)), nl=False)
     elif fmt == "csv":

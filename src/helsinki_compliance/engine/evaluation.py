@@ -154,6 +154,8 @@ class Scorecard:
     commitments: list[Commitment]
     cells: dict[tuple[str, str, str], Cell]
     groups: dict[tuple[str, str, str], GroupScore] = field(default_factory=dict)
+    engine: str = "python"  # which engine evaluated it (engine/engines.py); never part of the output
+    engine_summary: str = ""  # what an SQL engine left to the reference, in words
 
     def cell(self, state: str, commitment: str, period: str) -> Cell:
         return self.cells[(state, commitment, period)]

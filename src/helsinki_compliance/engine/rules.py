@@ -318,6 +318,26 @@ def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
     if lasting:
         # a legal measure counts from its in-force date on, not before it
         matched = [o for o in matched if o.law is None or (law_effective(o) or o.date.start) <= w.end]
+    carried: list[Observation] = []
+    if lasting and w.evidence.laws:
+        seen = {o.id for o in matched}
+        carried = [
+            o
+            for o in w.evidence.laws
+            if o.id not in seen
+            and (law_effective(o) or o.date.start) <= w.end
+            and o.date.end >= w.in_force
+            and is_known(o, w.as_of)
+            and (o.date.end < w.start or (law_effective(o) or o.date.start) < w.start)
+            and w.evidence.scored(o, w.as_of)
+            and pred(o)
+        ]
+    return event_findings(rule, w, matched, carried)
+
+
+def event_findings(rule: EventRule, w: Window, matched: list[Observation], carried: list[Observation]) -> list[Finding]:
+    """An event rule's findings from the observations it matched in the window (in window order) and the
+    legal measures it carries in from earlier (in corpus order); every engine builds them here."""
     findings: list[Finding] = []
     if matched:
         n = len(matched)
@@ -335,33 +355,20 @@ def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
                 confidence=w.mean_confidence(matched),
             )
         )
-    if lasting and w.evidence.laws:
-        seen = {o.id for o in matched}
-        carried = [
-            o
-            for o in w.evidence.laws
-            if o.id not in seen
-            and (law_effective(o) or o.date.start) <= w.end
-            and o.date.end >= w.in_force
-            and is_known(o, w.as_of)
-            and (o.date.end < w.start or (law_effective(o) or o.date.start) < w.start)
-            and w.evidence.scored(o, w.as_of)
-            and pred(o)
-        ]
-        for o in carried:
-            since = law_effective(o)
-            findings.append(
-                Finding(
-                    rule=rule.id,
-                    rule_kind="event",
-                    status=rule.status,
-                    severity=rule.severity,
-                    observations=(o.id,),
-                    detail=f"{o.kind} {o.id} in force since {since} (law dates), carried forward -> {rule.status}",
-                    confidence=w.evidence.confidence(o),
-                    carried=True,
-                )
+    for o in carried:
+        since = law_effective(o)
+        findings.append(
+            Finding(
+                rule=rule.id,
+                rule_kind="event",
+                status=rule.status,
+                severity=rule.severity,
+                observations=(o.id,),
+                detail=f"{o.kind} {o.id} in force since {since} (law dates), carried forward -> {rule.status}",
+                confidence=w.evidence.confidence(o),
+                carried=True,
             )
+        )
     return findings
 
 
@@ -513,9 +520,14 @@ def format_number(x: float) -> str:
 
 @register("metric")
 def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
-    values = [
-        (o, o.metric.effective) for o in w.with_metric(rule.metric) if o.metric and (rule.include_claims or not o.claim)
-    ]
+    return metric_findings(
+        rule, w, [o for o in w.with_metric(rule.metric) if o.metric and (rule.include_claims or not o.claim)]
+    )
+
+
+def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]) -> list[Finding]:
+    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here."""
+    values = [(o, o.metric.effective) for o in observations if o.metric]
     if not values:
         return []
     value = aggregate(values, rule.aggregate)

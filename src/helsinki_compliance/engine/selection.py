@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
+from helsinki_compliance.engine import engines
+from helsinki_compliance.engine.evaluation import Scorecard
+from helsinki_compliance.engine.sql_engine import SqlEvaluator
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period, select_periods
@@ -45,13 +47,18 @@ def scorecard(
     last: int = 1991,
     as_of: date,
     commitments: Sequence[str] | None = None,
+    engine: str = "auto",
+    master: str | None = None,
 ) -> Scorecard:
-    """Evaluate the corpus into a scorecard; ``commitments`` are id prefixes."""
+    """Evaluate the corpus into a scorecard; ``commitments`` are id prefixes; ``engine``: auto, python,
+    duckdb or spark (engine/engines.py), ``master`` the Spark master URL."""
     chosen = None
     if commitments:
         chosen = [c for c in corpus.commitments.values() if any(c.id.startswith(p) for p in commitments)]
         if not chosen:
             raise UsageError(f"no commitment id starts with {', '.join(commitments)}")
-    return Evaluator(corpus).scorecard(
-        resolve_states(corpus, states), periods(corpus, period, first, last), as_of, chosen
-    )
+    ev = engines.evaluator(corpus, engine, master)
+    card = ev.scorecard(resolve_states(corpus, states), periods(corpus, period, first, last), as_of, chosen)
+    if isinstance(ev, SqlEvaluator):
+        card.engine, card.engine_summary = ev.stats.engine, ev.stats.summary()
+    return card

@@ -1,0 +1,273 @@
+"""Rules compiled to SQL: one compiler for every SQL engine (DuckDB runs it; Spark runs it transpiled).
+
+What is compiled. For every **event** and **metric** rule the compiler emits a predicate over the
+hot observation table (engine/columnar.py): kinds as ``IN``, tags and cited commitments as list
+predicates, claims, and the rule's ``where`` condition tree with the reference's semantics (a
+missing field compares false, ``ne``/``not_in`` are the negation of ``eq``/``in``, ``exists``
+tests for null). :func:`window_query` then joins the matching observations with the periods
+(an interval join: the whole date inside the period, or a range-dated event whose range ends in
+it) and with the in-force cells, applies the as-of (known-by) filter and the lasting-measure
+rule, and returns the evidence of every (cell, rule) in the reference's window order.
+:func:`carried_query` finds the legal measures carried into later periods.
+
+What is not compiled: **standing** rules (their carried state, ages and wording are evaluated
+per cell by the reference, engine/rules.py), and any comparison that the loader flags as never
+true as written (:func:`condition_sql` raises :class:`Unsupported`; that rule is evaluated by the
+reference). Both are counted in :class:`~helsinki_compliance.engine.sql_engine.EngineStats`.
+
+The SQL is written in DuckDB's dialect using only constructs that SQLGlot transpiles to Spark
+SQL (``list_contains`` becomes ``ARRAY_CONTAINS``, ``strpos`` becomes ``LOCATE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from helsinki_compliance.model.conditions import (
+    LIST_FIELDS,
+    AllOf,
+    AnyOf,
+    Comparison,
+    Condition,
+    Not,
+    comparison_problem,
+)
+from helsinki_compliance.model.records import Commitment, EventRule, MetricRule
+
+#: observation field (as a condition names it) -> column of the hot table
+FIELD_COLUMNS = {
+    "kind": "kind",
+    "tags": "tags",
+    "state": "state",
+    "source": "source",
+    "confidence": "conf",
+    "claim": "claim",
+    "cases": "cases",
+    "commitments": "commitments",
+    "metric.name": "metric_name",
+    "metric.value": "metric_value",
+    "metric.unit": "metric_unit",
+    "metric.qualifier": "metric_qualifier",
+    "standing.condition": "standing_condition",
+    "standing.subject": "standing_subject",
+    "standing.in_effect": "standing_in_effect",
+}
+_SQL_OPS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+class Unsupported(Exception):
+    """A rule (or part of one) the SQL compiler does not express; the reference evaluates it."""
+
+
+def literal(v: Any) -> str:
+    """A SQL literal for a condition value (strings quoted, quotes doubled)."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v != v or v in (float("inf"), float("-inf")):
+            raise Unsupported("a non-finite number")
+        return repr(v)
+    if isinstance(v, str):
+        return "'" + v.replace("'", "''") + "'"
+    raise Unsupported(f"a value of type {type(v).__name__}")
+
+
+def _strings(values: Sequence[str]) -> str:
+    return ", ".join(literal(v) for v in values)
+
+
+def _eq(col: str, is_list: bool, value: Any) -> str:
+    if is_list:
+        return "FALSE"  # a list never equals one value (comparison_problem has flagged the rule)
+    if value is None:
+        return f"({col} IS NULL)"
+    return f"COALESCE({col} = {literal(value)}, FALSE)"
+
+
+def _in(col: str, is_list: bool, values: list[Any]) -> str:
+    if is_list:
+        return "FALSE"
+    parts = []
+    present = [v for v in values if v is not None]
+    if present:
+        parts.append(f"COALESCE({col} IN ({', '.join(literal(v) for v in present)}), FALSE)")
+    if len(present) < len(values):
+        parts.append(f"({col} IS NULL)")
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
+def comparison_sql(c: Comparison) -> str:
+    """One comparison as a boolean SQL expression that is never NULL (the reference's semantics)."""
+    problem = comparison_problem(c)
+    if problem is not None:
+        raise Unsupported(problem)
+    col = FIELD_COLUMNS[c.field]
+    is_list = c.field in LIST_FIELDS
+    if c.op == "eq":
+        return _eq(col, is_list, c.value)
+    if c.op == "ne":
+        return f"(NOT {_eq(col, is_list, c.value)})"
+    if c.op in _SQL_OPS:
+        return f"COALESCE({col} {_SQL_OPS[c.op]} {literal(c.value)}, FALSE)"
+    if c.op in ("in", "not_in"):
+        assert isinstance(c.value, list)
+        expr = _in(col, is_list, c.value)
+        return expr if c.op == "in" else f"(NOT {expr})"
+    if c.op == "contains":
+        if is_list:
+            return f"COALESCE(list_contains({col}, {literal(c.value)}), FALSE)"
+        return f"COALESCE(strpos({col}, {literal(c.value)}) > 0, FALSE)"
+    if c.op == "exists":
+        if is_list:
+            return "TRUE" if c.value else "FALSE"
+        return f"({col} IS NOT NULL)" if c.value else f"({col} IS NULL)"
+    raise Unsupported(f"operator {c.op!r}")
+
+
+def condition_sql(cond: Condition) -> str:
+    """A ``where`` condition tree as SQL."""
+    if isinstance(cond, Comparison):
+        return comparison_sql(cond)
+    if isinstance(cond, AllOf):
+        return "(" + " AND ".join(condition_sql(c) for c in cond.all) + ")"
+    if isinstance(cond, AnyOf):
+        return "(" + " OR ".join(condition_sql(c) for c in cond.any) + ")"
+    assert isinstance(cond, Not)
+    return f"(NOT {condition_sql(cond.not_)})"
+
+
+def event_sql(rule: EventRule, commitment: str) -> str:
+    """The event rule's match (engine.rules.event_predicate) as a predicate on one observation."""
+    m = rule.match
+    parts = []
+    if m.kinds:
+        parts.append(f"kind IN ({_strings(sorted(set(m.kinds)))})")
+    if not m.include_claims:
+        parts.append("NOT claim")
+    if m.tags_any:
+        parts.append("(" + " OR ".join(f"list_contains(tags, {literal(t)})" for t in m.tags_any) + ")")
+    parts.extend(f"list_contains(tags, {literal(t)})" for t in m.tags_all)
+    if m.cited:
+        parts.append(f"list_contains(commitments, {literal(commitment)})")
+    if m.where is not None:
+        parts.append(condition_sql(m.where))
+    return " AND ".join(parts) if parts else "TRUE"
+
+
+def metric_sql(rule: MetricRule) -> str:
+    """The figures a metric rule reads, as a predicate on one observation."""
+    claims = "" if rule.include_claims else " AND NOT claim"
+    return f"metric_name = {literal(rule.metric)}{claims}"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """One event or metric rule of one commitment, compiled."""
+
+    key: int
+    commitment: str
+    index: int  # position in the commitment's rules
+    lasting: bool  # an event rule whose legal measures last (status other than violation)
+    predicate: str
+
+
+@dataclass
+class Compiled:
+    """The compiled rules of a set of commitments, and those left to the reference (with why)."""
+
+    rules: list[CompiledRule]
+    reference: dict[tuple[str, int], str]  # (commitment, rule index) -> reason
+
+    def by_cell_rule(self) -> dict[tuple[str, int], CompiledRule]:
+        return {(r.commitment, r.index): r for r in self.rules}
+
+
+def compile_rules(commitments: Sequence[Commitment]) -> Compiled:
+    rules: list[CompiledRule] = []
+    reference: dict[tuple[str, int], str] = {}
+    for c in commitments:
+        for i, rule in enumerate(c.rules):
+            try:
+                if isinstance(rule, EventRule):
+                    pred, lasting = event_sql(rule, c.id), rule.status != "violation"
+                elif isinstance(rule, MetricRule):
+                    pred, lasting = metric_sql(rule), False
+                else:
+                    reference[(c.id, i)] = "standing rule"
+                    continue
+            except Unsupported as exc:
+                reference[(c.id, i)] = f"not compiled: {exc}"
+                continue
+            rules.append(CompiledRule(len(rules), c.id, i, lasting, pred))
+    return Compiled(rules, reference)
+
+
+def _matched_cte(rules: Sequence[CompiledRule], as_of: date, single_scan: bool) -> str:
+    """``m``: (rk, r) for every observation rule rk matches, whatever its date; ``mo``: with its columns.
+
+    Two equivalent forms: one scan per rule (``UNION ALL``; DuckDB scans an Arrow table many times
+    cheaply) or ``single_scan``, one scan that unnests an array of per-rule ``CASE``s (Spark, where every
+    scan is a job stage)."""
+    if single_scan:
+        cases = ",\n    ".join(f"CASE WHEN {r.predicate} THEN {r.key} END" for r in rules)
+        m = f"""  SELECT rk, r FROM (
+    SELECT r, UNNEST([
+    {cases}
+    ]) AS rk FROM obs WHERE scored
+  ) AS x WHERE rk IS NOT NULL"""
+    else:
+        m = "\n  UNION ALL\n".join(
+            f"  SELECT {r.key} AS rk, r FROM obs WHERE scored AND ({r.predicate})" for r in rules
+        )
+    return f"""WITH m AS (
+{m}
+),
+mo AS (
+  SELECT m.rk, rt.commitment, rt.lasting, o.r, o.id, o.state, o.s, o.e, o.law_eff, o.law_event, o.ranged_event
+  FROM m JOIN obs o ON o.r = m.r JOIN rules_t rt ON rt.rk = m.rk
+  WHERE o.known <= {as_of.toordinal()}
+)"""
+
+
+def window_query(rules: Sequence[CompiledRule], as_of: date, single_scan: bool = False) -> str:
+    """(state, commitment, pid, rk, r) for every observation a compiled rule reads in an in-force cell,
+    in the reference's window order: those dated inside the period by (start, end, id), then the
+    range-dated events that end in it by (end, id)."""
+    return f"""{_matched_cte(rules, as_of, single_scan)},
+hits AS (
+  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
+         p.pid, p.ps, p.pe, 0 AS part
+  FROM mo JOIN periods_t p ON mo.s >= p.ps AND mo.e <= p.pe
+  UNION ALL
+  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
+         p.pid, p.ps, p.pe, 1 AS part
+  FROM mo JOIN periods_t p ON mo.e >= p.ps AND mo.e <= p.pe AND mo.s < p.ps
+  WHERE mo.ranged_event
+)
+SELECT h.state, h.commitment, h.pid, h.rk, h.r
+FROM hits h JOIN windows_t w ON w.state = h.state AND w.commitment = h.commitment AND w.pid = h.pid
+WHERE (CASE WHEN h.part = 0 THEN h.s >= w.inforce ELSE h.e >= w.inforce END)
+  AND (NOT h.lasting OR h.law_eff IS NULL OR h.law_eff <= h.pe)
+ORDER BY h.state, h.commitment, h.pid, h.rk, h.part, CASE WHEN h.part = 0 THEN h.s ELSE h.e END, h.e, h.id"""
+
+
+def carried_query(rules: Sequence[CompiledRule], as_of: date, single_scan: bool = False) -> str:
+    """(state, commitment, pid, rk, r) for every legal measure a lasting event rule carries into a cell
+    (in force by the period's end, dated or in force before it, not in the window), in corpus order."""
+    lasting = [r for r in rules if r.lasting]
+    return f"""{_matched_cte(lasting, as_of, single_scan)}
+SELECT w.state, w.commitment, w.pid, mo.rk, mo.r
+FROM mo JOIN windows_t w ON w.state = mo.state AND w.commitment = mo.commitment
+JOIN periods_t p ON p.pid = w.pid
+WHERE mo.law_event AND mo.law_eff <= p.pe AND mo.e >= w.inforce
+  AND (mo.e < p.ps OR mo.law_eff < p.ps)
+  AND NOT ((mo.s >= p.ps AND mo.e <= p.pe AND mo.s >= w.inforce)
+       OR (mo.ranged_event AND mo.s < p.ps AND mo.e >= p.ps AND mo.e <= p.pe AND mo.e >= w.inforce))
+ORDER BY w.state, w.commitment, w.pid, mo.rk, mo.r"""

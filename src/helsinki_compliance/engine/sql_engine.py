@@ -1,0 +1,271 @@
+"""Scorecards evaluated as SQL (DuckDB, or Spark through SQLGlot), equal to the Python reference by construction.
+
+:class:`SqlEvaluator` is the reference :class:`~.evaluation.Evaluator` with one step replaced: for a
+scorecard it runs the compiled queries (engine/sql/compile.py) once, for every state, period,
+commitment and event or metric rule together, and then builds each finding from the evidence the
+query returned with the reference's own functions (:func:`.rules.event_findings`,
+:func:`.rules.metric_findings`). Everything after the findings (combination, banding, coverage,
+assessments, basket and overall scores) is the reference's code. What SQL does is the part that
+grows with the corpus: finding, among all observations, those each rule reads in each cell.
+
+Standing rules, and the rare comparison the compiler leaves out, are evaluated per cell by the
+reference; :class:`EngineStats` counts them, and ``scorecard --engine`` prints the counts on stderr,
+so nothing differs silently. Windows other than a scorecard's (goals, explain, rule tests of one
+rule) go to the reference as well.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Protocol
+
+from helsinki_compliance.engine.columnar import observation_table, plain, require_pyarrow, write_parquet
+from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
+from helsinki_compliance.engine.rules import (
+    Finding,
+    Window,
+    evaluate_rule,
+    event_findings,
+    metric_findings,
+)
+from helsinki_compliance.engine.sql.compile import Compiled, carried_query, compile_rules, window_query
+from helsinki_compliance.errors import UsageError
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Commitment, EventRule, MetricRule, Observation
+
+Rows = list[tuple[Any, ...]]
+
+
+class Backend(Protocol):
+    """Runs queries over named Arrow tables and returns their rows."""
+
+    name: str
+    single_scan: bool  # match all rules in one scan of the observations (see compile._matched_cte)
+
+    def run(self, corpus: Corpus, tables: dict[str, Any], queries: Sequence[str]) -> list[Rows]: ...
+
+
+class DuckDBBackend:
+    """DuckDB, embedded: the Arrow tables are scanned in place (no copy, no server)."""
+
+    name = "duckdb"
+    single_scan = False
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads
+
+    def run(self, corpus: Corpus, tables: dict[str, Any], queries: Sequence[str]) -> list[Rows]:
+        try:
+            import duckdb
+        except ImportError:
+            raise UsageError("the duckdb engine needs duckdb: pip install 'helsinki-compliance[scale]'") from None
+        con = duckdb.connect(":memory:")
+        try:
+            if self.threads:
+                con.execute(f"SET threads TO {int(self.threads)}")
+            con.register("obs", plain(observation_table(corpus)))
+            for name, table in tables.items():
+                con.register(name, table)
+            return [con.execute(q).fetchall() for q in queries]
+        finally:
+            con.close()
+
+
+class SparkBackend:
+    """Apache Spark (``local[2]`` here, a cluster's master URL elsewhere): the corpus is written as Parquet
+    partitioned by state (the ``export --format parquet`` layout) and the DuckDB SQL transpiled by SQLGlot."""
+
+    name = "spark"
+    single_scan = True
+
+    def __init__(self, master: str = "local[2]") -> None:
+        self.master = master
+
+    @staticmethod
+    def transpile(sql: str) -> str:
+        try:
+            import sqlglot
+        except ImportError:
+            raise UsageError("the spark engine needs sqlglot: pip install 'helsinki-compliance[spark]'") from None
+        return str(sqlglot.transpile(sql, read="duckdb", write="spark")[0])
+
+    def session(self) -> Any:
+        if shutil.which("java") is None:
+            raise UsageError("the spark engine needs Java (17 or later) on the PATH")
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise UsageError("the spark engine needs pyspark: pip install 'helsinki-compliance[spark]'") from None
+        return (
+            SparkSession.builder.master(self.master)
+            .appName("helsinki-compliance")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            # one CASE per rule makes a method too large for whole-stage code generation
+            .config("spark.sql.codegen.wholeStage", "false")
+            .config("spark.sql.shuffle.partitions", "8")
+            .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+            .getOrCreate()
+        )
+
+    def run(self, corpus: Corpus, tables: dict[str, Any], queries: Sequence[str]) -> list[Rows]:
+        import pyarrow.parquet as pq
+
+        spark = self.session()
+        spark.sparkContext.setLogLevel("ERROR")
+        with tempfile.TemporaryDirectory(prefix="hc-spark-") as tmp:
+            write_parquet(corpus, Path(tmp) / "corpus")
+            spark.read.parquet(str(Path(tmp) / "corpus" / "observations")).createOrReplaceTempView("obs")
+            for name, table in tables.items():
+                path = Path(tmp) / f"{name}.parquet"
+                pq.write_table(table, str(path))
+                spark.read.parquet(str(path)).createOrReplaceTempView(name)
+            return [[tuple(row) for row in spark.sql(self.transpile(q)).toLocalIterator()] for q in queries]
+
+
+@dataclass
+class EngineStats:
+    """What an SQL engine did, and what it left to the reference (counted per cell and rule)."""
+
+    engine: str
+    sql_rules: int = 0  # event and metric rules compiled
+    reference_rules: dict[str, int] = field(default_factory=dict)  # reason -> rules left to the reference
+    sql_evaluations: int = 0  # (cell, rule) pairs decided from SQL evidence
+    reference_evaluations: int = 0  # (cell, rule) pairs evaluated by the reference
+
+    def summary(self) -> str:
+        left = ", ".join(f"{n} {why}" for why, n in sorted(self.reference_rules.items())) or "none"
+        return (
+            f"engine {self.engine}: {self.sql_rules} rules compiled to SQL, left to the reference: {left}; "
+            f"{self.sql_evaluations} cell-rule evaluations from SQL, {self.reference_evaluations} by the reference"
+        )
+
+
+_Key = tuple[str, str, date, date, date, date]  # state, commitment, start, end, as-of, in force
+
+
+class SqlEvaluator(Evaluator):
+    """The reference evaluator with each scorecard's event and metric evidence selected by SQL."""
+
+    def __init__(self, corpus: Corpus, backend: Backend) -> None:
+        super().__init__(corpus)
+        self.backend = backend
+        self.stats = EngineStats(backend.name)
+        self._compiled: dict[tuple[str, int], Any] = {}
+        self._evidence_rows: dict[_Key, dict[int, tuple[list[int], list[int]]]] = {}
+
+    def scorecard(
+        self,
+        states: Sequence[str],
+        periods: Sequence[Period],
+        as_of: date,
+        commitments: Sequence[Commitment] | None = None,
+    ) -> Scorecard:
+        comms = list(commitments if commitments is not None else self.corpus.commitments.values())
+        self._select(list(states), list(periods), as_of, comms)
+        return super().scorecard(states, periods, as_of, comms)
+
+    # long: builds the three small tables, runs the two queries and files their rows per cell; one pass
+    def _select(self, states: list[str], periods: list[Period], as_of: date, comms: list[Commitment]) -> None:
+        pa = require_pyarrow()
+        compiled: Compiled = compile_rules(comms)
+        self._compiled = compiled.by_cell_rule()
+        self.stats.sql_rules = len(compiled.rules)
+        for why in compiled.reference.values():
+            self.stats.reference_rules[why] = self.stats.reference_rules.get(why, 0) + 1
+        self._evidence_rows = {}
+        windows: dict[tuple[str, str, str], _Key] = {}
+        for state in states:
+            for p in periods:
+                for c in comms:
+                    in_force = self.in_force(c, state, p)
+                    if in_force is not None:
+                        key = (state, c.id, p.start, p.end, as_of, in_force)
+                        windows[(state, c.id, p.id)] = key
+                        self._evidence_rows[key] = {}
+        if not compiled.rules or not windows:
+            return
+        tables = {
+            "rules_t": pa.table(
+                {
+                    "rk": pa.array([r.key for r in compiled.rules], type=pa.int32()),
+                    "commitment": pa.array([r.commitment for r in compiled.rules], type=pa.string()),
+                    "lasting": pa.array([r.lasting for r in compiled.rules], type=pa.bool_()),
+                }
+            ),
+            "periods_t": pa.table(
+                {
+                    "pid": pa.array([p.id for p in periods], type=pa.string()),
+                    "ps": pa.array([p.start.toordinal() for p in periods], type=pa.int32()),
+                    "pe": pa.array([p.end.toordinal() for p in periods], type=pa.int32()),
+                }
+            ),
+            "windows_t": pa.table(
+                {
+                    "state": pa.array([k[0] for k in windows], type=pa.string()),
+                    "commitment": pa.array([k[1] for k in windows], type=pa.string()),
+                    "pid": pa.array([k[2] for k in windows], type=pa.string()),
+                    "inforce": pa.array([v[5].toordinal() for v in windows.values()], type=pa.int32()),
+                }
+            ),
+        }
+        one = self.backend.single_scan
+        queries = [window_query(compiled.rules, as_of, one)]
+        if any(r.lasting for r in compiled.rules):
+            queries.append(carried_query(compiled.rules, as_of, one))
+        results = self.backend.run(self.corpus, tables, queries)
+        index = {r.key: r.index for r in compiled.rules}
+        for part, rows in enumerate(results):
+            for state, cid, pid, rk, r in rows:
+                per_rule = self._evidence_rows[windows[(state, cid, pid)]]
+                pair = per_rule.get(index[rk])
+                if pair is None:
+                    pair = per_rule[index[rk]] = ([], [])
+                pair[part].append(r)
+
+    def findings(
+        self,
+        commitment: Commitment,
+        state: str,
+        start: date,
+        end: date,
+        as_of: date,
+        in_force: date,
+        rules: Sequence[Any] | None = None,
+        snapshot: bool = False,
+    ) -> list[Finding]:
+        key = (state, commitment.id, start, end, as_of, in_force)
+        selected = self._evidence_rows.get(key)
+        if selected is None or rules is not None or snapshot:
+            return super().findings(commitment, state, start, end, as_of, in_force, rules, snapshot)
+        obs = self.corpus.observations
+        window = Window(self.evidence(state), start, end, as_of, in_force, commitment.id)
+        out: list[Finding] = []
+        for i, rule in enumerate(commitment.rules):
+            if (commitment.id, i) not in self._compiled:
+                self.stats.reference_evaluations += 1
+                if rule.kind == "standing":  # reads the state's timelines, not the window's observations
+                    out.extend(evaluate_rule(rule, window))
+                else:
+                    out.extend(super().findings(commitment, state, start, end, as_of, in_force, [rule]))
+                continue
+            self.stats.sql_evaluations += 1
+            pair = selected.get(i)
+            if pair is None:  # no evidence: the reference finds nothing either
+                continue
+            matched, carried = pair
+            if isinstance(rule, EventRule):
+                out.extend(event_findings(rule, window, _at(obs, matched), _at(obs, carried)))
+            elif isinstance(rule, MetricRule):
+                out.extend(metric_findings(rule, window, _at(obs, matched)))
+        return out
+
+
+def _at(observations: list[Observation], rows: list[int]) -> list[Observation]:
+    return [observations[r] for r in rows]

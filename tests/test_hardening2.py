@@ -23,7 +23,8 @@ from helsinki_compliance.cli.main import main
 from helsinki_compliance.load import cache as cache_mod
 from helsinki_compliance.load import yaml_reader
 from helsinki_compliance.load.cache import FileCache, content_hash
-from helsinki_compliance.observe import core as observe
+from helsinki_compliance.observe import drafts as obs_drafts
+from helsinki_compliance.observe import writer as obs_writer
 
 CACHE_ENV = "HELSINKI_COMPLIANCE_CACHE_DIR"
 posix_only = pytest.mark.skipif(os.name != "posix", reason="FIFOs, symlinks and umask are POSIX")
@@ -72,13 +73,13 @@ def test_1_observe_import_checks_duplicates_with_an_index_not_pairwise(
     every observation, and each new id searched in the batch)."""
     root = make_data(tmp_path / "d", [obs(f"o.{i}", "1977-01-01", "arrest", locator=f"x {i}") for i in range(300)])
     calls = {"n": 0}
-    real = observe._norm_quote
+    real = obs_drafts.norm_quote
 
     def counting(text: str) -> str:
         calls["n"] += 1
         return real(text)
 
-    monkeypatch.setattr(observe, "_norm_quote", counting)
+    monkeypatch.setattr(obs_drafts, "norm_quote", counting)
     (tmp_path / "rows.csv").write_text(_csv_rows(400), encoding="utf-8")
     r = run("--allow-outside", "observe", "import", str(tmp_path / "rows.csv"), "--dry-run", data=root)
     assert r.exit_code == 0, r.output
@@ -572,7 +573,7 @@ def test_15_a_symlinked_lock_file_or_folder_is_refused_clearly(tmp_path: Path, w
     root = make_data(tmp_path / "d")
     target = tmp_path / "outside"
     if what == "lock-file":
-        (root / "observations" / observe.LOCK_NAME).symlink_to(target)
+        (root / "observations" / obs_writer.LOCK_NAME).symlink_to(target)
     else:
         shutil.move(root / "observations", target)
         (root / "observations").symlink_to(target)
@@ -609,8 +610,8 @@ def test_18_observe_add_stores_the_quote_as_given_or_refuses_it(tmp_path: Path, 
 
 def test_18_the_post_write_check_compares_every_field(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     root = make_data(tmp_path / "d")
-    real = observe.observation_yaml
-    monkeypatch.setattr(observe, "observation_yaml", lambda o, indent=2: real(o, indent).replace("p. 9", "p. 8"))
+    real = obs_writer.observation_yaml
+    monkeypatch.setattr(obs_writer, "observation_yaml", lambda o, indent=2: real(o, indent).replace("p. 9", "p. 8"))
     r = run(
         *("observe", "add", "--state", "SU", "--date", "1977-02-03", "--kind", "arrest", "--source", "src"),
         *("--locator", "p. 9", "--quote", "q", "--dated-by", "x", "--confidence", "high"),

@@ -303,13 +303,13 @@ def test_goals_csv(tmp_path: Path) -> None:
 
 
 def test_the_duplicate_key_includes_condition_and_subject(tmp_path: Path) -> None:
-    from helsinki_compliance.observe import core as observe
+    from helsinki_compliance.observe import drafts as obs_drafts
 
     corpus = hc.load(make_data(tmp_path / "n", [jam("voa-end", "1988-11", "voa", False)]))
     second = records.Observation.model_validate(
         {**jam("rferl-end", "1988-11", "rferl", False), "quote": "quote of voa-end"}
     )
-    assert observe.duplicates(corpus.observations, second) == []
+    assert obs_drafts.duplicates(corpus.observations, second) == []
 
 
 def test_scorecard_json_on_the_bundled_corpus_prints_no_group_score_without_coverage() -> None:

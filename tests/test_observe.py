@@ -20,6 +20,8 @@ import helsinki_compliance as hc
 from conftest import REPO
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.observe import core as observe
+from helsinki_compliance.observe import drafts as obs_drafts
+from helsinki_compliance.observe import writer as obs_writer
 
 SOURCE = textwrap.indent(
     textwrap.dedent("""\
@@ -85,7 +87,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != observe.LOCK_NAME and ".helsinki-cache" not in p.parts
+        if p.is_file() and p.name != obs_writer.LOCK_NAME and ".helsinki-cache" not in p.parts
     }
 
 
@@ -242,7 +244,7 @@ def test_ids_are_derived_from_the_fact_and_never_reused(data: Path, tmp_path: Pa
     c = run(other, "add", *changed, "--format", "json")
     assert json.loads(c.stdout)["ids"] != json.loads(a.stdout)["ids"]  # another fact, another id
     taken = {"x.y-1-abcdef"}
-    assert observe.new_id({"source": "x", "kind": "y", "date": "1"}, taken) != "x.y-1-abcdef"
+    assert obs_drafts.new_id({"source": "x", "kind": "y", "date": "1"}, taken) != "x.y-1-abcdef"
 
 
 def test_file_of_many_observations_and_json_output(data: Path, tmp_path: Path) -> None:
@@ -407,9 +409,10 @@ ADD_SCRIPT = """
 import sys
 from pathlib import Path
 from helsinki_compliance.observe import core as observe
+from helsinki_compliance.observe import drafts as obs_drafts
 root, tag, n = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 for i in range(n):
-    d = observe.Draft({"date": "1989", "dated_by": "1989", "state": "SU", "kind": "release",
+    d = obs_drafts.Draft({"date": "1989", "dated_by": "1989", "state": "SU", "kind": "release",
                        "source": "rferl-1988", "locator": f"{tag} {i}", "quote": f"release {tag} {i}",
                        "confidence": "low"})
     observe.add(root, [d], first=1989, last=1989)
@@ -483,7 +486,7 @@ def test_the_incremental_diff_equals_a_full_comparison(data: Path, tmp_path: Pat
         """)
     )
     before = pipeline.load(data)
-    drafts = observe.drafts_from_file(f)
+    drafts = obs_drafts.drafts_from_file(f)
     new, problems = observe._validate_drafts(drafts, before)
     assert problems == [] and len(new) == 3
     after = incremental.add_observations(before, new)
@@ -540,7 +543,7 @@ def test_every_field_of_the_model_survives_the_writer() -> None:
             "context": True, "note": "n",
         }
     )  # fmt: skip
-    text = "observations:\n" + observe.observation_yaml(full)
+    text = "observations:\n" + obs_writer.observation_yaml(full)
     back = Observation.model_validate(yaml_reader.load(text.encode()).data["observations"][0])
     assert back == full
-    assert set(Observation.model_fields) <= set(observe.FIELD_ORDER)
+    assert set(Observation.model_fields) <= set(obs_writer.FIELD_ORDER)

@@ -20,7 +20,9 @@ from helsinki_compliance.errors import (
 )
 from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.observe import core as obs_mod
+from helsinki_compliance.observe import drafts as obs_drafts
 from helsinki_compliance.observe import infer
+from helsinki_compliance.observe import writer as obs_writer
 from helsinki_compliance.render.tables import (
     to_json,
     write_csv,
@@ -88,7 +90,7 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
         """A prompt's value check: a bad answer is explained and asked again, the others are kept."""
 
         def proc(value: str) -> str:
-            problem = obs_mod.check_field(corpus, field, value)
+            problem = obs_drafts.check_field(corpus, field, value)
             if problem:
                 raise click.BadParameter(problem)
             return value.strip()
@@ -257,21 +259,21 @@ def observe_add(
         raise click.UsageError("give either --file or field options, not both")
     if interactive is None:
         interactive = not files and not given and sys.stdin.isatty()
-    drafts: list[obs_mod.Draft] = []
+    drafts: list[obs_drafts.Draft] = []
     if files:
         for f in files:
-            drafts.extend(obs_mod.drafts_from_file(obj.path(f, "--file")))
+            drafts.extend(obs_drafts.drafts_from_file(obj.path(f, "--file")))
     elif interactive:
-        drafts.append(obs_mod.draft_from_options(_prompt_fields(api.load(obj.data))))
+        drafts.append(obs_drafts.draft_from_options(_prompt_fields(api.load(obj.data))))
     elif given and fields.get("all_subjects"):
-        drafts.extend(obs_mod.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
+        drafts.extend(obs_drafts.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
     elif given:
-        draft = obs_mod.draft_from_options({**fields, "id": obs_id})
+        draft = obs_drafts.draft_from_options({**fields, "id": obs_id})
         try:
             data, notes = infer.normalise(api.load(obj.data), draft.data, today=date.today())
         except infer.FieldError as exc:
             raise DataError([draft.problem([exc.field], str(exc))]) from None
-        drafts.append(obs_mod.Draft(data))
+        drafts.append(obs_drafts.Draft(data))
         for note in notes:
             click.echo(f"inferred: {note}", err=fmt == "json")
     else:
@@ -308,7 +310,7 @@ def observe_import(
       helsinki-compliance observe import export.json --to observations/my-import.yaml
     """
 
-    drafts = obs_mod.drafts_from_file(obj.path(file, "FILE"))
+    drafts = obs_drafts.drafts_from_file(obj.path(file, "FILE"))
     _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
 
 
@@ -423,7 +425,7 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
         )
         return
     echo(f"# {origin.file}:{origin.line}" if origin else "#")
-    echo(obs_mod.observation_yaml(o, 0), nl=False)
+    echo(obs_writer.observation_yaml(o, 0), nl=False)
     echo("cited in:" if cells else "cited in: no scorecard cell (no rule reads it)")
     for c in cells:
         echo(f"  {c}")

@@ -7,8 +7,10 @@ The **hot table** (:func:`observation_table`) holds what rules read, nothing els
   ``law_eff`` the day a legal measure takes effect (null when it is not a law), ``since``;
 * repeated strings (state, kind, source, metric, condition, ...) dictionary-encoded;
 * ``tags``/``commitments``/``cases`` as lists of strings;
-* ``scored``: false for background (``context``) and for readings set aside by a conflict over the
-  same fact (model/conflicts.py), so that every engine scores exactly what the reference scores;
+* ``scored``: false for background (``context``). Readings of one fact that disagree are resolved
+  as of the evaluation date (model/conflicts.py, ``StateEvidence.scored``): the SQL engines select
+  every candidate and the reference's own filter drops the readings set aside at that date, so that
+  every engine scores exactly what the reference scores;
 * ``r``: the observation's position in the corpus, which fixes every order the reference uses.
 
 Long text (quote, note, locator, dated_by, the date as written) is in a separate **text table**
@@ -23,7 +25,6 @@ from typing import Any
 
 from helsinki_compliance.engine.staleness import known_date, law_effective
 from helsinki_compliance.errors import UsageError
-from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.storage import atomic_write
@@ -51,16 +52,9 @@ def require_pyarrow() -> Any:
     return pa
 
 
-def set_aside_ids(corpus: Corpus) -> set[str]:
-    """Ids of the observations the reference does not score because another reading of the same fact won."""
-    scorable = [o for o in corpus.observations if not o.context]
-    return conflicts.set_aside(conflicts.find(scorable, corpus.sources))
-
-
 # long: one column list per field, filled in one pass over the corpus; splitting it would hide the schema
 def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
     """The hot table as plain Python lists (column name -> values), in corpus order."""
-    aside = set_aside_ids(corpus)
     cols: dict[str, list[Any]] = {
         name: []
         for name in (
@@ -120,7 +114,7 @@ def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
         cols["standing_in_effect"].append(st.in_effect if st else None)
         cols["since"].append(st.since.start.toordinal() if st and st.since else None)
         cols["fact"].append(o.fact)
-        cols["scored"].append(not o.context and o.id not in aside)
+        cols["scored"].append(not o.context)
     return cols
 
 

@@ -259,7 +259,12 @@ class SqlEvaluator(Evaluator):
             pair = selected.get(i)
             if pair is None:  # no evidence: the reference finds nothing either
                 continue
-            matched, carried = pair
+            # readings set aside by a conflict resolved at this as-of date are dropped as the reference drops them
+            ev = window.evidence
+            matched = [r for r in pair[0] if ev.scored(obs[r], as_of)]
+            carried = [r for r in pair[1] if ev.scored(obs[r], as_of)]
+            if not matched and not carried:
+                continue
             if isinstance(rule, EventRule):
                 out.extend(event_findings(rule, window, _at(obs, matched), _at(obs, carried)))
             elif isinstance(rule, MetricRule):

@@ -22,7 +22,7 @@ from helsinki_compliance.errors import DataError, Problem, UsageError
 from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline
 from helsinki_compliance.model.records import Source
-from helsinki_compliance.observe.core import corpus_lock
+from helsinki_compliance.observe.writer import corpus_lock
 
 __all__ = ["SourceAdded", "add_source", "source_yaml", "SOURCE_FIELDS", "REQUIRED"]
 

@@ -45,3 +45,21 @@ def test_html_comparison_ignores_only_the_charts(tmp_path: Path) -> None:
     assert comparable(a) == comparable(b)
     b.write_text('<p>score 0.00</p><svg width="1"><path d="M0 0"/></svg>')
     assert comparable(a) != comparable(b)
+
+
+def test_the_committed_manifest_lets_report_regenerate_the_committed_reports(tmp_path: Path) -> None:
+    """In a fresh clone, `helsinki-compliance report` may replace the committed reports (they are in the
+    committed manifest), even after the data changed; a file that is not in it is still protected."""
+    import json
+    import shutil
+
+    out = tmp_path / "reports"
+    shutil.copytree(REPO / "reports", out)
+    manifest = json.loads((out / ".helsinki-written.json").read_text(encoding="utf-8"))
+    assert set(manifest["files"]) == {p.name for p in (REPO / "reports").iterdir() if not p.name.startswith(".")}
+    (out / "SU-year-1975-1991.md").write_text("an older report\n", encoding="utf-8")
+    manifest["files"]["SU-year-1975-1991.md"] = __import__("hashlib").sha256(b"an older report\n").hexdigest()
+    (out / ".helsinki-written.json").write_text(json.dumps(manifest), encoding="utf-8")
+    r = CliRunner().invoke(main, ["--data", str(REPO), "--quiet", "report", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "SU-year-1975-1991.md").read_bytes() == (REPO / "reports" / "SU-year-1975-1991.md").read_bytes()

@@ -118,6 +118,17 @@ def test_duckdb_equals_the_reference_on_a_10k_synthetic_corpus(bundled: Corpus, 
     assert ev.stats.sql_evaluations > 100_000
 
 
+@pytest.mark.slow
+def test_duckdb_equals_the_reference_on_a_100k_synthetic_corpus(bundled: Corpus, tmp_path: Path) -> None:
+    """The issue's second size: 100,000 observations, 57 states, 1975-2025, yearly (about two minutes)."""
+    synthesize(bundled, tmp_path / "synth", observations=100_000, seed=1)
+    corpus = hc.load(tmp_path / "synth")
+    states = hc.resolve_states(corpus, ["all"])
+    ref, got, ev = both(corpus, states, hc.periods(corpus, "year", 1975, 2025), date(2025, 12, 31))
+    assert_same(corpus, ref, got)
+    assert ev.stats.sql_evaluations > 100_000
+
+
 # ---------------------------------------------------------------- random corpora
 
 

@@ -327,9 +327,8 @@ def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
             if o.id not in seen
             and (law_effective(o) or o.date.start) <= w.end
             and o.date.end >= w.in_force
-            and is_known(o, w.as_of)
             and (o.date.end < w.start or (law_effective(o) or o.date.start) < w.start)
-            and w.evidence.scored(o, w.as_of)
+            and w.evidence.scored(o, w.as_of)  # known by the as-of date, and not set aside by a conflict
             and pred(o)
         ]
     return event_findings(rule, w, matched, carried)

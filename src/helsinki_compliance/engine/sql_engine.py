@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,7 @@ from helsinki_compliance.engine.sql.compile import Compiled, carried_query, comp
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
-from helsinki_compliance.model.records import Commitment, EventRule, MetricRule, Observation
+from helsinki_compliance.model.records import Commitment, Observation
 
 Rows = list[tuple[Any, ...]]
 
@@ -265,11 +265,15 @@ class SqlEvaluator(Evaluator):
             carried = [r for r in pair[1] if ev.scored(obs[r], as_of)]
             if not matched and not carried:
                 continue
-            if isinstance(rule, EventRule):
-                out.extend(event_findings(rule, window, _at(obs, matched), _at(obs, carried)))
-            elif isinstance(rule, MetricRule):
-                out.extend(metric_findings(rule, window, _at(obs, matched)))
+            out.extend(_FINDINGS[rule.kind](rule, window, _at(obs, matched), _at(obs, carried)))
         return out
+
+
+#: The reference's own finding builders, by rule kind (the registry is keyed by ``kind``, never by class).
+_FINDINGS: dict[str, Callable[[Any, Window, list[Observation], list[Observation]], list[Finding]]] = {
+    "event": event_findings,
+    "metric": lambda rule, window, matched, carried: metric_findings(rule, window, matched),
+}
 
 
 def _at(observations: list[Observation], rows: list[int]) -> list[Observation]:

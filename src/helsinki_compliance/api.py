@@ -75,8 +75,9 @@ def explain(corpus: Corpus, commitment: str, *, state: str, period: str, as_of: 
     """Why one cell has its status (a JSON-ready dict; see :mod:`.explain`)."""
     if commitment not in corpus.commitments:
         raise UsageError(f"unknown commitment {commitment!r}{did_you_mean(commitment, corpus.commitments)}")
-    (code,) = resolve_states(corpus, [state])
-    return explain_cell(corpus, commitment, code, parse_period(period, corpus.named_periods), as_of)
+    chosen = parse_period(period, corpus.named_periods)
+    (code,) = resolve_states(corpus, [state], [chosen], period)
+    return explain_cell(corpus, commitment, code, chosen, as_of)
 
 
 def catalogue(corpus: Corpus, *, state: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:

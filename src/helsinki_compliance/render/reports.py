@@ -1286,7 +1286,9 @@ def write_report(
     allowed = set(names)
     with OutputSet(Path(out_dir), "report") as out:
         step("evaluate")
-        card = selection.scorecard(corpus, states=codes, period=period, first=first, last=last, as_of=as_of)
+        card = selection.scorecard(
+            corpus, states=codes, period=period, first=first, last=last, as_of=as_of, membership=False
+        )
         written: list[Path] = []
         links: dict[str, dict[str, str]] = {}
         for code in codes:

@@ -22,7 +22,7 @@ from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
-from helsinki_compliance.load.config import DataConfig, data_config
+from helsinki_compliance.load.config import DataConfig, data_config, writable
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import DateError, parse_day
 from helsinki_compliance.model.periods import parse_period
@@ -32,6 +32,7 @@ __all__ = [
     "Corpus",
     "DataConfig",
     "data_config",
+    "writable",
     "load",
     "find_data_dir",
     "parse_as_of",

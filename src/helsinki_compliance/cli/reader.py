@@ -213,6 +213,7 @@ def source_add(obj: Ctx, sid: str, when: str, dry_run: bool, **fields: Any) -> N
     Then cite it: helsinki-compliance observe add --source nyt-1989-01-17 ...
     """
     cfg = api.data_config(obj.data)
+    api.writable(cfg, "source add")  # a dry run too: it takes the data directory's lock
     data = {"id": sid, "date": when, **fields}
     added = sources_mod.add_source(cfg.root, data, dry_run=dry_run, base=cfg.base, base_dirs=cfg.base_dirs)
     verb = "added source" if added.written else "would add source (dry run, nothing written)"

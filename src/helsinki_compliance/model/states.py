@@ -18,7 +18,7 @@ from datetime import date
 
 from helsinki_compliance.model.records import State
 
-__all__ = ["fold", "state_names", "find_state", "suggest_state", "membership_error", "label"]
+__all__ = ["fold", "state_names", "find_state", "suggest_state", "membership_error", "label", "short_name"]
 
 
 def fold(text: str) -> str:
@@ -51,6 +51,23 @@ def find_state(states: Mapping[str, State], text: str, names: Mapping[str, str] 
     if code in states:
         return code
     return (names if names is not None else state_names(states)).get(fold(text))
+
+
+#: the longest name :func:`short_name` gives as it is
+SHORT_NAME = 20
+
+
+def short_name(st: State) -> str:
+    """The state's name as a title or a table row can carry it: its name (before any parenthesis)
+    when at most :data:`SHORT_NAME` characters, else its first alias written as a name (``Soviet
+    Union`` for the Union of Soviet Socialist Republics), else the name whole."""
+    name = st.name.split("(", 1)[0].strip() or st.name
+    if len(name) <= SHORT_NAME:
+        return name
+    for alias in st.aliases:
+        if any(ch.islower() for ch in alias) and len(alias) <= SHORT_NAME:
+            return alias
+    return name
 
 
 def label(states: Mapping[str, State], code: str) -> str:

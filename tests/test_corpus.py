@@ -77,8 +77,8 @@ def test_quotes_from_stored_public_domain_texts_are_verbatim(corpus: hc.Corpus) 
 
 
 def test_every_quote_can_be_checked(corpus: hc.Corpus) -> None:
-    """A quote is checked against a text (shared source or stored public-domain text), or its source has
-    an address: the publisher's or an archive's (url), or the copy it was read on (copy_url)."""
+    """A quote is checked against a text (shared source or stored public-domain text), or its source has a URL
+    (the publisher's or an archive's, or the copy it was read on)."""
     unchecked = [
         o.id
         for o in corpus.observations

@@ -79,12 +79,17 @@ def test_quotes_from_stored_public_domain_texts_are_verbatim(corpus: hc.Corpus) 
 
 def test_every_quote_can_be_checked(corpus: hc.Corpus) -> None:
     """A quote is checked against a text (shared source or stored public-domain text), or its source has a URL
-    (the publisher's or an archive's, or the copy it was read on when no other address is known)."""
-
-    def checkable(s: Any) -> bool:
-        return bool(s.file or s.text or s.url or s.copy_url)
-
-    unchecked = [o.id for o in corpus.observations if not checkable(corpus.sources[o.source])]
+    (the publisher's or an archive's, or the copy it was read on)."""
+    unchecked = [
+        o.id
+        for o in corpus.observations
+        if not (
+            corpus.sources[o.source].file
+            or corpus.sources[o.source].text
+            or corpus.sources[o.source].url
+            or corpus.sources[o.source].copy_url
+        )
+    ]
     assert not unchecked, unchecked
 
 

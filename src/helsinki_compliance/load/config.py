@@ -115,14 +115,23 @@ def _resolve(root: Path, settings: dict[str, str], config: Path | None) -> DataC
     return DataConfig(root, base, DATA_DIRS, config)
 
 
+def data_root(path: str | Path, cwd: Path | None = None) -> Path:
+    """The one path resolver of the data directory: ``path`` made absolute against ``cwd`` (default:
+    the current directory), without resolving symbolic links. Every path under the data directory is
+    built from this, so a relative ``--data d2`` (or ``./d2``, or ``HELSINKI_COMPLIANCE_DATA=d2``)
+    names the same files as its absolute form (a relative root joined twice gave ``d2/d2/...``)."""
+    p = Path(path)
+    return p if p.is_absolute() else (cwd or Path.cwd()).absolute() / p
+
+
 def data_config(data: str | Path | None = None, cwd: Path | None = None) -> DataConfig:
-    """Find the data directory and what it extends (see the module docstring)."""
+    """Find the data directory and what it extends (see the module docstring); its root is absolute."""
     if data is not None:
-        root = Path(data)
+        root = data_root(data, cwd)
         if not root.is_dir():
-            raise UsageError(f"data directory {str(root)!r} does not exist")
+            raise UsageError(f"data directory {str(data)!r} does not exist")
         return _from_dir(root)
-    here = cwd or Path.cwd()
+    here = data_root(cwd or Path.cwd())
     if (here / CONFIG_NAME).is_file() or any((here / d).is_dir() for d in ("commitments",)):
         return _from_dir(here)
     pyproject = here / "pyproject.toml"

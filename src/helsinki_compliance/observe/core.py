@@ -34,6 +34,7 @@ from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_mean
 from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline
+from helsinki_compliance.load.config import data_root
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.conflicts import find as find_conflicts
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
@@ -92,6 +93,8 @@ def _target_for(files: dict[str, dict[str, dict[str, int]]], root: Path, obs: Ob
 
 
 def _check_target(root: Path, target: Path, explicit: bool) -> Path:
+    """The file to write, absolute: ``target`` as given (a relative one is relative to the data
+    directory), checked to be a file that loading reads (under one of the data folders)."""
     target = target if target.is_absolute() else root / target
     if target.suffix not in (".yaml", ".yml"):
         raise UsageError(f"--to {target}: observation files end in .yaml")
@@ -101,6 +104,11 @@ def _check_target(root: Path, target: Path, explicit: bool) -> Path:
         raise UsageError(f"{target} is outside {root / 'observations'}; name it with --to to write there")
     if not real.is_relative_to(root.resolve()):
         raise UsageError(f"--to {target}: observation files must be inside the data directory {root}")
+    if not any(real.is_relative_to((root / d).resolve()) for d in loading.DATA_DIRS):
+        raise UsageError(
+            f"--to {target}: not under {', '.join(d + '/' for d in loading.DATA_DIRS)} of the data directory, "
+            "so it would never be loaded; write under observations/"
+        )
     return target
 
 
@@ -244,7 +252,7 @@ def add(
     ``cache``: load the corpus through the content-hash cache (see :mod:`.cache`).
     """
 
-    root = Path(root)
+    root = data_root(root)
     today = today or date.today()
     with corpus_lock(root):
         before = pipeline.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)

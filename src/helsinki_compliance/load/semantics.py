@@ -396,6 +396,9 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
         if not 0 <= obs.metric.value <= MAX_FIGURE:  # every metric counts or shares: never negative
             what = "negative" if obs.metric.value < 0 else f"over {MAX_FIGURE:,.0f}"
             reg.rep.add(o, ("metric", "value"), f"{obs.metric.value:g} {unit} is impossible ({what})")
+        elif unit == "share" and obs.metric.value > 1:  # a share is a fraction: 0.5, never 5 or 50
+            message = f"{obs.metric.value:g} is impossible for a share (0 to 1; write 50% as 0.5)"
+            reg.rep.add(o, ("metric", "value"), message)
     if obs.standing and reg.ref(o, ("standing", "condition"), obs.standing.condition, voc.conditions, "condition"):
         allowed = voc.conditions[obs.standing.condition].subjects
         subj = obs.standing.subject

@@ -9,6 +9,7 @@ published in ``schemas/`` are generated from these models, so schema and loader 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -71,9 +72,24 @@ def describe_value(v: Any) -> str:
 def _number(v: Any) -> Any:
     """A number as written in YAML: an int or a float, not a bool, not a quoted string."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        hint = " (remove the quotes)" if isinstance(v, str) else ""
-        raise ValueError(f"expected a number, found {describe_value(v)}{hint}")
+        raise ValueError(f"expected a number, found {describe_value(v)}{_number_hint(v)}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"expected a number, found {v!r} (not a finite number)")
     return v
+
+
+def _number_hint(v: Any) -> str:
+    """Why a string is not a number: quoted (a number in quotes), or written with a decimal comma."""
+    if not isinstance(v, str):
+        return ""
+    t = v.strip()
+    if "," in t:
+        return " (write decimals with a point, 0.5; a comma only between thousands, 12,000)"
+    try:
+        ok = math.isfinite(float(t))
+    except ValueError:
+        return ""
+    return " (remove the quotes)" if ok else " (not a finite number)"
 
 
 def _flag(v: Any) -> Any:

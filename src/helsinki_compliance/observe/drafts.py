@@ -285,9 +285,20 @@ def _bool(text: str) -> bool | str:
     return text
 
 
+#: a figure with thousands separators: 12,000 or 1,234,567.5 (commas every three digits, nothing else)
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def _number(text: str) -> float | str:
+    """A CSV figure: ``12000``, ``12,000`` (thousands separators) or ``0.5``. Any other comma (a
+    decimal comma, ``0,5``) is left as text, which validation refuses: never read as another number."""
+    t = text.strip()
+    if "," in t:
+        if not _THOUSANDS.fullmatch(t):
+            return text
+        t = t.replace(",", "")
     try:
-        return float(text.replace(",", ""))
+        return float(t)
     except ValueError:
         return text
 

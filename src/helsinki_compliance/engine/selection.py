@@ -34,7 +34,8 @@ def resolve_states(corpus: Corpus, states: Sequence[str]) -> list[str]:
         code = s.upper()
         if code not in corpus.states:
             raise UsageError(f"unknown state {s!r}{did_you_mean(code, corpus.states)}")
-        out.append(code)
+        if code not in out:  # --state SU --state SU: one row each, not two
+            out.append(code)
     return out
 
 

@@ -246,6 +246,11 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
             }
         )
     opts = {k: v for k, v in opts.items() if k != "all_subjects"}
+    orphans = [f"--{k}" for k in ("subject", "ended", "since") if opts.get(k) and not opts.get("standing")]
+    if orphans:  # never dropped silently: they describe a standing condition
+        raise UsageError(
+            f"{', '.join(orphans)} describe{'s' if len(orphans) == 1 else ''} a standing condition: give --standing CONDITION too"
+        )
     if opts.get("standing"):
         standing = _clean({"condition": opts["standing"], "subject": opts.get("subject"), "since": opts.get("since")})
         standing["in_effect"] = not opts.get("ended")  # False is a value, not an absence

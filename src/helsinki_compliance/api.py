@@ -165,5 +165,8 @@ def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
 
 def export_parquet(corpus: Corpus, out: str | Path) -> list[Path]:
     """Write the validated corpus as Parquet under ``out`` (observations partitioned by state, texts apart;
-    see :mod:`.engine.columnar`) and return the files written. Needs pyarrow (the ``scale`` extra)."""
+    see :mod:`.engine.columnar`) and return the files written. Needs pyarrow (the ``scale`` extra).
+    An empty ``out`` is refused (it would write into the current directory without saying so)."""
+    if not str(out).strip():
+        raise UsageError("export: empty output directory; name one ('.' for the current directory)")
     return write_parquet(corpus, Path(out))

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from helsinki_compliance.errors import DataError
+from helsinki_compliance import storage
+from helsinki_compliance.errors import DataError, Problem
 from helsinki_compliance.load.cache import FileCache
 from helsinki_compliance.load.files import DATA_DIRS, discover, read_files
 from helsinki_compliance.load.semantics import build_corpus
@@ -32,6 +33,11 @@ def load(
     (:mod:`.cache`; never anything under ``root``).
     """
     root = Path(root)
+    if storage.pending(root):  # a write interrupted by a kill (observe, source add): finished first
+        try:
+            storage.recover(root)
+        except OSError as exc:
+            raise DataError([Problem(str(root), 0, "", f"an interrupted write cannot be finished: {exc}")]) from None
     files: list[Path] = []
     if base is not None:
         files.extend(discover(Path(base), dirs=base_dirs))

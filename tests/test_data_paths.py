@@ -74,3 +74,38 @@ def test_observe_add_to_a_file_under_observations_is_loaded(tmp_path: Path) -> N
     r = run_in(tmp_path, "--data", str(root), *ADD, "--to", "observations/mine.yaml")
     assert r.exit_code == 0, r.output
     assert len(hc.load(root).observations) == 1
+
+
+# ---------------------------------------------------------------- 15. init --extends, chains, synth
+
+
+def test_init_extends_a_sibling_named_relative_to_the_new_directory(tmp_path: Path) -> None:
+    assert run_in(tmp_path, "init", "a").exit_code == 0
+    r = run_in(tmp_path, "init", "b", "--extends", "../a")
+    assert r.exit_code == 0, r.output
+    assert "does not exist" not in r.output
+
+
+def test_a_corpus_extending_one_that_extends_bundled_loads_the_bundled_catalogue(tmp_path: Path) -> None:
+    assert run_in(tmp_path, "init", "a").exit_code == 0
+    assert run_in(tmp_path, "init", "b", "--extends", "../a").exit_code == 0
+    corpus = hc.load(tmp_path / "b")
+    assert corpus.vocabulary.kinds and len(corpus.commitments) == len(hc.load().commitments)
+    r = run_in(tmp_path / "b", "validate")
+    assert r.exit_code == 0, r.output
+
+
+def test_extends_in_a_cycle_is_refused(tmp_path: Path) -> None:
+    for name, other in (("a", "../b"), ("b", "../a")):
+        (tmp_path / name / "observations").mkdir(parents=True)
+        (tmp_path / name / "helsinki-compliance.toml").write_text(f'extends = "{other}"\n', encoding="utf-8")
+    r = run_in(tmp_path, "--data", "a", "validate")
+    assert r.exit_code == 2 and "cycle" in r.output, r.output
+
+
+def test_synth_of_a_user_corpus_writes_a_corpus_that_loads(tmp_path: Path) -> None:
+    assert run_in(tmp_path, "init", "mine").exit_code == 0
+    r = run_in(tmp_path / "mine", "synth", "--observations", "40", "--states", "2", "--out", str(tmp_path / "syn"))
+    assert r.exit_code == 0, r.output
+    corpus = hc.load(tmp_path / "syn")
+    assert len(corpus.observations) == 40 and corpus.commitments

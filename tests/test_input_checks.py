@@ -4,6 +4,7 @@ message that names the mistake, never read as something else or dropped silently
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,66 @@ def test_all_subjects_infers_dated_by_and_confidence_and_says_so_once(tmp_path: 
     assert r.output.count("inferred: dated_by") == 1 and r.output.count("inferred: confidence") == 1
     ended = [o for o in hc.load(root).observations if o.standing and not o.standing.in_effect]
     assert sorted(o.standing.subject or "" for o in ended if o.standing) == ["bbc", "rferl", "voa"]
+
+
+# ---------------------------------------------------------------- 16. named periods
+
+
+def test_a_named_period_with_a_calendar_id_is_refused(tmp_path: Path) -> None:
+    periods = (Path(__file__).resolve().parents[1] / "commitments" / "periods.yaml").read_text(encoding="utf-8")
+    periods = periods.replace(
+        "periods:\n",
+        'periods:\n  - id: "1988"\n    title: "A year from June"\n    start: "1988-06-01"\n    end: "1989-05-31"\n',
+        1,
+    )
+    root = make_data(tmp_path / "d", extra={"commitments/periods.yaml": periods})
+    with pytest.raises(DataError, match="calendar period"):
+        hc.load(root)
+
+
+# ---------------------------------------------------------------- 17. messages
+
+
+def test_a_lock_that_cannot_be_created_is_not_called_a_non_regular_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_data(tmp_path / "d")
+    real = os.open
+
+    def no_write(path: object, flags: int, *a: object) -> int:
+        if str(path).endswith(".helsinki-compliance.lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", no_write)
+    r = run(
+        root,
+        *("observe", "add", "--state", "SU", "--date", "1988", "--kind", "arrest", "--source", "src"),
+        *("--locator", "p. 1", "--quote", "an arrest", "--dated-by", "x", "--confidence", "high"),
+    )
+    bad_input(r)
+    assert "not a regular file" not in r.output and "Permission denied" in r.output
+
+
+def test_a_control_character_in_a_source_title_is_named_by_its_option(tmp_path: Path) -> None:
+    root = make_data(tmp_path / "d")
+    r = run(
+        root,
+        "source",
+        "add",
+        "--id",
+        "bell",
+        "--title",
+        "bad\x07title",
+        "--author",
+        "A",
+        "--date",
+        "1988",
+        "--kind",
+        "press",
+        "--reliability",
+        "low",
+    )
+    bad_input(r)
+    assert "title" in r.output and "U+0007" in r.output
+    assert ".tmp" not in r.output and not re.search(r"sources\.yaml:\d", r.output)  # no line of a temp file

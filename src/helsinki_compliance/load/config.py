@@ -18,8 +18,10 @@ when it is a data directory or has a config; else the bundled data.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +169,27 @@ def _from_dir(root: Path) -> DataConfig:
     return DataConfig(root)
 
 
+def base_chain(base: Path, dirs: Sequence[str] = DATA_DIRS) -> list[tuple[Path, tuple[str, ...]]]:
+    """The data directories a base brings, farthest first: ``base`` itself last, preceded by what it
+    extends in turn (a corpus extending one that extends ``bundled`` loads the bundled catalogue too).
+    Each directory contributes only ``dirs`` (and what it extends only the directories it names)."""
+    chain: list[tuple[Path, tuple[str, ...]]] = []
+    seen: list[Path] = []
+    here: Path | None = Path(base)
+    wanted = tuple(dirs)
+    while here is not None:
+        real = here.resolve()
+        if real in seen:
+            path = " -> ".join(str(p) for p in [*seen, real])
+            raise UsageError(f"extends: the data directories extend each other in a cycle: {path}")
+        seen.append(real)
+        chain.append((here, wanted))
+        cfg = _from_dir(data_root(here))
+        here = cfg.base
+        wanted = tuple(d for d in cfg.base_dirs if d in wanted) if wanted != DATA_DIRS else cfg.base_dirs
+    return chain[::-1]
+
+
 INIT_CONFIG = """\
 # helsinki-compliance data directory: your own observations and goals.
 # extends = "bundled": use the bundled catalogue, sources, cases and observations as well;
@@ -205,7 +228,8 @@ def check_extends(target: Path, extends: str) -> Path | None:
         raise UsageError(
             f"extends {extends!r}: use {', '.join(EXTENDS)} or a path without quotes, backslashes or control characters"
         )
-    base = Path(extends) if Path(extends).is_absolute() else target / extends
+    # relative to the new directory, which may not exist yet: 'NEW/../a' is read as written ('a')
+    base = Path(extends) if Path(extends).is_absolute() else Path(os.path.normpath(data_root(target) / extends))
     if not base.is_dir():
         raise UsageError(
             f"extends {extends!r}: data directory {str(base)!r} does not exist (or use one of {', '.join(EXTENDS)})"

@@ -185,6 +185,17 @@ def _merge_vocabulary(items: list[tuple[Any, Origin]], rep: _Reporter) -> Vocabu
 
 
 def _check_periods(reg: Registry) -> None:
+    for pid in sorted(reg.named):  # an id that is also a calendar period's would name two windows
+        try:
+            calendar = parse_period(pid, {})
+        except (UsageError, ValueError):
+            continue
+        o = reg.origins.get(("periods", pid))
+        message = (
+            f"the id {pid!r} is a calendar period's ({calendar.start} to {calendar.end}); "
+            "give a named period an id that is not a date (e.g. 'year-1988-89')"
+        )
+        reg.rep.add(o or Origin("commitments", 0), ("id",), message)
     try:
         reg.resolved_periods = resolve_named(reg.named)
     except PeriodError as exc:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from helsinki_compliance import storage
 from helsinki_compliance.errors import DataError, Problem, UsageError
 from helsinki_compliance.load import files as loading
-from helsinki_compliance.load import pipeline
+from helsinki_compliance.load import pipeline, yaml_reader
 from helsinki_compliance.load.config import data_root
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
@@ -115,6 +115,13 @@ def _check_candidate(
 
 def _validate(data: dict[str, Any], display: str) -> Source:
     clean = {k: v for k, v in data.items() if v not in (None, "")}
+    unsafe = [
+        Problem(display, 0, k, why)
+        for k, v in clean.items()
+        if isinstance(v, str) and (why := yaml_reader.unsafe_text_message(v))
+    ]
+    if unsafe:  # named by the field given, not by a line of the file it would have been written to
+        raise DataError(unsafe)
     missing = [k for k in REQUIRED if k not in clean]
     if missing:
         raise DataError([Problem(display, 0, k, "required: give it (see `source add --help`)") for k in missing])

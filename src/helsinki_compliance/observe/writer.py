@@ -3,6 +3,7 @@ formatting already in a file are kept; and the lock that serialises writers of o
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -66,7 +67,13 @@ def corpus_lock(root: Path) -> Iterator[None]:
         fd = os.open(
             lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), storage.new_file_mode()
         )
-    except OSError:
+    except (PermissionError, FileNotFoundError) as exc:
+        raise UsageError(
+            f"{lock}: cannot create or open the lock file: {exc.strerror or exc} (is {obs_dir} writable?)"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.EROFS:
+            raise UsageError(f"{lock}: cannot create the lock file: the file system is read-only") from None
         fd = -1
     try:
         if fd < 0 or not stat.S_ISREG(os.fstat(fd).st_mode):

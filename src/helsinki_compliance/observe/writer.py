@@ -39,6 +39,7 @@ FIELD_ORDER = (
     "quote",
     "confidence",
     "claim",
+    "attribution",
     "context",
     "note",
 )

@@ -276,12 +276,13 @@ def test_export_writes_parquet_partitioned_by_state(tmp_path: Path, bundled: Cor
     su = pq.read_table(out / "observations" / "state=SU" / "part-0.parquet")
     assert su.num_rows == sum(1 for o in bundled.observations if o.state == "SU")
     assert "quote" not in su.column_names and "quote" in pq.read_table(out / "texts.parquet").column_names
-    # a state that left the corpus leaves no partition behind
+    # a partition the tool did not write is never removed: refused (its own stale partitions are
+    # removed, tests/test_write_transactions.py, issue #26 item 11)
     stale = out / "observations" / "state=ZZ" / "part-0.parquet"
     stale.parent.mkdir()
     stale.write_bytes(b"")
-    assert CliRunner().invoke(main, ["export", "--out", str(out)]).exit_code == 0
-    assert not stale.exists()
+    assert CliRunner().invoke(main, ["export", "--out", str(out)]).exit_code == 2
+    assert stale.exists()
 
 
 # ---------------------------------------------------------------- Spark (local mode)

@@ -22,7 +22,7 @@ from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
-from helsinki_compliance.load.config import DataConfig, data_config, writable
+from helsinki_compliance.load.config import DATA_DIRS, DataConfig, base_chain, data_config, writable
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import DateError, parse_day
 from helsinki_compliance.model.periods import parse_period
@@ -62,6 +62,14 @@ def load(data: str | Path | None = None, *, today: date | None = None, cache: bo
     ``cache``: reuse parsed files from the per-user cache (see :mod:`.cache`)."""
     cfg = data_config(data)
     return pipeline.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
+
+
+def data_roots(data: str | Path | None = None) -> list[tuple[Path, tuple[str, ...]]]:
+    """Every directory a corpus is loaded from, with the folders each contributes, farthest first
+    (what it extends, in turn, then the data directory itself)."""
+    cfg = data_config(data)
+    chain = base_chain(cfg.base, cfg.base_dirs) if cfg.base is not None else []
+    return [*chain, (cfg.root, DATA_DIRS)]
 
 
 def parse_as_of(text: str, what: str = "as-of date") -> date:
@@ -173,5 +181,8 @@ def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
 
 def export_parquet(corpus: Corpus, out: str | Path) -> list[Path]:
     """Write the validated corpus as Parquet under ``out`` (observations partitioned by state, texts apart;
-    see :mod:`.engine.columnar`) and return the files written. Needs pyarrow (the ``scale`` extra)."""
+    see :mod:`.engine.columnar`) and return the files written. Needs pyarrow (the ``scale`` extra).
+    An empty ``out`` is refused (it would write into the current directory without saying so)."""
+    if not str(out).strip():
+        raise UsageError("export: empty output directory; name one ('.' for the current directory)")
     return write_parquet(corpus, Path(out))

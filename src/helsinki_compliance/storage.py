@@ -8,10 +8,13 @@ file before it replaces the old one (``observe``).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any
 
 #: The default limit of :func:`read_bounded` (the YAML reader's own limit is the same).
 MAX_READ_BYTES = 8 * 1024 * 1024
@@ -146,3 +149,259 @@ def atomic_write(path: Path, text: str | bytes, *, durable: bool = True, mode: i
     except BaseException:
         discard(tmp)
         raise
+
+
+# ---------------------------------------------------------------- write sets
+
+#: The journal of a write set being committed: ``<journal dir>/.helsinki-journal-<random>.json``.
+JOURNAL_PREFIX = ".helsinki-journal-"
+#: Tests only: the environment variable naming a point at which :meth:`WriteSet.commit` kills its
+#: own process (``journal``: the journal is written, nothing renamed; ``rename-N``: after N renames).
+KILL_POINT_ENV = "HELSINKI_COMPLIANCE_TEST_KILL_AT"
+
+
+def _kill_point(point: str) -> None:
+    """Die here (SIGKILL, no clean-up) when a test asked for it; a no-op otherwise."""
+    if os.environ.get(KILL_POINT_ENV) == point:  # pragma: no cover - the process does not survive it
+        os.kill(os.getpid(), 9)
+
+
+def fsync_dir(path: Path) -> None:
+    """fsync a directory, so that renames and removals in it survive a crash (best effort)."""
+    try:
+        dfd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - some platforms cannot open directories
+        return
+    try:
+        os.fsync(dfd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(dfd)
+
+
+class WriteSet:
+    """Several files replaced (and removed) as one: all of them or none, also across a kill.
+
+    Each new file is written complete to a temporary file beside its target and fsynced
+    (:meth:`write`). :meth:`commit` then writes a **journal** (the renames and removals to make)
+    into ``journal_dir``, fsyncs it, makes the renames and removals, and removes the journal.
+    A process killed after the journal is written leaves it behind, and :func:`recover` (called
+    by every command that reads or writes the place, before it reads) finishes the set: every
+    temporary file is complete, so the set is rolled forward. A process killed before the journal
+    is written leaves the old files as they were (and stray hidden temporary files, which nothing
+    reads). Recovery is idempotent: two processes finishing the same journal do no harm.
+
+    Use as a context manager: leaving the block without committing removes the temporary files."""
+
+    def __init__(self, journal_dir: Path, *, durable: bool = True) -> None:
+        self.dir = Path(journal_dir)
+        self.durable = durable
+        self.moves: list[tuple[Path, Path]] = []  # (temporary file, target)
+        self.removals: list[Path] = []
+        self.journaled = False  # once the journal is written, the temporary files belong to it
+
+    def __enter__(self) -> WriteSet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def write(self, path: Path, data: str | bytes, *, mode: int | None = None) -> Path:
+        """Write ``data`` for ``path`` to a temporary file beside it (fsynced); return the temporary file."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = write_temp(path, data, durable=self.durable, mode=mode)
+        self.moves.append((tmp, path))
+        return tmp
+
+    def move(self, tmp: Path, path: Path) -> None:
+        """Add a complete file already written (``tmp``, on the same file system) to go to ``path``."""
+        self.moves.append((Path(tmp), Path(path)))
+
+    def remove(self, path: Path) -> None:
+        """Remove ``path`` with the set (a file only)."""
+        self.removals.append(Path(path))
+
+    def discard(self) -> None:
+        if self.journaled:  # interrupted after the journal: recovery finishes it with these files
+            return
+        for tmp, _ in self.moves:
+            discard(tmp)
+        self.moves = []
+        self.removals = []
+
+    def _rel(self, p: Path) -> str:
+        return os.path.relpath(os.path.abspath(p), os.path.abspath(self.dir))
+
+    def commit(self) -> None:
+        """Journal, rename, remove, forget the journal (see the class docstring)."""
+        if not self.moves and not self.removals:
+            return
+        self.dir.mkdir(parents=True, exist_ok=True)
+        record = {
+            "generator": "helsinki-compliance",
+            "moves": [[self._rel(t), self._rel(p)] for t, p in self.moves],
+            "removals": [self._rel(p) for p in self.removals],
+        }
+        fd, name = tempfile.mkstemp(prefix=JOURNAL_PREFIX, suffix=".json", dir=self.dir)
+        journal = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(record, fh)
+            fh.flush()
+            if self.durable:
+                os.fsync(fh.fileno())
+        if self.durable:
+            fsync_dir(self.dir)
+        self.journaled = True
+        _kill_point("journal")
+        try:
+            _apply(self.dir, record, durable=self.durable, kill_points=True)
+        except OSError as exc:
+            raise OSError(
+                exc.errno,
+                f"{exc.strerror or exc} (the write was interrupted; the next command that reads or writes "
+                f"{self.dir} finishes it from {journal.name})",
+                exc.filename,
+            ) from exc
+        self.moves = []
+        self.removals = []
+        self.journaled = False
+        discard(journal)
+        if self.durable:
+            fsync_dir(self.dir)
+
+
+def _apply(base: Path, record: dict[str, Any], *, durable: bool, kill_points: bool = False) -> None:
+    """Make a journal's renames and removals; each one already made is skipped (idempotent)."""
+    dirs: set[Path] = set()
+    for n, (tmp, path) in enumerate(record.get("moves", []), 1):
+        src, dst = base / tmp, base / path
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dst)
+        except FileNotFoundError:  # renamed already (by us before a kill, or by a concurrent recovery)
+            pass
+        dirs.add(dst.parent)
+        if kill_points:
+            _kill_point(f"rename-{n}")
+    for path in record.get("removals", []):
+        try:
+            os.unlink(base / path)
+        except FileNotFoundError:
+            pass
+        dirs.add((base / path).parent)
+    for tmp, _ in record.get("moves", []):  # an emptied hidden staging directory goes too
+        parent = (base / tmp).parent
+        if parent.name.startswith(".helsinki-staging-"):
+            try:
+                parent.rmdir()
+            except OSError:
+                pass
+    if durable:
+        for d in sorted(dirs):
+            fsync_dir(d)
+
+
+def _check_journal(base: Path, journal: Path, record: dict[str, Any]) -> None:
+    """A journal read back moves only hidden temporary files to places inside its own directory
+    (a journal planted in a shared corpus cannot rename or remove anything elsewhere)."""
+    real = Path(os.path.realpath(base))
+
+    def inside(rel: Any) -> bool:
+        if not isinstance(rel, str):
+            return False
+        p = Path(os.path.realpath((base / rel).parent)) / Path(rel).name
+        return p.is_relative_to(real) and p != real
+
+    moves = record.get("moves", [])
+    removals = record.get("removals", [])
+    ok = isinstance(moves, list) and isinstance(removals, list)
+    ok = ok and all(
+        isinstance(m, list)
+        and len(m) == 2
+        and inside(m[0])
+        and inside(m[1])
+        and ".." not in Path(m[0]).parts
+        and any(part.startswith(".") and part != "." for part in Path(m[0]).parts)
+        for m in moves
+    )
+    ok = ok and all(inside(r) for r in removals)
+    if not ok:
+        raise OSError(
+            f"{journal}: a journal that reaches outside {base} or moves files that are not temporary; refused"
+        )
+
+
+def pending(journal_dir: Path) -> list[Path]:
+    """The journals of write sets that were interrupted (or are being committed) in ``journal_dir``."""
+    try:
+        return sorted(Path(journal_dir).glob(f"{JOURNAL_PREFIX}*.json"))
+    except OSError:  # pragma: no cover
+        return []
+
+
+def recover(journal_dir: Path) -> int:
+    """Finish every write set interrupted in ``journal_dir`` (roll it forward); how many were finished.
+
+    A journal that cannot be read (it is written complete before any rename, so this is damage,
+    not a kill) is left in place and reported as an :class:`OSError`."""
+    done = 0
+    for journal in pending(journal_dir):
+        try:
+            record = json.loads(read_bounded(journal, 64 * 1024 * 1024, follow_symlinks=False))
+        except FileNotFoundError:  # finished by its writer or another recovery meanwhile
+            continue
+        except (OSError, ValueError) as exc:
+            raise OSError(
+                f"{journal}: an interrupted write's journal cannot be read ({exc}); remove it by hand"
+            ) from None
+        if not isinstance(record, dict) or record.get("generator") != "helsinki-compliance":
+            raise OSError(f"{journal}: not a journal of helsinki-compliance; remove it by hand")
+        _check_journal(Path(journal_dir), journal, record)
+        _apply(Path(journal_dir), record, durable=True)
+        discard(journal)
+        done += 1
+    return done
+
+
+# ---------------------------------------------------------------- manifests of written files
+
+#: The manifest of an output directory: the files the tool wrote there (name -> sha256 of the bytes).
+MANIFEST = ".helsinki-written.json"
+
+
+def sha256(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def read_manifest(out_dir: Path) -> dict[str, str]:
+    """The manifest of ``out_dir`` (file name -> sha256); empty when missing or unusable."""
+    try:
+        data = json.loads(read_bounded(Path(out_dir) / MANIFEST, 16 * 1024 * 1024, follow_symlinks=False))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def manifest_text(files: dict[str, str]) -> str:
+    return json.dumps({"generator": "helsinki-compliance", "files": dict(sorted(files.items()))}, indent=1) + "\n"
+
+
+def ours(path: Path, name: str, manifest: dict[str, str], new_sha: str | None = None) -> bool:
+    """Whether the file at ``path`` may be replaced or removed: absent, or a regular file whose bytes
+    the manifest lists under ``name`` (the tool wrote it, nobody changed it) or equal the new bytes."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return True
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    try:
+        current = sha256(read_bounded(path, 1 << 30, follow_symlinks=False))
+    except OSError:
+        return False
+    return current == new_sha or manifest.get(name) == current

@@ -82,7 +82,10 @@ class Ctx:
     def path(self, value: str, option: str) -> Path:
         """A path the user gave. Relative paths must stay inside the current directory once
         ``..`` and symlinks are resolved, unless ``--allow-outside``; an absolute path names its
-        place explicitly and is taken as given."""
+        place explicitly and is taken as given; an empty one is refused (it would mean the current
+        directory without saying so)."""
+        if not value.strip():
+            raise UsageError(f"{option}: empty path; name a file or directory ('.' for the current directory)")
         p = Path(value)
         if p.is_absolute() or self.allow_outside:
             return p

@@ -87,6 +87,7 @@ def synth_cmd(obj: Ctx, n_obs: int, n_states: int, years: str, seed: int, out: s
             years=(first, last),
             seed=seed,
             force=force,
+            roots=api.data_roots(obj.data),
         )
     except (ValueError, FileExistsError) as exc:
         raise UsageError(str(exc)) from None

@@ -271,16 +271,24 @@ def observe_add(
             drafts.extend(obs_drafts.drafts_from_file(obj.path(f, "--file")))
     elif interactive:
         drafts.append(obs_drafts.draft_from_options(_prompt_fields(api.load(obj.data))))
-    elif given and fields.get("all_subjects"):
-        drafts.extend(obs_drafts.drafts_for_all_subjects(api.load(obj.data), {**fields, "id": obs_id}))
     elif given:
-        draft = obs_drafts.draft_from_options({**fields, "id": obs_id})
-        try:
-            data, notes = infer.normalise(api.load(obj.data), draft.data, today=date.today())
-        except infer.FieldError as exc:
-            raise DataError([draft.problem([exc.field], str(exc))]) from None
-        drafts.append(obs_drafts.Draft(data))
-        for note in notes:
+        corpus = api.load(obj.data)
+        opts = {**fields, "id": obs_id}
+        # --all-subjects: one draft per subject, each inferred as a single one is (said once, not per subject)
+        base = (
+            obs_drafts.drafts_for_all_subjects(corpus, opts)
+            if fields.get("all_subjects")
+            else [obs_drafts.draft_from_options(opts)]
+        )
+        said: list[str] = []
+        for draft in base:
+            try:
+                data, notes = infer.normalise(corpus, draft.data, today=date.today())
+            except infer.FieldError as exc:
+                raise DataError([draft.problem([exc.field], str(exc))]) from None
+            drafts.append(obs_drafts.Draft(data))
+            said.extend(n for n in notes if n not in said)
+        for note in said:
             click.echo(f"inferred: {note}", err=fmt == "json")
     else:
         raise click.UsageError("no observation given: use field options, --file, or --interactive")

@@ -119,8 +119,10 @@ def states(obj: Ctx, fmt: str) -> None:
     """The participating states: codes, names, joined and left dates, successors, aliases.
 
     A state may be given by its code, name or an alias (USSR, East Germany, ČSSR), in any case.
-    An observation about a state outside its dates is refused (Czechoslovakia is CS until
-    1992; the Czech Republic, CZ, from 1993).
+    An observation about a state outside its dates is refused when it cites a commitment, or
+    names a successor for its predecessor's years (Czechoslovakia is CS until 1992; the Czech
+    Republic, CZ, from 1993); other background from before a state joined (a law in force, a
+    condition carried into its first period) is kept with a warning.
     """
     corpus = load_corpus(obj)
     data = [

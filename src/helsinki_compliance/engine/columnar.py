@@ -27,7 +27,7 @@ from helsinki_compliance.engine.staleness import known_date, law_effective
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import Precision
-from helsinki_compliance.storage import atomic_write
+from helsinki_compliance.storage import MANIFEST, WriteSet, manifest_text, ours, read_manifest, recover, sha256
 
 #: columns stored dictionary-encoded (few distinct values, repeated on every row)
 DICTIONARY_COLUMNS = (
@@ -173,30 +173,57 @@ def plain(table: Any) -> Any:
 
 def write_parquet(corpus: Corpus, out: Path) -> list[Path]:
     """Write the corpus as Parquet under ``out``: ``observations/state=XX/part-0.parquet`` (the hot table,
-    partitioned by state) and ``texts.parquet``; returns the files written, in order. Each file is
-    written to a temporary name and moved into place."""
+    partitioned by state) and ``texts.parquet``; returns the files written, in order.
+
+    The dataset is replaced as one write set (:class:`~helsinki_compliance.storage.WriteSet`): every
+    file is written complete first, then all are moved into place together with the manifest
+    (``.helsinki-written.json``), and the partition of a state no longer in the corpus is removed in
+    the same set; a kill in between is finished by the next export. Only files this tool wrote (listed
+    in the manifest, unchanged since) are replaced or removed: any other file at one of the names, or
+    a partition it did not write, is refused and nothing is written."""
     pa = require_pyarrow()
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{str(out)!r} exists and is not a directory")
+    out.mkdir(parents=True, exist_ok=True)
+    recover(out)
     table = observation_table(corpus)
-    written: list[Path] = []
+    files: dict[str, bytes] = {}
     state_col = plain(table.select(["state"])).column("state")
     for state in sorted(set(state_col.to_pylist())):
         part = table.filter(pc.equal(state_col, pa.scalar(state)))
-        path = out / "observations" / f"state={state}" / "part-0.parquet"
-        written.append(_write_table(pq, part.drop_columns(["state"]), path))
-    written.append(_write_table(pq, text_table(corpus), out / "texts.parquet"))
-    for old in sorted((out / "observations").glob("state=*/part-0.parquet")):
-        if old not in written:  # a state no longer in the corpus: its old partition would still be read
-            old.unlink()
+        files[f"observations/state={state}/part-0.parquet"] = _parquet_bytes(pq, part.drop_columns(["state"]))
+    files["texts.parquet"] = _parquet_bytes(pq, text_table(corpus))
+    manifest = read_manifest(out)
+    stale = [
+        p.relative_to(out).as_posix()
+        for p in sorted((out / "observations").glob("state=*/*"))
+        if p.relative_to(out).as_posix() not in files and not p.name.startswith(".")  # hidden: temporary files
+    ]
+    foreign = [n for n in files if not ours(out / n, n, manifest, sha256(files[n]))]
+    foreign += [n for n in stale if n not in manifest or not ours(out / n, n, manifest)]
+    if foreign:
+        raise UsageError(
+            f"refusing to replace or remove {', '.join(str(out / n) for n in foreign)}: not written by "
+            f"helsinki-compliance (not in {MANIFEST}, or changed since); move it away, or choose another --out"
+        )
+    written = [out / n for n in files]
+    kept = {n: sha for n, sha in manifest.items() if n not in stale}
+    with WriteSet(out) as ws:
+        for name, raw in files.items():
+            ws.write(out / name, raw)
+        for name in stale:
+            ws.remove(out / name)
+        ws.write(out / MANIFEST, manifest_text({**kept, **{n: sha256(raw) for n, raw in files.items()}}))
+        ws.commit()
     return written
 
 
-def _write_table(pq: Any, table: Any, path: Path) -> Path:
+def _parquet_bytes(pq: Any, table: Any) -> bytes:
     pa = require_pyarrow()
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, sink.getvalue().to_pybytes())
-    return path
+    return bytes(sink.getvalue().to_pybytes())

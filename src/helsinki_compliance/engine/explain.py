@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Evaluator
-from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.known import conflicts_at
 from helsinki_compliance.model.periods import Period
 
 
@@ -53,7 +53,8 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
     cited = set(cell.observations)
     facts = {obs_by_id[o].fact for o in cited if obs_by_id[o].fact}
     related = [o for o in corpus.observations_of(state) if o.fact in facts] if facts else []
-    conflicts = [x.to_dict() for x in find(related, corpus.sources)]
+    # resolved among the readings known at the as-of date, as the score was (model/known.py)
+    conflicts = [x.to_dict() for x in conflicts_at(related, corpus.sources, as_of)]
     terms = [(f.weight, f.score) for f in cell.findings]
     arithmetic = None
     if terms:

@@ -22,7 +22,7 @@ from helsinki_compliance.engine.staleness import (
     known_date,
     law_effective,
 )
-from helsinki_compliance.model import conflicts
+from helsinki_compliance.model import known as known_view
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.model.records import (
@@ -125,8 +125,7 @@ class StateEvidence:
             return frozenset()
         hit = self._aside.get(as_of)
         if hit is None:
-            known = [o for o in self._facts if is_known(o, as_of)]
-            hit = frozenset(conflicts.set_aside(conflicts.find(known, self.sources)))
+            hit = known_view.set_aside_at(self._facts, self.sources, as_of)
             if len(self._aside) > 4096:
                 self._aside.clear()
             self._aside[as_of] = hit

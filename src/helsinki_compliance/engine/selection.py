@@ -46,7 +46,8 @@ def resolve_states(
             problem = membership_error(corpus.states, code, start, end, asked)
             if problem:
                 raise UsageError(problem)
-        out.append(code)
+        if code not in out:  # --state SU --state SU: one row each, not two
+            out.append(code)
     return out
 
 

@@ -195,8 +195,11 @@ class SqlEvaluator(Evaluator):
                     in_force = self.in_force(c, state, p)
                     if in_force is not None:
                         key = (state, c.id, p.start, p.end, as_of, in_force)
-                        windows[(state, c.id, p.id)] = key
-                        self._evidence_rows[key] = {}
+                        # one query row per window: a second period with the same dates (two named
+                        # periods of a group) reads the rows of the first, never a second copy of them
+                        if key not in self._evidence_rows:
+                            windows[(state, c.id, p.id)] = key
+                            self._evidence_rows[key] = {}
         if not compiled.rules or not windows:
             return
         tables = {

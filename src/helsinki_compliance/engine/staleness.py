@@ -21,6 +21,9 @@ from __future__ import annotations
 
 from datetime import date
 
+# defined with the known-at-a-date view (model/known.py), re-exported here where they were
+from helsinki_compliance.model.known import is_known as is_known
+from helsinki_compliance.model.known import known_date as known_date
 from helsinki_compliance.model.records import Observation
 
 #: a condition not reconfirmed for longer than this (years) before the end of the period is stale
@@ -31,15 +34,6 @@ VERY_STALE_AFTER_YEARS = 10
 STALE_CONFIDENCE_FACTOR = 0.5
 #: a very stale finding's weight is multiplied by this
 VERY_STALE_WEIGHT_FACTOR = 0.5
-
-
-def known_date(o: Observation) -> date:
-    """The day from which ``o`` counts: its ``known_by`` date (end of it) if given, else its date's end."""
-    return o.known_by.end if o.known_by is not None else o.date.end
-
-
-def is_known(o: Observation, as_of: date) -> bool:
-    return known_date(o) <= as_of
 
 
 def years_before(d: date, years: int) -> date:

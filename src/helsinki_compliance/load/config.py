@@ -18,8 +18,10 @@ when it is a data directory or has a config; else the bundled data.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,14 +121,23 @@ def _resolve(root: Path, settings: dict[str, str], config: Path | None) -> DataC
     return DataConfig(root, base, DATA_DIRS, config)
 
 
+def data_root(path: str | Path, cwd: Path | None = None) -> Path:
+    """The one path resolver of the data directory: ``path`` made absolute against ``cwd`` (default:
+    the current directory), without resolving symbolic links. Every path under the data directory is
+    built from this, so a relative ``--data d2`` (or ``./d2``, or ``HELSINKI_COMPLIANCE_DATA=d2``)
+    names the same files as its absolute form (a relative root joined twice gave ``d2/d2/...``)."""
+    p = Path(path)
+    return p if p.is_absolute() else (cwd or Path.cwd()).absolute() / p
+
+
 def data_config(data: str | Path | None = None, cwd: Path | None = None) -> DataConfig:
-    """Find the data directory and what it extends (see the module docstring)."""
+    """Find the data directory and what it extends (see the module docstring); its root is absolute."""
     if data is not None:
-        root = Path(data)
+        root = data_root(data, cwd)
         if not root.is_dir():
-            raise UsageError(f"data directory {str(root)!r} does not exist")
+            raise UsageError(f"data directory {str(data)!r} does not exist")
         return _from_dir(root)
-    here = cwd or Path.cwd()
+    here = data_root(cwd or Path.cwd())
     if (here / CONFIG_NAME).is_file() or any((here / d).is_dir() for d in ("commitments",)):
         return _from_dir(here)
     pyproject = here / "pyproject.toml"
@@ -176,6 +187,27 @@ def _from_dir(root: Path) -> DataConfig:
     return DataConfig(root)
 
 
+def base_chain(base: Path, dirs: Sequence[str] = DATA_DIRS) -> list[tuple[Path, tuple[str, ...]]]:
+    """The data directories a base brings, farthest first: ``base`` itself last, preceded by what it
+    extends in turn (a corpus extending one that extends ``bundled`` loads the bundled catalogue too).
+    Each directory contributes only ``dirs`` (and what it extends only the directories it names)."""
+    chain: list[tuple[Path, tuple[str, ...]]] = []
+    seen: list[Path] = []
+    here: Path | None = Path(base)
+    wanted = tuple(dirs)
+    while here is not None:
+        real = here.resolve()
+        if real in seen:
+            path = " -> ".join(str(p) for p in [*seen, real])
+            raise UsageError(f"extends: the data directories extend each other in a cycle: {path}")
+        seen.append(real)
+        chain.append((here, wanted))
+        cfg = _from_dir(data_root(here))
+        here = cfg.base
+        wanted = tuple(d for d in cfg.base_dirs if d in wanted) if wanted != DATA_DIRS else cfg.base_dirs
+    return chain[::-1]
+
+
 INIT_CONFIG = """\
 # helsinki-compliance data directory: your own observations and goals.
 # extends = "bundled": use the bundled catalogue, sources, cases and observations as well;
@@ -214,7 +246,8 @@ def check_extends(target: Path, extends: str) -> Path | None:
         raise UsageError(
             f"extends {extends!r}: use {', '.join(EXTENDS)} or a path without quotes, backslashes or control characters"
         )
-    base = Path(extends) if Path(extends).is_absolute() else target / extends
+    # relative to the new directory, which may not exist yet: 'NEW/../a' is read as written ('a')
+    base = Path(extends) if Path(extends).is_absolute() else Path(os.path.normpath(data_root(target) / extends))
     if not base.is_dir():
         raise UsageError(
             f"extends {extends!r}: data directory {str(base)!r} does not exist (or use one of {', '.join(EXTENDS)})"

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from helsinki_compliance.errors import DataError
+from helsinki_compliance import storage
+from helsinki_compliance.errors import DataError, Problem
 from helsinki_compliance.load.cache import FileCache
+from helsinki_compliance.load.config import base_chain
 from helsinki_compliance.load.files import DATA_DIRS, discover, read_files
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus
@@ -32,9 +34,15 @@ def load(
     (:mod:`.cache`; never anything under ``root``).
     """
     root = Path(root)
+    if storage.pending(root):  # a write interrupted by a kill (observe, source add): finished first
+        try:
+            storage.recover(root)
+        except OSError as exc:
+            raise DataError([Problem(str(root), 0, "", f"an interrupted write cannot be finished: {exc}")]) from None
     files: list[Path] = []
-    if base is not None:
-        files.extend(discover(Path(base), dirs=base_dirs))
+    if base is not None:  # and what the base extends in turn (load/config.py)
+        for directory, dirs in base_chain(Path(base), base_dirs):
+            files.extend(discover(directory, dirs=dirs))
     files.extend(discover(root, [Path(p) for p in extra_files]))
     # Loading builds millions of small objects and no cycles: the cyclic collector would only
     # re-scan them (about a sixth of a 100k-observation load). It is paused while loading and the

@@ -193,6 +193,17 @@ def _merge_vocabulary(items: list[tuple[Any, Origin]], rep: _Reporter) -> Vocabu
 
 
 def _check_periods(reg: Registry) -> None:
+    for pid in sorted(reg.named):  # an id that is also a calendar period's would name two windows
+        try:
+            calendar = parse_period(pid, {})
+        except (UsageError, ValueError):
+            continue
+        o = reg.origins.get(("periods", pid))
+        message = (
+            f"the id {pid!r} is a calendar period's ({calendar.start} to {calendar.end}); "
+            "give a named period an id that is not a date (e.g. 'year-1988-89')"
+        )
+        reg.rep.add(o or Origin("commitments", 0), ("id",), message)
     try:
         reg.resolved_periods = resolve_named(reg.named)
     except PeriodError as exc:
@@ -414,6 +425,9 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
         if not 0 <= obs.metric.value <= MAX_FIGURE:  # every metric counts or shares: never negative
             what = "negative" if obs.metric.value < 0 else f"over {MAX_FIGURE:,.0f}"
             reg.rep.add(o, ("metric", "value"), f"{obs.metric.value:g} {unit} is impossible ({what})")
+        elif unit == "share" and obs.metric.value > 1:  # a share is a fraction: 0.5, never 5 or 50
+            message = f"{obs.metric.value:g} is impossible for a share (0 to 1; write 50% as 0.5)"
+            reg.rep.add(o, ("metric", "value"), message)
     if obs.standing and reg.ref(o, ("standing", "condition"), obs.standing.condition, voc.conditions, "condition"):
         allowed = voc.conditions[obs.standing.condition].subjects
         subj = obs.standing.subject
@@ -424,9 +438,46 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
         reg.ref(o, ("standing", "ended_by"), obs.standing.ended_by, voc.endings, "ending")
     if today is not None and obs.date.start > today:
         reg.rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
+    _check_known_by(reg, o, obs, today)
     obs_state = reg.states.get(obs.state)
-    if obs_state and obs_state.left and obs.date.start > obs_state.left.end:
-        reg.rep.add(o, ("date",), f"{obs.state} ceased to be a participating state on {obs_state.left}", "warning")
+    if obs_state is None:
+        return
+    outside = None
+    if obs_state.left and obs.date.start > obs_state.left.end:
+        outside = f"{obs.state} ceased to be a participating state on {obs_state.left}"
+    elif obs.date.end < obs_state.joined.start:
+        outside = f"dated before {obs.state} became a participating state ({obs_state.joined})"
+    before = [
+        p
+        for p in reg.states.values()
+        if obs.state in p.successors and obs.date.end <= (p.left.end if p.left else date.max)
+    ]
+    if outside and before:  # a successor's code for its predecessor's years (CZ for Czechoslovakia in 1988)
+        message = f"{outside}; for dates up to {before[0].left} use {before[0].code} ({before[0].name}); refused"
+        reg.rep.add(o, ("state",), message)
+    elif outside and obs.commitments:  # no commitment binds a state outside its dates
+        reg.rep.add(o, ("commitments",), f"{outside}: it cannot bear on a commitment; refused")
+    elif outside:  # background (a law in force, a condition carried into the state's first period)
+        reg.rep.add(o, ("date",), f"{outside} (background: scored only through a condition it carries in)", "warning")
+
+
+def _check_known_by(reg: Registry, o: Origin, obs: Observation, today: date | None) -> None:
+    """``known_by``: not before the event (nor, for a figure over a period, before the period's end), not in the future."""
+    kb = obs.known_by
+    if kb is None:
+        return
+    if kb.end < obs.date.start:
+        reg.rep.add(
+            o, ("known_by",), f"{kb} is before the observation's own date {obs.date}: a fact is known once it happened"
+        )
+    elif obs.metric is not None and kb.end < obs.date.end:
+        message = (
+            f"{kb} is before the end of {obs.date}: a figure for the period is known once the period is over "
+            "(date the figure by the span it covers, or known_by at or after its end)"
+        )
+        reg.rep.add(o, ("known_by",), message)
+    if today is not None and kb.start > today:
+        reg.rep.add(o, ("known_by",), f"{kb} is in the future (today is {today})")
 
 
 def _check_assessments(reg: Registry) -> None:

@@ -139,10 +139,26 @@ def iso_from_user(text: str) -> str | None:
 
     ``16/01/1989`` and ``16.1.1989`` (day first, as in Europe) -> ``1989-01-16``; ``01/1989`` ->
     ``1989-01``; ``January 1989`` -> ``1989-01``; ``16 January 1989`` and ``January 16, 1989`` ->
-    ``1989-01-16``. The result is checked (``31/02/1989`` is None)."""
+    ``1989-01-16``. The result is checked (``31/02/1989`` is None).
+
+    Raises :class:`DateError` for a slashed day and month that could be read either way
+    (``03/04/1988``: 3 April or 4 March) and for one written month first (``12/31/1988``): the
+    reading is never guessed."""
     m = _DMY.match(text)
     if m:
-        out = f"{int(m.group(3)):04d}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        a, b, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        slashed = "/" in text
+        if b > 12 and 1 <= a <= 12 and 1 <= b <= 31:
+            raise DateError(
+                f"{text.strip()!r}: the day comes first ({b:02d}/{a:02d}/{year}); "
+                f"or write the corpus's form {year:04d}-{a:02d}-{b:02d}"
+            )
+        if slashed and a != b and 1 <= a <= 12 and 1 <= b <= 12:
+            raise DateError(
+                f"{text.strip()!r} is ambiguous: {year:04d}-{b:02d}-{a:02d} or {year:04d}-{a:02d}-{b:02d}? "
+                "write the date as YYYY-MM-DD"
+            )
+        out = f"{year:04d}-{b:02d}-{a:02d}"
     elif (m := _MY.match(text)) is not None:
         out = f"{int(m.group(2)):04d}-{int(m.group(1)):02d}"
     elif (m := _WORDS.match(text)) is not None and m.group(2).lower() in _MONTHS and not (m.group(1) and m.group(3)):

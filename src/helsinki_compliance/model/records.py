@@ -9,10 +9,12 @@ published in ``schemas/`` are generated from these models, so schema and loader 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -71,9 +73,24 @@ def describe_value(v: Any) -> str:
 def _number(v: Any) -> Any:
     """A number as written in YAML: an int or a float, not a bool, not a quoted string."""
     if isinstance(v, bool) or not isinstance(v, (int, float)):
-        hint = " (remove the quotes)" if isinstance(v, str) else ""
-        raise ValueError(f"expected a number, found {describe_value(v)}{hint}")
+        raise ValueError(f"expected a number, found {describe_value(v)}{_number_hint(v)}")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ValueError(f"expected a number, found {v!r} (not a finite number)")
     return v
+
+
+def _number_hint(v: Any) -> str:
+    """Why a string is not a number: quoted (a number in quotes), or written with a decimal comma."""
+    if not isinstance(v, str):
+        return ""
+    t = v.strip()
+    if "," in t:
+        return " (write decimals with a point, 0.5; a comma only between thousands, 12,000)"
+    try:
+        ok = math.isfinite(float(t))
+    except ValueError:
+        return ""
+    return " (remove the quotes)" if ok else " (not a finite number)"
 
 
 def _flag(v: Any) -> Any:
@@ -99,7 +116,16 @@ StateCode = Annotated[str, Field(pattern=STATE_PATTERN)]
 Ids = Annotated[tuple[Id, ...], BeforeValidator(_list)]
 StateCodes = Annotated[tuple[StateCode, ...], BeforeValidator(_list)]
 Words = Annotated[tuple[str, ...], BeforeValidator(_list)]
-Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+def _not_blank(v: str) -> str:
+    """Text that says something: not empty, not only spaces or line breaks."""
+    if not v.strip():
+        raise ValueError("is blank (only spaces or line breaks)")
+    return v
+
+
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_not_blank)]
 
 
 def _to_date(v: Any) -> Any:
@@ -362,6 +388,11 @@ class LawDates(Strict):
     def _not_empty(self) -> LawDates:
         if self.adopted is None and self.published is None and self.in_force is None:
             raise ValueError("give at least one of adopted, published, in_force")
+        for later, name in ((self.published, "published"), (self.in_force, "in_force")):
+            if self.adopted is not None and later is not None and later.end < self.adopted.start:
+                raise ValueError(
+                    f"{name} ({later}) is before adopted ({self.adopted}): an act takes effect after it is adopted"
+                )
         return self
 
 
@@ -380,7 +411,7 @@ class Observation(Strict):
     standing: Standing | None = Field(default=None, description="a condition that lasts (begins, continues or ends)")
     source: Id = Field(description="the source id (`observations/sources.yaml`)")
     locator: Text = Field(description="where in the source: page, paragraph, footnote")
-    quote: Annotated[str, Field(min_length=1, max_length=600)] = Field(
+    quote: Annotated[str, Field(min_length=1, max_length=600), AfterValidator(_not_blank)] = Field(
         description="short, exact words from the source (one sentence at most)"
     )
     confidence: Confidence = Field(

@@ -12,8 +12,10 @@
    replaces the old file (atomic rename), so a write never leaves an invalid corpus;
 6. compare the scorecard and the goal verdicts before and after: the cells and verdicts that moved.
 
-A process killed at any point leaves either the old file or the new one (and, at worst, a stray
-``.*.tmp`` file, which loading ignores). Concurrent writers queue on the lock and each re-reads
+The files of a batch are replaced as one write set (:class:`~helsinki_compliance.storage.WriteSet`):
+a process killed before its journal is written leaves the old files (and, at worst, stray
+``.*.tmp`` files, which loading ignores); one killed after it leaves the journal, and the next
+command that reads or writes the corpus finishes the batch first, so a batch is never half in. Concurrent writers queue on the lock and each re-reads
 the corpus inside it, so none loses another's observation.
 """
 
@@ -34,6 +36,7 @@ from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.errors import DataError, Problem, UsageError, did_you_mean
 from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline
+from helsinki_compliance.load.config import data_root
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.conflicts import find as find_conflicts
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
@@ -93,6 +96,8 @@ def _target_for(files: dict[str, dict[str, dict[str, int]]], root: Path, obs: Ob
 
 
 def _check_target(root: Path, target: Path, explicit: bool) -> Path:
+    """The file to write, absolute: ``target`` as given (a relative one is relative to the data
+    directory), checked to be a file that loading reads (under one of the data folders)."""
     target = target if target.is_absolute() else root / target
     if target.suffix not in (".yaml", ".yml"):
         raise UsageError(f"--to {target}: observation files end in .yaml")
@@ -102,6 +107,11 @@ def _check_target(root: Path, target: Path, explicit: bool) -> Path:
         raise UsageError(f"{target} is outside {root / 'observations'}; name it with --to to write there")
     if not real.is_relative_to(root.resolve()):
         raise UsageError(f"--to {target}: observation files must be inside the data directory {root}")
+    if not any(real.is_relative_to((root / d).resolve()) for d in loading.DATA_DIRS):
+        raise UsageError(
+            f"--to {target}: not under {', '.join(d + '/' for d in loading.DATA_DIRS)} of the data directory, "
+            "so it would never be loaded; write under observations/"
+        )
     return target
 
 
@@ -245,9 +255,10 @@ def add(
     ``cache``: load the corpus through the content-hash cache (see :mod:`.cache`).
     """
 
-    root = Path(root)
+    root = data_root(root)
     today = today or date.today()
     with corpus_lock(root):
+        storage.recover(root)  # a batch interrupted by a kill is finished before anything is read
         before = pipeline.load(root, today=today, base=base, base_dirs=base_dirs, cache=cache)
         own = {loading.display_path(p, root) for p in loading.discover(root)}
         new, problems = _validate_drafts(drafts, before, today)
@@ -257,7 +268,7 @@ def add(
         groups = _choose_targets(root, before, new, list(drafts), target, own)
         temps: dict[Path, Path] = {}
         try:
-            spans = _write_temps(groups, temps)
+            spans = _write_temps(root, groups, temps)
             added, origins, warnings = _validate_candidates(root, before, groups, temps, spans, today)
             after = incremental.add_observations(before, added)
             after.origins = origins
@@ -271,9 +282,15 @@ def add(
                 as_of=today,
                 new=added,
             )
-            if not dry_run:
+            if not dry_run:  # one write set: every file of the batch or none, also across a kill
+                ws = storage.WriteSet(root)
                 for real_path, tmp_path in temps.items():
-                    storage.replace(tmp_path, real_path)
+                    ws.move(tmp_path, real_path)
+                try:
+                    ws.commit()
+                finally:
+                    if ws.journaled:  # interrupted after the journal: its temporary files finish the batch
+                        temps = {}
                 temps = {}
             return AddResult(
                 list(dict.fromkeys(o.id for o in new)),
@@ -285,6 +302,18 @@ def add(
         finally:
             for leftover in temps.values():
                 storage.discard(leftover)
+
+
+def _changed_old_item(before: Corpus, display: str, pf: ParsedFile) -> int | None:
+    """The line of the first observation already in the file that reads back differently from the
+    candidate file (None: all as they were)."""
+    old = {oid: o.line for (kind, oid), o in before.origins.items() if kind == "observations" and o.file == display}
+    by_id = {o.id: o for o in before.observations if o.id in old}
+    for item in pf.items:
+        was = by_id.get(item.id)
+        if was is not None and was.model_dump() != item.model_dump():
+            return old[item.id]
+    return None
 
 
 def _conflict_warnings(after: Corpus, new_ids: set[str]) -> list[Problem]:
@@ -353,13 +382,13 @@ def _choose_targets(
 
 
 def _write_temps(
-    groups: dict[Path, list[tuple[Observation, Draft]]], temps: dict[Path, Path]
+    root: Path, groups: dict[Path, list[tuple[Observation, Draft]]], temps: dict[Path, Path]
 ) -> dict[Path, list[tuple[int, int]]]:
     """Each target's new text (old text, then the new items appended) to a temp file beside it."""
     spans: dict[Path, list[tuple[int, int]]] = {}
     for t, pairs in groups.items():
         old = t.read_text(encoding="utf-8") if t.exists() else None
-        text, spans[t] = append_text(old, [o for o, _ in pairs])
+        text, spans[t] = append_text(old, [o for o, _ in pairs], loading.display_path(t, root))
         t.parent.mkdir(parents=True, exist_ok=True)
         temps[t] = storage.write_temp(t, text)
     return spans
@@ -398,6 +427,9 @@ def _validate_candidates(
                 "(is it an observations file with a block-style list?); use --to another file"
             )
             found.append(Problem(display, 1, "", message))
+        elif not found and pf is not None and (changed := _changed_old_item(before, display, pf)) is not None:
+            # appending must never change what is already there (a block scalar kept open, ``|+``)
+            found.append(Problem(display, changed, "", "appending here would change this observation; refused"))
         elif not found and pf is not None:  # every field of every item reads back as it was given
             for got, (want, d) in zip(pf.items[old_count:], pairs, strict=True):
                 field_ = _first_difference(got.model_dump(mode="json"), want.model_dump(mode="json"))

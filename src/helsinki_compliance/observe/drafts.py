@@ -246,6 +246,11 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
             }
         )
     opts = {k: v for k, v in opts.items() if k != "all_subjects"}
+    orphans = [f"--{k}" for k in ("subject", "ended", "since") if opts.get(k) and not opts.get("standing")]
+    if orphans:  # never dropped silently: they describe a standing condition
+        raise UsageError(
+            f"{', '.join(orphans)} describe{'s' if len(orphans) == 1 else ''} a standing condition: give --standing CONDITION too"
+        )
     if opts.get("standing"):
         standing = _clean({"condition": opts["standing"], "subject": opts.get("subject"), "since": opts.get("since")})
         standing["in_effect"] = not opts.get("ended")  # False is a value, not an absence
@@ -286,9 +291,20 @@ def _bool(text: str) -> bool | str:
     return text
 
 
+#: a figure with thousands separators: 12,000 or 1,234,567.5 (commas every three digits, nothing else)
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def _number(text: str) -> float | str:
+    """A CSV figure: ``12000``, ``12,000`` (thousands separators) or ``0.5``. Any other comma (a
+    decimal comma, ``0,5``) is left as text, which validation refuses: never read as another number."""
+    t = text.strip()
+    if "," in t:
+        if not _THOUSANDS.fullmatch(t):
+            return text
+        t = t.replace(",", "")
     try:
-        return float(text.replace(",", ""))
+        return float(t)
     except ValueError:
         return text
 

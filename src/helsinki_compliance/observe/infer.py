@@ -62,7 +62,10 @@ def section_commitments(corpus: Corpus, text: str) -> list[str]:
 def _date(data: dict[str, Any], key: str, notes: list[str]) -> None:
     value = data.get(key)
     if isinstance(value, str):
-        iso = iso_from_user(value)
+        try:
+            iso = iso_from_user(value)
+        except DateError as exc:  # ambiguous or month first: never guessed
+            raise FieldError(key, str(exc)) from None
         if iso is not None and iso != value:
             data[key] = iso
             notes.append(f"{key} {iso} (from {value!r})")

@@ -3,11 +3,12 @@ formatting already in a file are kept; and the lock that serialises writers of o
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from filelock import FileLock
 
 from helsinki_compliance import storage
-from helsinki_compliance.errors import UsageError
+from helsinki_compliance.errors import DataError, Problem, UsageError
 from helsinki_compliance.model.records import Observation
 
 #: the order fields are written in (the order of the bundled files)
@@ -67,7 +68,13 @@ def corpus_lock(root: Path) -> Iterator[None]:
         fd = os.open(
             lock, os.O_RDWR | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0), storage.new_file_mode()
         )
-    except OSError:
+    except (PermissionError, FileNotFoundError) as exc:
+        raise UsageError(
+            f"{lock}: cannot create or open the lock file: {exc.strerror or exc} (is {obs_dir} writable?)"
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.EROFS:
+            raise UsageError(f"{lock}: cannot create the lock file: the file system is read-only") from None
         fd = -1
     try:
         if fd < 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
@@ -120,23 +127,58 @@ def observation_yaml(obs: Observation, indent: int = 2) -> str:
     return "\n".join(lines) + "\n"
 
 
-def append_text(old: str | None, items: Sequence[Observation]) -> tuple[str, list[tuple[int, int]]]:
-    """``old`` with ``items`` appended to its ``observations:`` list; and each item's line span."""
-    text = HEADER if not old or not old.strip() else old
+#: a block scalar that keeps its trailing line breaks (``|+``, ``>+``, ``|2+``): a blank line after it
+#: would become part of its text, so nothing but the next item may follow it
+_KEEP_CHOMPED = re.compile(r":[ \t]*[|>](?:[1-9]?\+|\+[1-9])[ \t]*(?:#.*)?$", re.M)
+
+
+def _prepare(old: str | None, key: str, header: str, display: str) -> tuple[str, int, bool]:
+    """``old`` ready for block items to be appended to its ``key:`` list: the text, the items'
+    indentation, and whether a blank line may separate the new items (see :data:`_KEEP_CHOMPED`).
+
+    Block lists at any indentation (``yaml.safe_dump`` writes ``- `` at column 0) and an empty flow
+    list (``key: []``, with or without a comment) are appended to; a non-empty flow-style list cannot
+    be without rewriting the file, and is refused with its FILE:LINE (:class:`DataError`)."""
+    text = header if not old or not old.strip() else old
     if not text.endswith("\n"):
         text += "\n"
-    m = re.search(r"^observations:[ \t]*\[\][ \t]*$", text, re.M)
-    if m:  # an empty flow list: make it a block list
-        text = text[: m.start()] + "observations:" + text[m.end() :]
-    found = re.search(r"^([ \t]*)- ", text[text.find("observations:") :], re.M) if "observations:" in text else None
+    m = re.search(rf"^{re.escape(key)}:[ \t]*\[[ \t]*\][ \t]*(#.*)?$", text, re.M)
+    if m:  # an empty flow list: make it a block list (its comment kept)
+        comment = f"  {m.group(1)}" if m.group(1) else ""
+        text = text[: m.start()] + f"{key}:{comment}" + text[m.end() :]
+    head = re.search(rf"^{re.escape(key)}:[ \t]*(?:#.*)?$", text, re.M)
+    if head is None:
+        flow = re.search(rf"^{re.escape(key)}:[ \t]*[\[{{]", text, re.M)
+        line = text[: flow.start()].count("\n") + 1 if flow else 1
+        what = "a flow-style list ([...])" if flow else f"not a file with a block-style {key}: list"
+        message = (
+            f"{what}: new items are appended as text to a block list (one '- ' item per entry), so that "
+            "comments are kept; rewrite it as a block list, or write to another file"
+        )
+        raise DataError([Problem(display, line, key, message)])
+    found = re.search(r"^([ \t]*)- ", text[head.end() :], re.M)
     indent = len(found.group(1)) if found else 2
+    return text, indent, not _KEEP_CHOMPED.search(text)
+
+
+def append_items(old: str | None, key: str, items: Sequence[Callable[[int], str]], header: str, display: str) -> str:
+    """``old`` with ``items`` (each rendered at the list's indentation) appended to its ``key:`` list."""
+    text, indent, _ = _prepare(old, key, header, display)
+    return text + "".join(render(indent) for render in items)
+
+
+def append_text(
+    old: str | None, items: Sequence[Observation], display: str = "observations file"
+) -> tuple[str, list[tuple[int, int]]]:
+    """``old`` with ``items`` appended to its ``observations:`` list; and each item's line span."""
+    text, indent, blank = _prepare(old, "observations", HEADER, display)
     spans = []
     line = text.count("\n") + 1
     parts = [text]
-    bare = text.endswith("observations:\n")
+    bare = text.endswith("observations:\n") or not blank
     for obs in items:  # counted as it grows (counting the whole text per item was quadratic)
         chunk = "" if bare else "\n"  # a blank line between items
-        bare = False
+        bare = not blank
         item = observation_yaml(obs, indent)
         start = line + chunk.count("\n")
         parts.append(chunk + item)

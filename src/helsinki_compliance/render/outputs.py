@@ -11,14 +11,15 @@ nothing is written. Content is never used to guess who wrote a file.
 
 A failure while rendering (disk full, a kill) leaves the old files as they were: the staging
 directory is removed (or, after a kill, left as a hidden ``.helsinki-staging-*`` directory that
-nothing reads). The renames happen only after every file is complete, so a reader sees the old
-set or the new set, apart from the moment of the renames themselves.
+nothing reads). The files and the new manifest are moved into place as one write set
+(:class:`~helsinki_compliance.storage.WriteSet`): a journal is written before the first rename,
+and a process killed between renames leaves it behind, so the next command writing to the same
+directory finishes the set first (files and manifest agree, and the tool never refuses its own
+files).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import stat
@@ -26,27 +27,24 @@ import tempfile
 from pathlib import Path
 
 from helsinki_compliance.errors import UsageError
-from helsinki_compliance.storage import atomic_write, new_file_mode, read_bounded, replace
+from helsinki_compliance.storage import (
+    MANIFEST,
+    WriteSet,
+    atomic_write,
+    manifest_text,
+    new_file_mode,
+    read_bounded,
+    read_manifest,
+    recover,
+    sha256,
+)
 
-MANIFEST = ".helsinki-written.json"
+__all__ = ["MANIFEST", "OutputSet", "read_manifest"]
+
 #: The largest output file compared byte for byte (larger ones are checked by the manifest only).
 _MAX_COMPARE = 256 * 1024 * 1024
 
-
-def _sha(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def read_manifest(out_dir: Path) -> dict[str, str]:
-    """The manifest of ``out_dir`` (file name -> sha256); empty when missing or unusable."""
-    try:
-        data = json.loads(read_bounded(out_dir / MANIFEST, 16 * 1024 * 1024, follow_symlinks=False))
-    except (OSError, ValueError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+_sha = sha256
 
 
 class OutputSet:
@@ -63,14 +61,17 @@ class OutputSet:
         if self.out.exists() and not self.out.is_dir():
             raise UsageError(f"{str(self.out)!r} exists and is not a directory")
         self.out.mkdir(parents=True, exist_ok=True)
+        recover(self.out)  # a set interrupted by a kill is finished before this one looks at the files
         self.staging = Path(tempfile.mkdtemp(prefix=".helsinki-staging-", dir=self.out))
         self.files: dict[str, str] = {}  # name -> sha256
+        self._journaled = False
 
     def __enter__(self) -> OutputSet:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not self._journaled:  # else the journal's recovery moves the staged files, then removes the folder
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def add(self, name: str, text: str | bytes) -> Path:
         """Render one file into the staging directory; return its final path."""
@@ -112,9 +113,25 @@ class OutputSet:
                 f"written by helsinki-compliance (not in {MANIFEST}, or changed since; move it away, "
                 "or choose another --out)"
             )
-        for name in self.files:
-            replace(self.staging / name, self.out / name)
         manifest = {**read_manifest(self.out), **self.files}
-        text = json.dumps({"generator": "helsinki-compliance", "files": dict(sorted(manifest.items()))}, indent=1)
-        atomic_write(self.out / MANIFEST, text + "\n")
+        atomic_write(self.staging / MANIFEST, manifest_text(manifest), durable=False, mode=new_file_mode())
+        with WriteSet(self.out) as ws:
+            for name in self.files:
+                ws.move(self.staging / name, self.out / name)
+            ws.move(self.staging / MANIFEST, self.out / MANIFEST)
+            _fsync_files([self.staging / n for n in [*self.files, MANIFEST]])
+            try:
+                ws.commit()
+            finally:
+                self._journaled = ws.journaled
         return [self.out / n for n in self.files]
+
+
+def _fsync_files(paths: list[Path]) -> None:
+    """Make the staged files durable before the journal names them (they were written without fsync)."""
+    for p in paths:
+        fd = os.open(p, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

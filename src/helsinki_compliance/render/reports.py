@@ -39,8 +39,8 @@ from helsinki_compliance.engine import selection
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
 from helsinki_compliance.engine.rules import Finding
 from helsinki_compliance.errors import UsageError
-from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.known import conflicts_at, is_known
 from helsinki_compliance.model.periods import CALENDAR_KINDS, Period
 from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
 from helsinki_compliance.model.states import short_name
@@ -491,7 +491,7 @@ def _case_timeline(corpus: Corpus, state: str, as_of: date) -> dict[tuple[str, s
     timelines: dict[tuple[str, str], list[Observation]] = {}
     for o in state_obs:
         st = o.standing
-        if st is None or st.condition not in CASE_CONDITIONS or o.claim or o.date.end > as_of:
+        if st is None or st.condition not in CASE_CONDITIONS or o.claim or not is_known(o, as_of):
             continue
         subjects = [st.subject] if st.subject is not None else list(o.cases)
         for cid in subjects:
@@ -773,7 +773,7 @@ def state_context(
     st = corpus.states.get(state)
     name = st.name if st else state
     span = f"{first}–{last}" if calendar else ("a named group" if group else "a named period")
-    conflicts = _conflicts(corpus, state)
+    conflicts = _conflicts(corpus, state, card.as_of)
     baskets = [(b, BASKET_TITLES.get(b, f"Basket {b}")) for b in _baskets(card)]
     return {
         "meta": {
@@ -823,10 +823,11 @@ def _state_diff(d: dict[str, Any] | None, state: str) -> dict[str, Any] | None:
     }
 
 
-def _conflicts(corpus: Corpus, state: str) -> list[dict[str, Any]]:
-    """Method 2: reports of one fact that disagree, each with the one kept (conflicts.py)."""
+def _conflicts(corpus: Corpus, state: str, as_of: date) -> list[dict[str, Any]]:
+    """Method 2: reports of one fact that disagree, each with the one kept (conflicts.py), among the
+    readings known at the report's as-of date (resolved as the scores were: model/known.py)."""
 
-    return [c.to_dict() for c in find(corpus.observations_of(state), corpus.sources)]
+    return [c.to_dict() for c in conflicts_at(corpus.observations_of(state), corpus.sources, as_of)]
 
 
 def overview_context(

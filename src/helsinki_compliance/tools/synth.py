@@ -40,6 +40,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from helsinki_compliance.load import yaml_reader
+from helsinki_compliance.load.files import DATA_DIRS
 from helsinki_compliance.load.semantics import what_rules_read
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.records import Observation
@@ -242,12 +243,14 @@ def synthesize(
     years: tuple[int, int] = (1975, 2025),
     seed: int = 0,
     force: bool = False,
+    roots: Sequence[tuple[Path, Sequence[str]]] = (),
 ) -> SynthSummary:
     """Write a synthetic data directory at ``out`` from the catalogue of ``base`` (see module doc).
 
     All or nothing: the corpus is written to a staging directory beside ``out`` and moved into
     place only when complete; on any failure nothing is left behind. ``force`` replaces an
-    existing directory only if synth wrote it (it carries :data:`MARKER`).
+    existing directory only if synth wrote it (it carries :data:`MARKER`). ``roots``: the data
+    directories ``base`` was loaded from, with their folders (default: ``base.root``, all of them).
     """
     if observations < 1:
         raise ValueError("the number of observations must be at least 1")
@@ -276,7 +279,7 @@ def synthesize(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.synth-", dir=out.parent))
     try:
-        summary = _write_corpus(base, staging, members, observations, states, seed)
+        summary = _write_corpus(base, staging, members, observations, states, seed, roots)
         (staging / MARKER).write_text(f"written by helsinki-compliance synth, seed {seed}\n", encoding="utf-8")
         _swap_in(staging, out)
     finally:
@@ -377,7 +380,13 @@ class _Generator:
 
 
 def _write_corpus(
-    base: Corpus, out: Path, members: list[tuple[str, date, date]], observations: int, states: int, seed: int
+    base: Corpus,
+    out: Path,
+    members: list[tuple[str, date, date]],
+    observations: int,
+    states: int,
+    seed: int,
+    roots: Sequence[tuple[Path, Sequence[str]]] = (),
 ) -> SynthSummary:
     rng = random.Random(seed)
     chosen = sorted(rng.sample(members, states))
@@ -386,7 +395,7 @@ def _write_corpus(
     rng.shuffle(ranks)
     weights = [((hi - lo).days + 1) / 365.25 / r**0.9 for (_, lo, hi), r in zip(chosen, ranks, strict=True)]
     counts = _split_counts(observations, weights)
-    _copy_catalogue(base.root, out)
+    _copy_catalogue(roots or [(base.root, DATA_DIRS)], out)
     n_cases = max(10, min(500, observations // 2000))
     sources = _synth_sources(rng, len(chosen))
     case_ids = {code: [f"syn-{code.lower()}-{i:04d}" for i in range(n_cases)] for code, _, _ in chosen}
@@ -464,16 +473,25 @@ def _size(items: list[tuple[int, tuple[date, date, str, str]]]) -> int:
     return sum(len(rec[3]) + 40 for _, rec in items)
 
 
-def _copy_catalogue(root: Path, out: Path) -> None:
-    for d in ("commitments", "goals"):
-        if (root / d).is_dir():
-            shutil.copytree(root / d, out / d, ignore=shutil.ignore_patterns(".*"))
+def _copy_catalogue(roots: Sequence[tuple[Path, Sequence[str]]], out: Path) -> None:
+    """The catalogue of every directory the corpus was loaded from (a user's corpus and what it
+    extends), each contributing the folders it was loaded with: a corpus that loads on its own."""
     (out / "observations").mkdir(parents=True, exist_ok=True)
-    obs_dir = root / "observations"
-    # the registries of sources and cases, wherever they live (observations/record/sources-*.yaml too)
-    for p in sorted(obs_dir.rglob("*.yaml")) if obs_dir.is_dir() else []:
-        if p.name.startswith(("sources", "cases")):
-            shutil.copyfile(p, out / "observations" / "-".join(p.relative_to(obs_dir).parts))
+    for n, (root, dirs) in enumerate(roots):
+        prefix = f"{n}-" if len(roots) > 1 else ""
+        for d in ("commitments", "goals"):
+            if d in dirs and (root / d).is_dir():
+                for p in sorted((root / d).rglob("*.yaml")):
+                    if any(part.startswith(".") for part in p.relative_to(root / d).parts):
+                        continue
+                    dest = out / d / (prefix + "-".join(p.relative_to(root / d).parts))
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(p, dest)
+        obs_dir = root / "observations"
+        # the registries of sources and cases, wherever they live (observations/record/sources-*.yaml too)
+        for p in sorted(obs_dir.rglob("*.yaml")) if "observations" in dirs and obs_dir.is_dir() else []:
+            if p.name.startswith(("sources", "cases")):
+                shutil.copyfile(p, out / "observations" / (prefix + "-".join(p.relative_to(obs_dir).parts)))
 
 
 def _synth_sources(rng: random.Random, n_states: int) -> list[tuple[str, str, str]]:

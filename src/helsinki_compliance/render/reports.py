@@ -863,6 +863,28 @@ def _conflicts(corpus: Corpus, state: str) -> list[dict[str, Any]]:
     return [c.to_dict() for c in find(corpus.observations_of(state), corpus.sources)]
 
 
+def _without_score(corpus: Corpus, card: Scorecard, unscored: list[str]) -> list[dict[str, str]]:
+    """The states of an overview with no overall score, each with why: not a participating state in
+    these periods, or too little evidence."""
+    first_day = min((p.start for p in card.periods), default=None)
+    last_day = max((p.end for p in card.periods), default=None)
+    without: list[dict[str, str]] = []
+    for code in [c for c in card.states if c in unscored]:
+        outside = (
+            first_day is not None
+            and last_day is not None
+            and membership_error(corpus.states, code, first_day, last_day) is not None
+        )
+        without.append(
+            {
+                "state": code,
+                "name": corpus.states[code].name if code in corpus.states else code,
+                "reason": "not a participating state in these periods" if outside else "too little evidence",
+            }
+        )
+    return without
+
+
 def overview_context(
     corpus: Corpus,
     card: Scorecard,
@@ -907,22 +929,7 @@ def overview_context(
     }
     unscored = [r["state"] for r in rows if f"{r['state']} ({r['short']})" not in series]
     scored = [code for code in card.states if code not in unscored]
-    first_day = min((p.start for p in card.periods), default=None)
-    last_day = max((p.end for p in card.periods), default=None)
-    without = []
-    for code in [c for c in card.states if c in unscored]:
-        outside = (
-            first_day is not None
-            and last_day is not None
-            and membership_error(corpus.states, code, first_day, last_day) is not None
-        )
-        without.append(
-            {
-                "state": code,
-                "name": corpus.states[code].name if code in corpus.states else code,
-                "reason": "not a participating state in these periods" if outside else "too little evidence",
-            }
-        )
+    without = _without_score(corpus, card, unscored)
     return {
         "meta": {
             # the title names the states with a score; the others are named below it, with the reason

@@ -197,8 +197,7 @@ def wide_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]
     root = make_data(tmp / "data", rows)
     (root / "commitments" / "test.yaml").unlink()  # the bundled catalogue: 40 rows, taller than a window
-    for f in (REPO / "commitments").glob("*.yaml"):
-        shutil.copy(f, root / "commitments" / f.name)
+    shutil.copytree(REPO / "commitments", root / "commitments", dirs_exist_ok=True)
     corpus = hc.load(root)
     out = tmp / "out"
     write_report(

@@ -326,7 +326,8 @@ def test_goals_rendered_when_given(corpus: hc.Corpus, tmp_path: Path) -> None:
     raw = paths[0].read_text(encoding="utf-8")
     page = parse(paths[0])
     assert "goals" in page.ids and "Memo &lt;i&gt;goals&lt;/i&gt;" in raw
-    assert raw.count("<svg") == 1  # the basket chart; the goal timeline is a table with verdicts in words
+    # the basket chart and the goal chart (the goals over time), whose verdicts are also a table in words
+    assert raw.count("<svg") == 2 and "progress toward each goal of memo" in raw
     timeline = raw.split('class="goal-timeline"')[1].split("</table>")[0]
     assert ">no change<" in timeline and ">slight<" in timeline
     assert "S+" not in raw and "s+" not in raw

@@ -135,7 +135,7 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
 @observe.command("add")
 @click.option(
     "--state",
-    help="[required] State code, e.g. SU (list: helsinki-compliance states).",
+    help="[required] State: a code, name or alias in any case, e.g. SU, USSR, East Germany (list: helsinki-compliance states).",
     shell_complete=complete("states"),
 )
 @click.option(
@@ -329,7 +329,7 @@ def observe_import(
 
 
 @observe.command("list")
-@click.option("--state", help="State code.")
+@click.option("--state", help="State: a code, name or alias (USSR, East Germany), any case.")
 @click.option("--from", "start", metavar="DATE", help="Observations whose dates reach DATE or later.")
 @click.option("--to", "end", metavar="DATE", help="Observations whose dates begin by DATE.")
 @click.option("--kind", help="Observation kind.")

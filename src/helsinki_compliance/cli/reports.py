@@ -18,7 +18,7 @@ from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_nam
     "--state",
     "states",
     multiple=True,
-    help="State code (repeatable) or 'all'. Default: SU, then an all-states overview.",
+    help="State: a code, name or alias (USSR, GDR), any case; repeatable; or 'all'. Default: SU, then an all-states overview.",
 )
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."

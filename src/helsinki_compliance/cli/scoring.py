@@ -35,7 +35,12 @@ from helsinki_compliance.render.tables import (
 
 @main.command()
 @click.option(
-    "--state", "states", multiple=True, default=["SU"], show_default=True, help="State code (repeatable) or 'all'."
+    "--state",
+    "states",
+    multiple=True,
+    default=["SU"],
+    show_default=True,
+    help="State: a code, name or alias (USSR, GDR, ČSSR), any case; repeatable; or 'all'.",
 )
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."

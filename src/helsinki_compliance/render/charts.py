@@ -178,10 +178,15 @@ def small_multiples(
     title: str,
     ncols: int = 6,
     ymax: float = 100.0,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    yticks: Sequence[str] | None = None,
 ) -> str:
     """One small panel per series on shared axes (no legend to decode: each panel is titled).
 
-    Each series keeps its own colour and marker (:func:`style_of`); ``None`` values are gaps."""
+    Each series keeps its own colour and marker (:func:`style_of`); ``None`` values are gaps.
+    ``notes``: lines of words under a panel's title (e.g. the latest verdict);
+    ``yticks``: the labels of the bottom, middle and top of the scale (default the numbers).
+    A panel's title is never cut: too wide for its panel, it is set smaller, then on two lines."""
     rc: Any = {**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}
     import matplotlib  # heavy (about 0.4 s): only when drawing
     from matplotlib.figure import Figure
@@ -193,6 +198,7 @@ def small_multiples(
         fig = Figure(figsize=(2.0 * cols + 0.6, 1.55 * rows + 0.7))
         xs = list(range(len(labels)))
         ticks = [0, len(labels) - 1] if len(labels) > 1 else [0]
+        titles: list[tuple[Any, Any]] = []
         for i, (name, values) in enumerate(series.items()):
             ax = fig.add_subplot(rows, cols, i + 1)
             colour, marker = style_of(i)
@@ -201,13 +207,39 @@ def small_multiples(
             ax.set_ylim(-ymax * 0.05, ymax * 1.05)
             ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
             ax.set_yticks([0, ymax / 2, ymax])
+            if yticks is not None:
+                ax.set_yticklabels(list(yticks))
             ax.set_xticks(ticks)
             ax.set_xticklabels([str(labels[t]) for t in ticks] if labels else [])
             ax.tick_params(labelsize=7, length=2)
             if i % cols:
                 ax.set_yticklabels([])
-            ax.set_title(str(name), fontsize=9, loc="left")
+            heading = "\n".join([str(name), *(notes or {}).get(name, ())])
+            titles.append((ax, ax.set_title(heading, fontsize=9, loc="left")))
             ax.grid(True, axis="y", linewidth=0.5, alpha=0.5)
         fig.suptitle(str(title), fontsize=10)
         fig.tight_layout()
+        _fit_titles(fig, titles)
         return _to_svg(fig, key)
+
+
+def _fit_titles(fig: Figure, titles: Sequence[tuple[Any, Any]]) -> None:
+    """Every panel title within its panel's width: a smaller font, then two lines; never cut."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+    changed = False
+    for ax, t in titles:
+        width = ax.get_window_extent(renderer).width
+        size = float(t.get_fontsize())
+        while t.get_window_extent(renderer).width > width and size > 6.5:
+            size -= 0.5
+            t.set_fontsize(size)
+            changed = True
+        if t.get_window_extent(renderer).width > width and "\n" not in t.get_text():
+            words = t.get_text().split(" ")
+            half = max(1, len(words) // 2)
+            t.set_text(" ".join(words[:half]) + "\n" + " ".join(words[half:]))
+            changed = True
+    if changed:
+        fig.tight_layout()

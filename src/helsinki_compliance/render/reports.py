@@ -43,7 +43,7 @@ from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.known import conflicts_at, is_known
 from helsinki_compliance.model.periods import CALENDAR_KINDS, Period
 from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
-from helsinki_compliance.model.states import short_name
+from helsinki_compliance.model.states import membership_error, short_name
 from helsinki_compliance.render import charts, summary
 from helsinki_compliance.render.outputs import OutputSet
 from helsinki_compliance.render.tables import (
@@ -608,6 +608,39 @@ def _timeline_ctx(rows: Any, goal_ids: list[str], key: str, title: str) -> dict[
     }
 
 
+def _goal_chart(rows: Any, goal_ids: list[str], key: str, gid: str) -> str | None:
+    """The goals over time: one small panel per goal with its progress (0-100 %) at the end of
+    each period, the latest verdict written in words in the panel (the table beside it has them all)."""
+    if not isinstance(rows, list) or not rows or not goal_ids:
+        return None
+    periods = [str(r.get("period", "")) for r in rows]
+    series: dict[str, list[float | None]] = {}
+    notes: dict[str, list[str]] = {}
+    said = []
+    for g in goal_ids:
+        values = [(r.get("progress") or {}).get(g) for r in rows]
+        series[g] = [None if not isinstance(v, (int, float)) else float(v) * 100 for v in values]
+        last = next(
+            (str((r.get("verdicts") or {}).get(g)) for r in reversed(rows) if (r.get("verdicts") or {}).get(g)), ""
+        )
+        words = last.replace("-", " ") if last and last != "not-assessed" else "not assessed"
+        notes[g] = [f"now: {words}"]
+        points = ", ".join(f"{p} {round(v)}%" for p, v in zip(periods, series[g], strict=True) if v is not None)
+        said.append(f"{g}: {points or 'never assessed'}, latest verdict {words}")
+    svg = charts.small_multiples(
+        key,
+        periods,
+        series,
+        title=f"{gid}: progress toward each goal (0-100 %) at the end of each period",
+        ncols=3,
+        notes=notes,
+        yticks=["0", "50", "100%"],
+    )
+    return charts.labelled(
+        svg, f"Small multiples: progress toward each goal of {gid} (0-100 %) per period. " + "; ".join(said) + "."
+    )
+
+
 def _verdict(v: Any) -> dict[str, str]:
     v = "not-assessed" if v is None else str(v)
     return {"verdict": v, "symbol": VERDICT_SYMBOLS.get(v, "?"), "label": v.replace("-", " ")}
@@ -655,6 +688,7 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
                 "timeline": _timeline_ctx(
                     gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}", f"{gid}: verdict per period"
                 ),
+                "chart": _goal_chart(gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}", gid),
             }
         )
     timeline = _timeline_ctx(goals.get("timeline"), [], f"{key}-goals", "goal verdicts per period")
@@ -830,6 +864,28 @@ def _conflicts(corpus: Corpus, state: str, as_of: date) -> list[dict[str, Any]]:
     return [c.to_dict() for c in conflicts_at(corpus.observations_of(state), corpus.sources, as_of)]
 
 
+def _without_score(corpus: Corpus, card: Scorecard, unscored: list[str]) -> list[dict[str, str]]:
+    """The states of an overview with no overall score, each with why: not a participating state in
+    these periods, or too little evidence."""
+    first_day = min((p.start for p in card.periods), default=None)
+    last_day = max((p.end for p in card.periods), default=None)
+    without: list[dict[str, str]] = []
+    for code in [c for c in card.states if c in unscored]:
+        outside = (
+            first_day is not None
+            and last_day is not None
+            and membership_error(corpus.states, code, first_day, last_day) is not None
+        )
+        without.append(
+            {
+                "state": code,
+                "name": corpus.states[code].name if code in corpus.states else code,
+                "reason": "not a participating state in these periods" if outside else "too little evidence",
+            }
+        )
+    return without
+
+
 def overview_context(
     corpus: Corpus,
     card: Scorecard,
@@ -864,17 +920,22 @@ def overview_context(
     for i, r in enumerate(rows):
         colour, marker = charts.style_of(i)
         r["colour"], r["marker"] = colour, _MARKER_NAMES.get(marker, marker)
+    # a panel per state with a score, titled by its code and short name (whole, never cut)
     series = {
-        f"{r['state']} ({r['name'][:16]})": [
+        f"{r['state']} ({r['short']})": [
             None if c["score"] == "–" else float(c["score"]) for c in r["overall"]["cells"]
         ]
         for r in rows
         if r["rank_score"] >= 0 or any(c["score"] != "–" for c in r["overall"]["cells"])
     }
-    unscored = [r["state"] for r in rows if f"{r['state']} ({r['name'][:16]})" not in series]
+    unscored = [r["state"] for r in rows if f"{r['state']} ({r['short']})" not in series]
+    scored = [code for code in card.states if code not in unscored]
+    without = _without_score(corpus, card, unscored)
     return {
         "meta": {
-            "title": "Compliance overview: " + ", ".join(card.states),
+            # the title names the states with a score; the others are named below it, with the reason
+            "title": "Compliance overview: " + ", ".join(scored or card.states),
+            "without_score": without if scored else [],
             "period": period,
             "first": first if calendar else None,
             "last": last if calendar else None,
@@ -903,6 +964,7 @@ def overview_context(
         "method": _method(),
         "summary": summary.overview_summary(corpus, card),
         "unscored": unscored,
+        "without_score": without_score_text(without if scored else []),
     }
 
 
@@ -1118,6 +1180,21 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+def without_score_text(without: list[dict[str, Any]]) -> str:
+    """``No overall score: AT (Austria), ES (Spain) (too little evidence); BY (Belarus) (not a ...)``."""
+    parts = []
+    for reason in ("too little evidence", "not a participating state in these periods"):
+        named = [f"{w['state']} ({w['name']})" for w in without if w["reason"] == reason]
+        if named:
+            parts.append(f"{', '.join(named)}: {reason}")
+    return "Also covered, with no overall score in any period: " + "; ".join(parts) + "." if parts else ""
+
+
+def _md_without_score(m: dict[str, Any]) -> list[str]:
+    text = without_score_text(m.get("without_score") or [])
+    return [*wrap_text(md_escape(text), TEXT_WIDTH), ""] if text else []
+
+
 def render_overview_markdown(ctx: dict[str, Any]) -> str:
     m = ctx["meta"]
     periods = [p["id"] for p in ctx["periods"]]
@@ -1126,6 +1203,7 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
         "",
         f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
         "",
+        *_md_without_score(m),
         "## Overall score per state (0-100)",
         "",
     ]

@@ -35,6 +35,7 @@ from helsinki_compliance.model.records import (
     Source,
     StandingRule,
     event_predicate,
+    metric_predicate,
     tags_ok,
 )
 
@@ -495,8 +496,43 @@ def latest_key(o: Observation) -> tuple[date, date, str]:
     return (o.date.end, o.date.start, o.id)
 
 
-def aggregate(values: list[tuple[Observation, float]], how: str) -> float:
-    """Combine the figures of a period: sum, max, min, mean, count, or the latest (:func:`latest_key`)."""
+Figures = list[tuple[Observation, float]]
+
+
+def once_per_fact(values: Figures) -> Figures:
+    """One reading per fact: readings that share a ``fact`` key (and metric) corroborate one figure, which
+    counts once (1979: three readings of 51,320 are 51,320). The first reading in window order stands for it."""
+    seen: set[tuple[str, str]] = set()
+    out: Figures = []
+    for o, v in values:
+        if o.fact is not None and o.metric is not None:
+            key = (o.fact, o.metric.name)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append((o, v))
+    return out
+
+
+def outside_others(values: Figures) -> Figures:
+    """For a sum: a figure whose dates lie inside another figure's dates counts a part of it and is not added
+    (January-April 1984 inside the year 1984)."""
+    spans = {(o.date.start, o.date.end) for o, _ in values}
+    return [
+        (o, v)
+        for o, v in values
+        if not any(s <= o.date.start and o.date.end <= e and (s, e) != (o.date.start, o.date.end) for s, e in spans)
+    ]
+
+
+def aggregate(values: Figures, how: str) -> float:
+    """Combine the figures of a period: sum, max, min, mean, count, or the latest (:func:`latest_key`).
+
+    Each fact is counted once (:func:`once_per_fact`); a sum does not add a figure to one that contains it
+    (:func:`outside_others`)."""
+    values = once_per_fact(values)
+    if how == "sum":
+        values = outside_others(values)
     nums = [v for _, v in values]
     if how == "sum":
         return sum(nums)
@@ -519,19 +555,71 @@ def format_number(x: float) -> str:
 
 @register("metric")
 def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
-    return metric_findings(
-        rule, w, [o for o in w.with_metric(rule.metric) if o.metric and (rule.include_claims or not o.claim)]
-    )
+    read = metric_predicate(rule)
+    if len(rule.series) == 1:
+        figures = w.with_metric(rule.metric)
+    else:
+        figures = [o for o in w.observations if o.metric and o.metric.name in rule.series]
+    return metric_findings(rule, w, [o for o in figures if read(o)])
 
 
-def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]) -> list[Finding]:
-    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here."""
-    values = [(o, o.metric.effective) for o in observations if o.metric]
-    if not values:
-        return []
-    value = aggregate(values, rule.aggregate)
-    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}
+def _one_year(o: Observation) -> int | None:
+    """The calendar year an observation's date covers exactly, or None."""
+    d = o.date
+    if d.start.year == d.end.year and (d.start.month, d.start.day, d.end.month, d.end.day) == (1, 1, 12, 31):
+        return d.start.year
+    return None
+
+
+@dataclass(frozen=True)
+class Level:
+    """The state's highest yearly figure of one series in the years before a period."""
+
+    value: float
+    year: int
+    observations: tuple[Observation, ...]
+    first: int
+    last: int
+
+
+def earlier_level(rule: MetricRule, w: Window, series: str) -> Level | None:
+    """The highest calendar-year figure of ``series`` in the ``rule.earlier.years`` years before the period,
+    each year's figures combined as the rule combines a period's (known by the as-of date, same filters)."""
+    assert rule.earlier is not None
+    first, last = w.start.year - rule.earlier.years, w.start.year - 1
+    read = metric_predicate(rule)
+    by_year: dict[int, Figures] = {}
+    for o in w.evidence.within(date(first, 1, 1), date(last, 12, 31), w.as_of):
+        year = _one_year(o)
+        if year is not None and o.metric is not None and o.metric.name == series and read(o):
+            by_year.setdefault(year, []).append((o, o.metric.effective))
+    levels = [(aggregate(values, rule.aggregate), year) for year, values in by_year.items()]
+    if not levels:
+        return None
+    value, year = max(levels, key=lambda vy: (vy[0], -vy[1]))
+    if value <= 0:
+        return None
+    return Level(value, year, tuple(o for o, _ in by_year[year]), first, last)
+
+
+def _choose_series(rule: MetricRule, values: Figures) -> tuple[str, Figures]:
+    """The rule's own metric when the period has a figure of it; else the part with the largest total."""
+    own = [(o, v) for o, v in values if o.metric and o.metric.name == rule.metric]
+    if own or not rule.parts:
+        return rule.metric, own
+    best: tuple[str, Figures] | None = None
+    best_value = 0.0
+    for part in rule.parts:
+        figures = [(o, v) for o, v in values if o.metric and o.metric.name == part]
+        if figures and (best is None or aggregate(figures, rule.aggregate) > best_value):
+            best, best_value = (part, figures), aggregate(figures, rule.aggregate)
+    return best if best is not None else (rule.metric, [])
+
+
+def _shown(rule: MetricRule, values: Figures, value: float) -> str:
+    """The aggregated figure as the explanation prints it, with its qualifier and the facts counted once."""
     shown = format_number(value)
+    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}
     if len(values) == 1 or rule.aggregate == "latest":
         latest = max(values, key=lambda ov: latest_key(ov[0]))[0]
         assert latest.metric is not None
@@ -539,16 +627,47 @@ def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]
             shown = f"{latest.metric.qualifier} {format_number(latest.metric.value)}"
     elif qualifiers - {"exact"}:
         shown += " (some figures approximate)"
-    for t in rule.thresholds:
-        if compare(t.op, value, t.value):
+    repeated = len(values) - len(once_per_fact(values))
+    if repeated:
+        shown += f" ({repeated} corroborating reading{'s' if repeated != 1 else ''} of one fact counted once)"
+    return shown
+
+
+def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]) -> list[Finding]:
+    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here."""
+    series, values = _choose_series(rule, [(o, o.metric.effective) for o in observations if o.metric])
+    if not values:
+        return []
+    value = aggregate(values, rule.aggregate)
+    lower_bound = series != rule.metric
+    what = f"{rule.aggregate} of {series}" + (f" (a part of {rule.metric}: a lower bound)" if lower_bound else "")
+    head = f"{what} = {_shown(rule, values, value)}"
+    level = earlier_level(rule, w, series) if rule.earlier is not None else None
+    evidence = [o for o, _ in values]
+    if level is not None:
+        assert rule.earlier is not None
+        compared, thresholds = value / level.value, rule.earlier.thresholds
+        head += (
+            f"; {compared:.2f} of the state's highest yearly {series} in {level.first}-{level.last} "
+            f"({format_number(level.value)} in {level.year})"
+        )
+        evidence += [o for o in level.observations if o not in evidence]
+    else:
+        compared, thresholds = value, rule.thresholds
+        if rule.earlier is not None:
+            head += f"; no yearly {series} figure in the {rule.earlier.years} years before: absolute thresholds"
+    for t in thresholds:
+        if compare(t.op, compared, t.value):
+            if lower_bound and level is None and t.op not in ("ge", "gt"):
+                return []  # a lower bound shows only that the true figure is at least this: undecided
             return [
                 Finding(
                     rule=rule.id,
                     rule_kind="metric",
                     status=t.status,
                     severity=rule.severity,
-                    observations=tuple(o.id for o, _ in values),
-                    detail=f"{rule.aggregate} of {rule.metric} = {shown}; {t.op} {format_number(t.value)} -> {t.status}",
+                    observations=tuple(o.id for o in evidence),
+                    detail=f"{head}; {t.op} {f'{t.value:.2f}' if level else format_number(t.value)} -> {t.status}",
                     confidence=w.mean_confidence([o for o, _ in values]),
                 )
             ]

@@ -532,31 +532,67 @@ class Threshold(Strict):
     status: FindingStatus = Field(description="the finding's status when the comparison holds")
 
 
+class EarlierLevel(Strict):
+    """Band a figure against the state's own earlier level (method 3, docs/scoring.md "Figures that count")."""
+
+    years: Annotated[int, Field(ge=1, le=30)] = Field(
+        description="how many calendar years before the period to search for the state's highest yearly figure"
+    )
+    thresholds: list[Threshold] = Field(
+        min_length=1,
+        description="compared with the period's figure as a share of that level (1.0 = the earlier highest); "
+        "the first that holds decides. Without an earlier level the rule's own `thresholds` decide",
+    )
+
+
 class MetricRule(RuleBase):
     """Aggregate a metric over the period and compare it with thresholds (first match wins)."""
 
     kind: Literal["metric"] = Field(description="`metric`: a figure aggregated over the period")
     metric: Id = Field(description="a metric id from `vocabulary.metrics`")
     aggregate: Literal["sum", "max", "min", "mean", "latest", "count"] = Field(
-        default="latest", description="how the period's figures are combined into one"
+        default="latest", description="how the period's figures are combined into one (each `fact` counted once)"
     )
     thresholds: list[Threshold] = Field(min_length=1, description="tried in order; the first that holds decides")
     include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    parts: Ids = Field(
+        default=(),
+        description="metrics that count a part of `metric` (Jewish emigrants of all emigrants): read when the "
+        "period has no figure of `metric`, as a lower bound",
+    )
+    earlier: EarlierLevel | None = Field(
+        default=None, description="band the figure against the state's own earlier level of the same series"
+    )
+    where: Condition | None = Field(
+        default=None, description="a declarative condition the figure's observation must meet (e.g. not `forced`)"
+    )
 
     def references(self) -> Iterator[Reference]:
         yield ("metric",), self.metric, "metrics", "metric"
+        for j, m in enumerate(self.parts):
+            yield ("parts", j), m, "metrics", "metric"
+
+    def where_condition(self) -> tuple[tuple[str | int, ...], Condition] | None:
+        return (("where",), self.where) if self.where is not None else None
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """The metrics the rule reads: its own, then its parts."""
+        return (self.metric, *self.parts)
 
     def signature(self) -> str:
-        return repr((self.metric, self.aggregate, "metric"))
+        where = self.where.model_dump() if self.where is not None else None
+        return repr((self.metric, self.parts, self.aggregate, where, "metric"))
 
     def outcome(self) -> str:
-        return repr([t.model_dump() for t in self.thresholds])
+        earlier = self.earlier.model_dump() if self.earlier is not None else None
+        return repr(([t.model_dump() for t in self.thresholds], earlier))
 
     def reads(self, o: Observation, commitment: str) -> bool:
-        return o.metric is not None and o.metric.name == self.metric and (self.include_claims or not o.claim)
+        return metric_predicate(self)(o)
 
     def reach(self, into: Reach) -> None:
-        into.metrics.add(self.metric)
+        into.metrics.update(self.series)
 
 
 Rule = Annotated[EventRule | StandingRule | MetricRule, Field(discriminator="kind")]
@@ -568,6 +604,26 @@ def tags_ok(tags: Collection[str], tags_any: Sequence[str], tags_all: Sequence[s
     if tags_any and not any(t in tags for t in tags_any):
         return False
     return all(t in tags for t in tags_all)
+
+
+def metric_predicate(rule: MetricRule) -> Callable[[Observation], bool]:
+    """Whether a metric rule reads an observation's figure: its series, not hearsay, and its ``where``."""
+    key = (id(rule), "")
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    series = frozenset(rule.series)
+    where = compile_condition(rule.where) if rule.where is not None else None
+
+    def predicate(o: Observation) -> bool:
+        if o.metric is None or o.metric.name not in series:
+            return False
+        if o.claim and not rule.include_claims:
+            return False
+        return where is None or where(o)
+
+    _COMPILED[key] = (rule, predicate)
+    return predicate
 
 
 def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation], bool]:

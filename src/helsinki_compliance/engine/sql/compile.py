@@ -162,9 +162,10 @@ def event_sql(rule: EventRule, commitment: str) -> str:
 
 
 def metric_sql(rule: MetricRule) -> str:
-    """The figures a metric rule reads, as a predicate on one observation."""
+    """The figures a metric rule reads (records.metric_predicate), as a predicate on one observation."""
     claims = "" if rule.include_claims else " AND NOT claim"
-    return f"metric_name = {literal(rule.metric)}{claims}"
+    where = f" AND {condition_sql(rule.where)}" if rule.where is not None else ""
+    return f"metric_name IN ({_strings(rule.series)}){claims}{where}"
 
 
 @dataclass(frozen=True)

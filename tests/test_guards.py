@@ -1,4 +1,4 @@
-"""Hardening 2 (issue #17): the eighteen defects a second attack found, one test (or more) each.
+"""Guards against hostile and careless input (hardening 2, issue #17): one test or more per defect, numbered as in the issue.
 
 Each test fails on the code before the fix. Slow or platform-dependent ones are marked.
 """

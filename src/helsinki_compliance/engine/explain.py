@@ -9,6 +9,7 @@ from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Eval
 from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Commitment
 
 
 def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period, as_of: date) -> dict[str, Any]:
@@ -50,6 +51,21 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
             }
         )
 
+    evidence_index = ev.evidence(state)
+    general = [
+        {
+            "id": oid,
+            "date": obs_by_id[oid].date.text,
+            "condition": obs_by_id[oid].standing.condition,  # type: ignore[union-attr]
+            "ended_by": obs_by_id[oid].standing.ended_by,  # type: ignore[union-attr]
+            "closed": [
+                {"subject": s, "name": corpus.cases[s].name if s in corpus.cases else None}
+                for s in evidence_index.closed.get(oid, [])
+            ],
+        }
+        for oid in cell.observations
+        if obs_by_id[oid].standing is not None and obs_by_id[oid].standing.all_subjects  # type: ignore[union-attr]
+    ]
     cited = set(cell.observations)
     facts = {obs_by_id[o].fact for o in cited if obs_by_id[o].fact}
     related = [o for o in corpus.observations_of(state) if o.fact in facts] if facts else []
@@ -76,7 +92,25 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
         "rules": rules,
         "evidence": evidence,
         "conflicts": conflicts,
+        "general_endings": general,
+        "context": context_of(corpus, c, state, period),
     }
+
+
+def context_of(corpus: Corpus, commitment: Commitment, state: str, period: Period) -> list[dict[str, Any]]:
+    """Observations a rule of ``commitment`` would read in the period were they facts, which are not scored
+    because they report someone's claim, belief, allegation or plan (method 3, "Attribution")."""
+    out = []
+    for o in corpus.observations_of(state):
+        if o.hearsay is None or o.date.end < period.start or o.date.start > period.end:
+            continue
+        as_fact = o.model_copy(update={"attribution": None, "claim": False})
+        if any(rule.reads(as_fact, commitment.id) for rule in commitment.rules):
+            who = o.attribution.by if o.attribution else "a government"
+            out.append(
+                {"id": o.id, "date": o.date.text, "hearsay": o.hearsay, "by": who, "source": o.source, "quote": o.quote}
+            )
+    return out
 
 
 def render_text(e: dict[str, Any]) -> str:
@@ -123,6 +157,18 @@ def render_text(e: dict[str, Any]) -> str:
         for x in e["conflicts"]:
             lines.append(f"  fact {x['fact']}: kept {x['kept']} ({x['reason']}); set aside {', '.join(x['set_aside'])}")
             lines += [f"      {r}" for r in x["readings"]]
+    for g in e.get("general_endings", []):
+        closed = ", ".join(f"{c['name']} [{c['subject']}]" if c["name"] else str(c["subject"]) for c in g["closed"])
+        lines += [
+            "",
+            f"Ended for every subject: {g['condition']} by {g['ended_by'] or 'an unstated reason'} ({g['id']}, {g['date']}); "
+            f"it closed {len(g['closed'])}: {closed or 'none in effect then'}",
+        ]
+    if e.get("context"):
+        lines += ["", "Context, not scored (claims, beliefs, allegations and plans are not facts; see docs/scoring.md):"]
+        for o in e["context"]:
+            lines.append(f"  {o['id']}  {o['date']}  a {o['hearsay']} by {o['by']}")
+            lines.append(f'      {o["source"]}: "{o["quote"]}"')
     if e["evidence"]:
         lines += ["", "Evidence:"]
         for o in e["evidence"]:

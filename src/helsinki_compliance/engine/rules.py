@@ -8,7 +8,7 @@ module branches on a rule's kind.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -90,8 +90,12 @@ class Finding:
 class StateEvidence:
     """One state's observations, indexed for fast windows (by date, by kind, by condition)."""
 
-    def __init__(self, observations: Sequence[Observation], sources: dict[str, Source]) -> None:
+    def __init__(
+        self, observations: Sequence[Observation], sources: dict[str, Source], effects: Mapping[str, str] | None = None
+    ) -> None:
         self.sources = sources
+        # ending id -> its effect (vocabulary `endings:`); an ending without a reason counts as compliant
+        self.effects: Mapping[str, str] = effects or {}
         # readings of one fact (a `fact` key) that disagree: which are set aside depends on what was
         # known at the as-of date (a total published in 1990 cannot win a conflict as of 1989)
         self._facts = [o for o in observations if o.fact is not None]
@@ -110,9 +114,19 @@ class StateEvidence:
         # legal measures (events with law dates) carry forward from their in-force date
         self.laws = [o for o in observations if o.law is not None and o.standing is None]
         self.timelines: dict[tuple[str, str | None], list[Observation]] = {}
+        general: list[Observation] = []  # endings for every subject (standing.all_subjects)
         for o in observations:
             if o.standing and o.id not in timeline_aside:
-                self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
+                if o.standing.all_subjects:
+                    general.append(o)
+                else:
+                    self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
+        for events in self.timelines.values():
+            events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
+        #: an ending for every subject -> the subjects whose condition it closed (explain lists them)
+        self.closed: dict[str, list[str | None]] = {}
+        for g in sorted(general, key=lambda o: (o.date.end, o.id)):
+            self.closed[g.id] = close_all(g, self.timelines)
         for events in self.timelines.values():
             events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
         # per condition, its timelines in subject order, indexed once (standing rules read these)
@@ -155,10 +169,32 @@ class StateEvidence:
         ranged = [o for o in self.ranged_ending(start, end, as_of) if o.date.end >= in_force]
         return inside + ranged if ranged else inside
 
+    def effect(self, ending: Observation) -> str:
+        """The effect of the reason a condition ended (``compliant`` when no reason is given)."""
+        reason = ending.standing.ended_by if ending.standing else None
+        return self.effects.get(reason, "compliant") if reason else "compliant"
+
     def confidence(self, obs: Observation) -> float:
         src = self.sources.get(obs.source)
         rel = CONFIDENCE_VALUES[src.reliability] if src else CONFIDENCE_VALUES["low"]
         return min(CONFIDENCE_VALUES[obs.confidence], rel)
+
+
+def close_all(general: Observation, timelines: dict[tuple[str, str | None], list[Observation]]) -> list[str | None]:
+    """Add an ending for every subject (a general amnesty, a law abolishing a practice) to each timeline of its
+    condition that is in effect at its date: the latest counted report dated by then says in effect and was known
+    when the ending was. Returns the subjects it closed. A subject first reported later is not touched."""
+    assert general.standing is not None
+    condition, day, known = general.standing.condition, general.date.end, known_date(general)
+    closed: list[str | None] = []
+    for (cond, subject), events in timelines.items():
+        if cond != condition:
+            continue
+        before = [e for e in events if e.date.end <= day and e.counts() and known_date(e) <= known]
+        if before and before[-1].standing is not None and before[-1].standing.in_effect:
+            events.append(general)
+            closed.append(subject)
+    return sorted(closed, key=lambda x: x or "")
 
 
 def _is_range(o: Observation) -> bool:
@@ -206,19 +242,21 @@ class _Track:
         """The tags of the first ``known`` events (memoised: ``known`` depends only on the as-of date)."""
         tags = self._tags.get(known)
         if tags is None:
-            tags = self._tags[known] = frozenset(t for e in self.events[:known] for t in e.tags)
+            own = (e for e in self.events[:known] if not (e.standing and e.standing.all_subjects))
+            tags = self._tags[known] = frozenset(t for e in own for t in e.tags)
         return tags
 
 
 class Timeline:
-    """One (condition, subject) timeline: all its events, and those that are not claims."""
+    """One (condition, subject) timeline: the events a rule with ``include_claims`` reads, and the facts alone
+    (beliefs, allegations and plans are in neither: Observation.counts)."""
 
     __slots__ = ("subject", "all", "facts")
 
     def __init__(self, subject: str | None, events: list[Observation]) -> None:
         self.subject = subject
-        self.all = _Track(events)
-        self.facts = _Track([e for e in events if not e.claim])
+        self.all = _Track([e for e in events if e.counts(include_claims=True)])
+        self.facts = _Track([e for e in events if e.counts()])
 
 
 class WindowIndex:
@@ -377,6 +415,46 @@ def _midpoint(a: str, b: str) -> str:
     return a if a == b else "partial"
 
 
+def _at_most_partial(status: str) -> str:
+    return "partial" if status == "compliant" else status
+
+
+def ended_status(rule: StandingRule, effect: str, in_period: bool, during: bool = False) -> tuple[str, str] | None:
+    """(status, severity) of a standing rule's finding once its condition has ended, by the ending's effect
+    (vocabulary ``endings:``; docs/scoring.md "Endings with a reason"), or None for no finding.
+
+    ``in_period``: the ending is reported in the period; ``during``: the condition was also in effect in it.
+
+    * ``compliant``: the rule's ``when_ended`` (between it and ``while_in_effect`` in the period of the ending);
+    * ``partial``: the same, at most partial (a release bought with a recantation);
+    * ``violation``: a serious violation in the period of the ending (a death in custody, an expulsion
+      abroad), never a compliant ending; no finding later (the person was not freed);
+    * ``neutral``: no credit for the ending (a sentence served in full): the in-effect status in the period
+      of the ending, no finding later.
+    """
+    when_ended = rule.when_ended
+    if effect == "violation":
+        return ("violation", "serious") if in_period else None
+    if effect == "neutral":
+        return (rule.while_in_effect, rule.severity) if during else None
+    if effect == "partial" and when_ended is not None:
+        when_ended = _at_most_partial(when_ended)  # type: ignore[assignment]
+    if during:
+        return (_midpoint(rule.while_in_effect, when_ended) if when_ended else rule.while_in_effect), rule.severity
+    return (when_ended, rule.severity) if when_ended else None
+
+
+def _reason(ender: Observation | None, evidence: StateEvidence) -> str:
+    """How the condition ended, in words, for the finding's detail (empty when no reason is recorded)."""
+    if ender is None or ender.standing is None:
+        return ""
+    general = " for every subject" if ender.standing.all_subjects else ""
+    if ender.standing.ended_by is None:
+        return f"; ended{general} by {ender.id}" if general else ""
+    effect = evidence.effect(ender)
+    return f"; ended{general} by {ender.standing.ended_by} ({ender.id}; effect: {effect})"
+
+
 # long: per (condition, subject) timeline, the state carried in, the events in the window, its age; the
 # order of these steps is the method (docs/scoring.md), so it is kept in one place
 @register("standing")
@@ -429,17 +507,28 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             age_note = f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})" + (
                 "; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved"
             )
+        status: str
+        severity: str = rule.severity
+        ender = (ending[-1] if ending else last_before) if end_state is False else None
+        effect = w.evidence.effect(ender) if ender is not None else "compliant"
+        why = _reason(ender, w.evidence)
         if w.snapshot:
             if end_state is True:
                 status, detail = rule.while_in_effect, f"{label} in effect at {w.end} -> {rule.while_in_effect}"
-            elif end_state is False and rule.when_ended:
-                status, detail = rule.when_ended, f"{label} ended by {w.end} -> {rule.when_ended}"
+            elif end_state is False and ender is not None:
+                decided = ended_status(rule, effect, w.start <= ender.date.end)
+                if decided is None:
+                    continue
+                status, severity = decided
+                detail = f"{label} ended by {w.end}{why} -> {status}"
                 age, age_note = "fresh", ""
             else:
                 continue
         elif held and end_state is False:
-            status = _midpoint(rule.while_in_effect, rule.when_ended) if rule.when_ended else rule.while_in_effect  # type: ignore[assignment]
-            detail = f"{label} was in effect and ended during the period -> {status}"
+            decided = ended_status(rule, effect, True, during=True)
+            assert decided is not None
+            status, severity = decided
+            detail = f"{label} was in effect and ended during the period{why} -> {status}"
             age, age_note = "fresh", ""
         elif held:
             status = rule.while_in_effect
@@ -457,8 +546,8 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                     f"from {c0.id} dated {c0.date.text}; not observed in the period itself"
                 )
             detail = f"{label} in effect ({how}) -> {status}"
-        elif end_state is False and rule.when_ended:
-            status = rule.when_ended
+        elif end_state is False and (decided := ended_status(rule, effect, bool(ending))) is not None:
+            status, severity = decided
             how = (
                 "its end observed in the period"
                 if inside
@@ -466,7 +555,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 if ending
                 else "ended before the period; no observation says it resumed"
             )
-            detail = f"{label} not in effect ({how}) -> {status}"
+            detail = f"{label} not in effect ({how}){why} -> {status}"
             age, age_note = "fresh", ""
         else:
             continue
@@ -478,7 +567,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 rule=rule.id,
                 rule_kind="standing",
                 status=status,
-                severity=rule.severity,
+                severity=severity,
                 observations=ids,
                 detail=detail + age_note,
                 confidence=w.mean_confidence(evidence) * (STALE_CONFIDENCE_FACTOR if age != "fresh" else 1.0),

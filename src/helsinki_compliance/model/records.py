@@ -403,6 +403,20 @@ class Observation(Strict):
     )
     note: str | None = Field(default=None, description="free remarks")
 
+    @property
+    def hearsay(self) -> str | None:
+        """What the observation reports when it is not a fact its source establishes: its attribution's type
+        (claim, belief, allegation, plan), ``claim`` for the older ``claim: true``; None for a fact."""
+        if self.attribution is not None:
+            return self.attribution.type
+        return "claim" if self.claim else None
+
+    def counts(self, include_claims: bool = False) -> bool:
+        """Whether a rule scores it: facts always; claims only where the rule asks (``include_claims``); a
+        belief, an allegation or a plan never (method 3, docs/scoring.md "Attribution")."""
+        h = self.hearsay
+        return h is None or (include_claims and h == "claim")
+
     @model_validator(mode="after")
     def _since_not_after_date(self) -> Observation:
         if self.standing and self.standing.since and self.standing.since.start > self.date.end:
@@ -496,7 +510,9 @@ class EventMatch(Strict):
     tags_any: Ids = Field(default=(), description="at least one of these tags")
     tags_all: Ids = Field(default=(), description="all of these tags")
     cited: Flag = Field(default=False, description="only observations that list this commitment")
-    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(
+        default=False, description="also count government claims (`claim: true` or `attribution: {type: claim}`)"
+    )
     where: Condition | None = Field(default=None, description="a declarative condition on the observation's fields")
 
     @model_validator(mode="after")
@@ -547,7 +563,9 @@ class StandingRule(RuleBase):
     subjects: Words | None = Field(default=None, description="only these subjects; absent = every subject")
     tags_any: Ids = Field(default=(), description="only subjects whose reporting observations have one of these tags")
     tags_all: Ids = Field(default=(), description="only subjects whose reporting observations have all of these tags")
-    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(
+        default=False, description="also count government claims (`claim: true` or `attribution: {type: claim}`)"
+    )
     while_in_effect: FindingStatus = Field(default="violation", description="the status while the condition holds")
     when_ended: FindingStatus | None = Field(
         default=None, description="the status once it is known to have ended; absent = no finding then"
@@ -572,9 +590,9 @@ class StandingRule(RuleBase):
     def reads(self, o: Observation, commitment: str) -> bool:
         if o.standing is None or o.standing.condition != self.condition:
             return False
-        if o.claim and not self.include_claims:
+        if not o.counts(self.include_claims):
             return False
-        return self.subjects is None or o.standing.subject in self.subjects
+        return self.subjects is None or o.standing.subject in self.subjects or o.standing.all_subjects
 
     def reach(self, into: Reach) -> None:
         into.conditions.add(self.condition)
@@ -610,7 +628,9 @@ class MetricRule(RuleBase):
         default="latest", description="how the period's figures are combined into one (each `fact` counted once)"
     )
     thresholds: list[Threshold] = Field(min_length=1, description="tried in order; the first that holds decides")
-    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(
+        default=False, description="also count government claims (`claim: true` or `attribution: {type: claim}`)"
+    )
     parts: Ids = Field(
         default=(),
         description="metrics that count a part of `metric` (Jewish emigrants of all emigrants): read when the "
@@ -674,7 +694,7 @@ def metric_predicate(rule: MetricRule) -> Callable[[Observation], bool]:
     def predicate(o: Observation) -> bool:
         if o.metric is None or o.metric.name not in series:
             return False
-        if o.claim and not rule.include_claims:
+        if not o.counts(rule.include_claims):
             return False
         return where is None or where(o)
 
@@ -695,7 +715,7 @@ def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation],
     def predicate(o: Observation, _c: str = commitment) -> bool:
         if kinds and o.kind not in kinds:
             return False
-        if o.claim and not m.include_claims:
+        if not o.counts(m.include_claims):
             return False
         if not tags_ok(o.tags, m.tags_any, m.tags_all):
             return False

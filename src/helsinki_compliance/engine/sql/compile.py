@@ -54,6 +54,9 @@ FIELD_COLUMNS = {
     "standing.condition": "standing_condition",
     "standing.subject": "standing_subject",
     "standing.in_effect": "standing_in_effect",
+    "standing.ended_by": "standing_ended_by",
+    "standing.all_subjects": "standing_all_subjects",
+    "attribution.type": "attribution_type",
 }
 _SQL_OPS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
@@ -143,14 +146,18 @@ def condition_sql(cond: Condition) -> str:
     return f"(NOT {condition_sql(cond.not_)})"
 
 
+def counts_sql(include_claims: bool) -> str:
+    """Whether a rule scores an observation (records.Observation.counts): facts; claims only when asked."""
+    return "(hearsay IS NULL OR hearsay = 'claim')" if include_claims else "hearsay IS NULL"
+
+
 def event_sql(rule: EventRule, commitment: str) -> str:
     """The event rule's match (engine.rules.event_predicate) as a predicate on one observation."""
     m = rule.match
     parts = []
     if m.kinds:
         parts.append(f"kind IN ({_strings(sorted(set(m.kinds)))})")
-    if not m.include_claims:
-        parts.append("NOT claim")
+    parts.append(counts_sql(m.include_claims))
     if m.tags_any:
         parts.append("(" + " OR ".join(f"list_contains(tags, {literal(t)})" for t in m.tags_any) + ")")
     parts.extend(f"list_contains(tags, {literal(t)})" for t in m.tags_all)
@@ -163,9 +170,8 @@ def event_sql(rule: EventRule, commitment: str) -> str:
 
 def metric_sql(rule: MetricRule) -> str:
     """The figures a metric rule reads (records.metric_predicate), as a predicate on one observation."""
-    claims = "" if rule.include_claims else " AND NOT claim"
     where = f" AND {condition_sql(rule.where)}" if rule.where is not None else ""
-    return f"metric_name IN ({_strings(rule.series)}){claims}{where}"
+    return f"metric_name IN ({_strings(rule.series)}) AND {counts_sql(rule.include_claims)}{where}"
 
 
 @dataclass(frozen=True)

@@ -164,8 +164,15 @@ class StateEvidence:
         return [o for o in self.ranged[lo:hi] if o.date.start < start and self.scored(o, as_of)]
 
     def window(self, start: date, end: date, as_of: date, in_force: date) -> list[Observation]:
-        """The observations a window scores: those inside it, then range-dated events ending in it."""
-        inside = [o for o in self.within(start, end, as_of) if o.date.start >= in_force]
+        """The observations a window scores: those inside it, then range-dated events ending in it.
+
+        Events dated before the in-force date are not scored; a figure (an observation with a metric) whose
+        span ends on or after it is (the year 1989's emigrants, for a commitment in force from 15 January 1989)."""
+        inside = [
+            o
+            for o in self.within(start, end, as_of)
+            if o.date.start >= in_force or (o.metric is not None and o.date.end >= in_force)
+        ]
         ranged = [o for o in self.ranged_ending(start, end, as_of) if o.date.end >= in_force]
         return inside + ranged if ranged else inside
 

@@ -482,6 +482,7 @@ class Reach:
         self.tagged: list[tuple[set[str], set[str]]] = []
         self.conditions: set[str] = set()
         self.metrics: set[str] = set()
+        self.matching: list[Callable[[Observation], bool]] = []  # rules that name neither kinds nor tags
 
     def covers(self, o: Observation) -> bool:
         """Whether some rule could read ``o`` (by kind, condition, metric or tags)."""
@@ -492,7 +493,9 @@ class Reach:
         if o.metric and o.metric.name in self.metrics:
             return True
         tags = set(o.tags)
-        return any((not anyt or anyt & tags) and alltags <= tags for anyt, alltags in self.tagged)
+        if any((not anyt or anyt & tags) and alltags <= tags for anyt, alltags in self.tagged):
+            return True
+        return any(match(o) for match in self.matching)
 
 
 def reach_of(rules: Iterator[RuleBase] | Sequence[RuleBase]) -> Reach:
@@ -551,8 +554,10 @@ class EventRule(RuleBase):
     def reach(self, into: Reach) -> None:
         if self.match.kinds:
             into.kinds.update(self.match.kinds)
-        else:
+        elif self.match.tags_any or self.match.tags_all or self.match.where is None:
             into.tagged.append((set(self.match.tags_any), set(self.match.tags_all)))
+        else:  # only a where condition: what it reads is what it matches
+            into.matching.append(compile_condition(self.match.where))
 
 
 class StandingRule(RuleBase):

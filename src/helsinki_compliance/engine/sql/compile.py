@@ -237,7 +237,8 @@ def _matched_cte(rules: Sequence[CompiledRule], as_of: date, single_scan: bool) 
 {m}
 ),
 mo AS (
-  SELECT m.rk, rt.commitment, rt.lasting, o.r, o.id, o.state, o.s, o.e, o.law_eff, o.law_event, o.ranged_event
+  SELECT m.rk, rt.commitment, rt.lasting, o.r, o.id, o.state, o.s, o.e, o.law_eff, o.law_event, o.ranged_event,
+         o.metric_name IS NOT NULL AS figure
   FROM m JOIN obs o ON o.r = m.r JOIN rules_t rt ON rt.rk = m.rk
   WHERE o.known <= {as_of.toordinal()}
 )"""
@@ -249,18 +250,18 @@ def window_query(rules: Sequence[CompiledRule], as_of: date, single_scan: bool =
     range-dated events that end in it by (end, id)."""
     return f"""{_matched_cte(rules, as_of, single_scan)},
 hits AS (
-  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
+  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff, mo.figure,
          p.pid, p.ps, p.pe, 0 AS part
   FROM mo JOIN periods_t p ON mo.s >= p.ps AND mo.e <= p.pe
   UNION ALL
-  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
+  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff, mo.figure,
          p.pid, p.ps, p.pe, 1 AS part
   FROM mo JOIN periods_t p ON mo.e >= p.ps AND mo.e <= p.pe AND mo.s < p.ps
   WHERE mo.ranged_event
 )
 SELECT h.state, h.commitment, h.pid, h.rk, h.r
 FROM hits h JOIN windows_t w ON w.state = h.state AND w.commitment = h.commitment AND w.pid = h.pid
-WHERE (CASE WHEN h.part = 0 THEN h.s >= w.inforce ELSE h.e >= w.inforce END)
+WHERE (CASE WHEN h.part = 0 THEN h.s >= w.inforce OR (h.figure AND h.e >= w.inforce) ELSE h.e >= w.inforce END)
   AND (NOT h.lasting OR h.law_eff IS NULL OR h.law_eff <= h.pe)
 ORDER BY h.state, h.commitment, h.pid, h.rk, h.part, CASE WHEN h.part = 0 THEN h.s ELSE h.e END, h.e, h.id"""
 
@@ -275,6 +276,6 @@ FROM mo JOIN windows_t w ON w.state = mo.state AND w.commitment = mo.commitment
 JOIN periods_t p ON p.pid = w.pid
 WHERE mo.law_event AND mo.law_eff <= p.pe AND mo.e >= w.inforce
   AND (mo.e < p.ps OR mo.law_eff < p.ps)
-  AND NOT ((mo.s >= p.ps AND mo.e <= p.pe AND mo.s >= w.inforce)
+  AND NOT ((mo.s >= p.ps AND mo.e <= p.pe AND (mo.s >= w.inforce OR (mo.figure AND mo.e >= w.inforce)))
        OR (mo.ranged_event AND mo.s < p.ps AND mo.e >= p.ps AND mo.e <= p.pe AND mo.e >= w.inforce))
 ORDER BY w.state, w.commitment, w.pid, mo.rk, mo.r"""

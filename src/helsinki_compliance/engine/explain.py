@@ -165,7 +165,10 @@ def render_text(e: dict[str, Any]) -> str:
             f"it closed {len(g['closed'])}: {closed or 'none in effect then'}",
         ]
     if e.get("context"):
-        lines += ["", "Context, not scored (claims, beliefs, allegations and plans are not facts; see docs/scoring.md):"]
+        lines += [
+            "",
+            "Context, not scored (claims, beliefs, allegations and plans are not facts; see docs/scoring.md):",
+        ]
         for o in e["context"]:
             lines.append(f"  {o['id']}  {o['date']}  a {o['hearsay']} by {o['by']}")
             lines.append(f'      {o["source"]}: "{o["quote"]}"')

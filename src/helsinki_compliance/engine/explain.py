@@ -51,21 +51,7 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
             }
         )
 
-    evidence_index = ev.evidence(state)
-    general = [
-        {
-            "id": oid,
-            "date": obs_by_id[oid].date.text,
-            "condition": obs_by_id[oid].standing.condition,  # type: ignore[union-attr]
-            "ended_by": obs_by_id[oid].standing.ended_by,  # type: ignore[union-attr]
-            "closed": [
-                {"subject": s, "name": corpus.cases[s].name if s in corpus.cases else None}
-                for s in evidence_index.closed.get(oid, [])
-            ],
-        }
-        for oid in cell.observations
-        if obs_by_id[oid].standing is not None and obs_by_id[oid].standing.all_subjects  # type: ignore[union-attr]
-    ]
+    general = general_endings(corpus, ev, state, cell.observations)
     cited = set(cell.observations)
     facts = {obs_by_id[o].fact for o in cited if obs_by_id[o].fact}
     related = [o for o in corpus.observations_of(state) if o.fact in facts] if facts else []
@@ -95,6 +81,29 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
         "general_endings": general,
         "context": context_of(corpus, c, state, period),
     }
+
+
+def general_endings(corpus: Corpus, ev: Evaluator, state: str, observations: list[str]) -> list[dict[str, Any]]:
+    """The endings for every subject among a cell's evidence, each with the named cases it closed."""
+    evidence = ev.evidence(state)
+    out = []
+    for oid in observations:
+        o = evidence.by_id.get(oid)
+        if o is None or o.standing is None or not o.standing.all_subjects:
+            continue
+        cases = [
+            {"subject": s, "name": corpus.cases[s].name if s in corpus.cases else None} for s in closed.get(oid, [])
+        ]
+        out.append(
+            {
+                "id": oid,
+                "date": o.date.text,
+                "condition": o.standing.condition,
+                "ended_by": o.standing.ended_by,
+                "closed": cases,
+            }
+        )
+    return out
 
 
 def context_of(corpus: Corpus, commitment: Commitment, state: str, period: Period) -> list[dict[str, Any]]:

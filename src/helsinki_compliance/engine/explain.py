@@ -92,7 +92,8 @@ def general_endings(corpus: Corpus, ev: Evaluator, state: str, observations: lis
         if o is None or o.standing is None or not o.standing.all_subjects:
             continue
         cases = [
-            {"subject": s, "name": corpus.cases[s].name if s in corpus.cases else None} for s in closed.get(oid, [])
+            {"subject": s, "name": corpus.cases[s].name if s in corpus.cases else None}
+            for s in evidence.closed.get(oid, [])
         ]
         out.append(
             {

@@ -204,3 +204,17 @@ def test_the_sql_engine_agrees_on_endings(tmp_path: Path) -> None:
     got = SqlEvaluator(corpus, DuckDBBackend()).scorecard(["SU"], periods, AS_OF)
     assert json.dumps(got.to_dict(corpus), sort_keys=True) == json.dumps(ref.to_dict(corpus), sort_keys=True)
     assert findings(ref, 1986, "b") == [("violation", "serious")]
+
+
+# ---------------------------------------------------------------- the bundled corpus: Vasyl Stus died in a Perm camp in 1985
+
+
+def test_stus_death_in_custody_is_a_violation_and_never_freed_him() -> None:
+    corpus = hc.load()
+    found: dict[str, list[tuple[str, str]]] = {}
+    for year in ("1985", "1986", "1991"):
+        e = api.explain(corpus, "hfa.p7.human-rights", state="SU", period=year, as_of=date(1991, 12, 31))
+        found[year] = [
+            (f["status"], f["severity"]) for r in e["rules"] for f in r["findings"] if f["subject"] == "stus"
+        ]
+    assert found == {"1985": [("violation", "serious")], "1986": [], "1991": []}

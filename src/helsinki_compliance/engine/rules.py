@@ -698,20 +698,6 @@ def earlier_level(rule: MetricRule, w: Window, series: str) -> Level | None:
     return Level(value, year, tuple(o for o, _ in by_year[year]), first, last)
 
 
-def _choose_series(rule: MetricRule, values: Figures) -> tuple[str, Figures]:
-    """The rule's own metric when the period has a figure of it; else the part with the largest total."""
-    own = [(o, v) for o, v in values if o.metric and o.metric.name == rule.metric]
-    if own or not rule.parts:
-        return rule.metric, own
-    best: tuple[str, Figures] | None = None
-    best_value = 0.0
-    for part in rule.parts:
-        figures = [(o, v) for o, v in values if o.metric and o.metric.name == part]
-        if figures and (best is None or aggregate(figures, rule.aggregate) > best_value):
-            best, best_value = (part, figures), aggregate(figures, rule.aggregate)
-    return best if best is not None else (rule.metric, [])
-
-
 def _shown(rule: MetricRule, values: Figures, value: float) -> str:
     """The aggregated figure as the explanation prints it, with its qualifier and the facts counted once."""
     shown = format_number(value)
@@ -729,17 +715,64 @@ def _shown(rule: MetricRule, values: Figures, value: float) -> str:
     return shown
 
 
+#: How good a finding's status is, for choosing among the series of a rule with parts.
+_BEST = {"compliant": 0, "partial": 1, "violation": 2}
+
+
 def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]) -> list[Finding]:
-    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here."""
-    series, values = _choose_series(rule, [(o, o.metric.effective) for o in observations if o.metric])
-    if not values:
+    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here.
+
+    A total (figures of the rule's own metric that are not only lower bounds) decides alone. Otherwise
+    every series with figures (the metric's lower bounds, then each of ``parts``) is judged, and the best
+    judgement is kept: a part shows that at least that much happened, never that more did not
+    (docs/scoring.md, "Figures that count"). The finding's detail names the others."""
+    values = [(o, o.metric.effective) for o in observations if o.metric]
+    judged: list[tuple[str, str, list[Observation], list[Observation]]] = []
+    for series in rule.series:
+        figures = [(o, v) for o, v in values if o.metric and o.metric.name == series]
+        if not figures:
+            continue
+        lower = series != rule.metric or _only_lower_bounds(figures)
+        found = _judge(rule, w, series, figures, lower)
+        if found is not None:
+            judged.append(found)
+        if not lower:
+            break
+    if not judged:
         return []
-    value = aggregate(values, rule.aggregate)
-    lower_bound = series != rule.metric
-    what = f"{rule.aggregate} of {series}" + (f" (a part of {rule.metric}: a lower bound)" if lower_bound else "")
-    head = f"{what} = {_shown(rule, values, value)}"
+    status, detail, evidence, counted = min(judged, key=lambda j: _BEST[j[0]])  # first of the best
+    others = [f"{d} -> {st}" for st, d, _, _ in judged if d != detail]
+    detail = f"{detail} -> {status}"
+    if others:
+        detail += "; the best of the series read (also: " + "; ".join(others) + ")"
+    return [
+        Finding(
+            rule=rule.id,
+            rule_kind="metric",
+            status=status,
+            severity=rule.severity,
+            observations=tuple(o.id for o in evidence),
+            detail=detail,
+            confidence=w.mean_confidence(counted),
+        )
+    ]
+
+
+def _only_lower_bounds(figures: Figures) -> bool:
+    return all(o.metric is not None and o.metric.qualifier in ("at-least", "above") for o, _ in figures)
+
+
+def _judge(
+    rule: MetricRule, w: Window, series: str, figures: Figures, lower: bool
+) -> tuple[str, str, list[Observation], list[Observation]] | None:
+    """(status, detail without the status, evidence, counted figures) of one series, or None when undecided."""
+    value = aggregate(figures, rule.aggregate)
+    part = (
+        f" (a part of {rule.metric}: a lower bound)" if series != rule.metric else " (a lower bound)" if lower else ""
+    )
+    head = f"{rule.aggregate} of {series}{part} = {_shown(rule, figures, value)}"
     level = earlier_level(rule, w, series) if rule.earlier is not None else None
-    evidence = [o for o, _ in values]
+    evidence = [o for o, _ in figures]
     if level is not None:
         assert rule.earlier is not None
         compared, thresholds = value / level.value, rule.earlier.thresholds
@@ -754,17 +787,8 @@ def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]
             head += f"; no yearly {series} figure in the {rule.earlier.years} years before: absolute thresholds"
     for t in thresholds:
         if compare(t.op, compared, t.value):
-            if lower_bound and level is None and t.op not in ("ge", "gt"):
-                return []  # a lower bound shows only that the true figure is at least this: undecided
-            return [
-                Finding(
-                    rule=rule.id,
-                    rule_kind="metric",
-                    status=t.status,
-                    severity=rule.severity,
-                    observations=tuple(o.id for o in evidence),
-                    detail=f"{head}; {t.op} {f'{t.value:.2f}' if level else format_number(t.value)} -> {t.status}",
-                    confidence=w.mean_confidence([o for o, _ in values]),
-                )
-            ]
-    return []
+            if lower and level is None and t.op not in ("ge", "gt"):
+                return None  # a lower bound shows only that the true figure is at least this: undecided
+            shown = f"{t.value:.2f}" if level else format_number(t.value)
+            return t.status, f"{head}; {t.op} {shown}", evidence, [o for o, _ in figures]
+    return None

@@ -6,7 +6,6 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
 
 import pytest
 

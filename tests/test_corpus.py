@@ -171,7 +171,11 @@ def test_at_least_fifteen_new_sources_with_a_full_bibliography(corpus: hc.Corpus
 
 
 def test_most_memo_goals_have_evidence_from_1989_or_later(corpus: hc.Corpus) -> None:
-    """As the record stands, the goal timeline 1989-1991 rests on evidence of those years for 10+ goals."""
+    """As the record stands, the goal timeline 1989-1991 rests on evidence of those years for 9+ goals.
+
+    (10 before method 3: attributed content is not evidence, so the congressmen's 1989 belief that
+    political prisoners were still held and a KGB official's 1990 claim about the Romanian border no
+    longer count for prisoners-of-conscience and foreign-travel; docs/scoring.md, "Attribution".)"""
     from datetime import date
 
     from helsinki_compliance.engine import goals
@@ -181,4 +185,4 @@ def test_most_memo_goals_have_evidence_from_1989_or_later(corpus: hc.Corpus) -> 
     for year in (1989, 1990, 1991):
         for g in goals.track(corpus, "schifter-1987", as_of=date(year, 12, 31))["goals"]:
             late[g["id"]] = late.get(g["id"], False) or any(dated.get(e, 0) >= 1989 for e in g["evidence"])
-    assert len(late) == 13 and sum(late.values()) >= 10, late
+    assert len(late) == 13 and sum(late.values()) >= 9, late

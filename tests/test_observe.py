@@ -393,6 +393,7 @@ def test_interactive_prompts(data: Path) -> None:
                 "radio-jamming",
                 "rferl",
                 "y",  # standing condition, subject, ended
+                "lifted",  # how it ended (method 3)
                 "n",  # no metric
             ]
         )
@@ -401,6 +402,7 @@ def test_interactive_prompts(data: Path) -> None:
     r = run(data, "add", "--interactive", input=answers)
     assert r.exit_code == 0, r.output
     assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
+    assert "ended_by: lifted" in (data / "observations" / "rferl-1988.yaml").read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------- processes
@@ -516,6 +518,7 @@ def test_interactive_prompts_check_each_field_and_keep_the_answers(data: Path) -
                 "radio-jamming",
                 "rferl",
                 "y",
+                "",  # how it ended: the source does not say
                 "n",
             ]
         )

@@ -166,7 +166,20 @@ def random_corpus(base: Corpus, seed: int, n: int) -> Corpus:
         d["context"] = rng.random() < 0.05
         if d.get("standing"):
             d["standing"].pop("since", None)
+            d["standing"].pop("ended_by", None)
+            d["standing"].pop("all_subjects", None)
             d["standing"]["in_effect"] = rng.random() < 0.6
+            # method 3: endings with a reason, and endings for every subject
+            if not d["standing"]["in_effect"]:
+                d["standing"]["ended_by"] = rng.choice(
+                    [None, "released", "died-in-custody", "pardoned-after-recantation", "sentence-served"]
+                )
+                if rng.random() < 0.1:
+                    d["standing"].pop("subject", None)
+                    d["standing"]["all_subjects"] = True
+        d.pop("attribution", None)
+        if rng.random() < 0.1:  # method 3: attributed content is never scored as fact
+            d["attribution"] = {"type": rng.choice(["claim", "belief", "allegation", "plan"]), "by": "someone"}
         if rng.random() < 0.2:
             d["known_by"] = str(rng.randint(1985, 1995))
         if rng.random() < 0.15 and not d.get("standing"):

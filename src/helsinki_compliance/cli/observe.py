@@ -125,6 +125,17 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
         opts["standing"] = ask("condition", type=click.Choice(sorted(voc.conditions)), show_choices=False)
         opts["subject"] = ask("subject (blank for none)", default="", show_default=False) or None
         opts["ended"] = click.confirm("does this observation record its end?", default=False)
+        if opts["ended"]:
+            opts["ended_by"] = (
+                ask(
+                    "how did it end (blank if the source does not say)",
+                    default="",
+                    show_default=False,
+                    type=click.Choice(["", *sorted(voc.endings)]),
+                    show_choices=True,
+                )
+                or None
+            )
     if click.confirm("a figure (metric)?", default=False):
         opts["metric"] = ask("metric", type=click.Choice(sorted(voc.metrics)), show_choices=True)
         opts["value"] = ask("value", type=float)
@@ -187,6 +198,12 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
 )
 @click.option("--subject", help="[optional] The condition's subject (a case id or a station such as rferl).")
 @click.option("--ended", is_flag=True, help="[optional] The condition ended (default: it is in effect).")
+@click.option(
+    "--ended-by",
+    "ended_by",
+    help="[optional] How the condition ended (implies --ended): released, died-in-custody, expelled-abroad, ...",
+    shell_complete=complete("endings"),
+)
 @click.option(
     "--all-subjects",
     is_flag=True,

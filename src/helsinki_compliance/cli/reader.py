@@ -36,6 +36,8 @@ def _registry(corpus: api.Corpus, what: str) -> dict[str, str]:
         return dict(voc.tags)
     if what == "conditions":
         return {k: c.description for k, c in voc.conditions.items()}
+    if what == "endings":
+        return {k: f"{e.effect}: {e.description}" for k, e in voc.endings.items()}
     if what == "sources":
         return {k: s.title for k, s in corpus.sources.items()}
     if what == "goals":

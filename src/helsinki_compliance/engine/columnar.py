@@ -40,6 +40,9 @@ DICTIONARY_COLUMNS = (
     "metric_qualifier",
     "standing_condition",
     "standing_subject",
+    "standing_ended_by",
+    "attribution_type",
+    "hearsay",
 )
 
 
@@ -68,6 +71,8 @@ def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
             "source",
             "conf",
             "claim",
+            "attribution_type",
+            "hearsay",
             "s",
             "e",
             "known",
@@ -81,6 +86,8 @@ def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
             "standing_condition",
             "standing_subject",
             "standing_in_effect",
+            "standing_ended_by",
+            "standing_all_subjects",
             "since",
             "fact",
             "scored",
@@ -99,6 +106,8 @@ def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
         cols["source"].append(o.source)
         cols["conf"].append(o.confidence)
         cols["claim"].append(o.claim)
+        cols["attribution_type"].append(o.attribution.type if o.attribution else None)
+        cols["hearsay"].append(o.hearsay)
         cols["s"].append(o.date.start.toordinal())
         cols["e"].append(o.date.end.toordinal())
         cols["known"].append(known_date(o).toordinal())
@@ -112,6 +121,8 @@ def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
         cols["standing_condition"].append(st.condition if st else None)
         cols["standing_subject"].append(st.subject if st else None)
         cols["standing_in_effect"].append(st.in_effect if st else None)
+        cols["standing_ended_by"].append(st.ended_by if st else None)
+        cols["standing_all_subjects"].append(st.all_subjects if st else None)
         cols["since"].append(st.since.start.toordinal() if st and st.since else None)
         cols["fact"].append(o.fact)
         cols["scored"].append(not o.context)
@@ -137,6 +148,7 @@ def observation_table(corpus: Corpus) -> Any:
         "law_event": pa.bool_(),
         "ranged_event": pa.bool_(),
         "standing_in_effect": pa.bool_(),
+        "standing_all_subjects": pa.bool_(),
         "scored": pa.bool_(),
     }
     arrays = {}

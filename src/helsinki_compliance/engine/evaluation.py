@@ -264,7 +264,8 @@ class Evaluator:
             # method 2: of observations reporting one fact differently, only the one kept at the
             # as-of date is scored (StateEvidence resolves the conflicts per as-of date)
             obs = [o for o in self.corpus.observations_of(state) if not o.context]
-            self._evidence[state] = StateEvidence(obs, self.corpus.sources)
+            effects = {word: e.effect for word, e in self.corpus.vocabulary.endings.items()}
+            self._evidence[state] = StateEvidence(obs, self.corpus.sources, effects)
         return self._evidence[state]
 
     def in_force(self, commitment: Commitment, state: str, period: Period) -> date | None:

@@ -9,6 +9,7 @@ from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Eval
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.known import conflicts_at
 from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Commitment
 
 
 def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period, as_of: date) -> dict[str, Any]:
@@ -50,6 +51,7 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
             }
         )
 
+    general = general_endings(corpus, ev, state, cell.observations)
     cited = set(cell.observations)
     facts = {obs_by_id[o].fact for o in cited if obs_by_id[o].fact}
     related = [o for o in corpus.observations_of(state) if o.fact in facts] if facts else []
@@ -77,7 +79,49 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
         "rules": rules,
         "evidence": evidence,
         "conflicts": conflicts,
+        "general_endings": general,
+        "context": context_of(corpus, c, state, period),
     }
+
+
+def general_endings(corpus: Corpus, ev: Evaluator, state: str, observations: list[str]) -> list[dict[str, Any]]:
+    """The endings for every subject among a cell's evidence, each with the named cases it closed."""
+    evidence = ev.evidence(state)
+    out = []
+    for oid in observations:
+        o = evidence.by_id.get(oid)
+        if o is None or o.standing is None or not o.standing.all_subjects:
+            continue
+        cases = [
+            {"subject": s, "name": corpus.cases[s].name if s in corpus.cases else None}
+            for s in evidence.closed.get(oid, [])
+        ]
+        out.append(
+            {
+                "id": oid,
+                "date": o.date.text,
+                "condition": o.standing.condition,
+                "ended_by": o.standing.ended_by,
+                "closed": cases,
+            }
+        )
+    return out
+
+
+def context_of(corpus: Corpus, commitment: Commitment, state: str, period: Period) -> list[dict[str, Any]]:
+    """Observations a rule of ``commitment`` would read in the period were they facts, which are not scored
+    because they report someone's claim, belief, allegation or plan (method 3, "Attribution")."""
+    out = []
+    for o in corpus.observations_of(state):
+        if o.hearsay is None or o.date.end < period.start or o.date.start > period.end:
+            continue
+        as_fact = o.model_copy(update={"attribution": None, "claim": False})
+        if any(rule.reads(as_fact, commitment.id) for rule in commitment.rules):
+            who = o.attribution.by if o.attribution else "a government"
+            out.append(
+                {"id": o.id, "date": o.date.text, "hearsay": o.hearsay, "by": who, "source": o.source, "quote": o.quote}
+            )
+    return out
 
 
 def render_text(e: dict[str, Any]) -> str:
@@ -124,6 +168,21 @@ def render_text(e: dict[str, Any]) -> str:
         for x in e["conflicts"]:
             lines.append(f"  fact {x['fact']}: kept {x['kept']} ({x['reason']}); set aside {', '.join(x['set_aside'])}")
             lines += [f"      {r}" for r in x["readings"]]
+    for g in e.get("general_endings", []):
+        closed = ", ".join(f"{c['name']} [{c['subject']}]" if c["name"] else str(c["subject"]) for c in g["closed"])
+        lines += [
+            "",
+            f"Ended for every subject: {g['condition']} by {g['ended_by'] or 'an unstated reason'} ({g['id']}, {g['date']}); "
+            f"it closed {len(g['closed'])}: {closed or 'none in effect then'}",
+        ]
+    if e.get("context"):
+        lines += [
+            "",
+            "Context, not scored (claims, beliefs, allegations and plans are not facts; see docs/scoring.md):",
+        ]
+        for o in e["context"]:
+            lines.append(f"  {o['id']}  {o['date']}  a {o['hearsay']} by {o['by']}")
+            lines.append(f'      {o["source"]}: "{o["quote"]}"')
     if e["evidence"]:
         lines += ["", "Evidence:"]
         for o in e["evidence"]:

@@ -83,7 +83,7 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
     """Progress toward ``goal`` on the window [start, end] (standing conditions at ``end``)."""
     if goal.metric:
         w = _window(ev, state, start, end, as_of)
-        figures = [o for o in w.observations if o.metric and o.metric.name == goal.metric.metric and not o.claim]
+        figures = [o for o in w.observations if o.metric and o.metric.name == goal.metric.metric and o.counts()]
         yearly = gw.best_yearly(gw.yearly_figures(goal.metric, w.evidence, start, end, as_of))
         if yearly is not None and (not figures or yearly[0].date.end > max(o.date.end for o in figures)):
             o, value, bound = yearly

@@ -93,7 +93,7 @@ def yearly_figures(
     bounds: dict[str, str] = {y.metric: y.bound for y in target.yearly}
     out: list[tuple[Observation, float, str]] = []
     for o in evidence.by_start:
-        if o.metric is None or o.metric.name not in bounds or o.claim:
+        if o.metric is None or o.metric.name not in bounds or not o.counts():
             continue
         if _one_year(o) is None or not (start <= o.date.end <= end) or not evidence.scored(o, as_of):
             continue

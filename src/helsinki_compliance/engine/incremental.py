@@ -136,11 +136,21 @@ def _metric_periods(rule: Any, o: Observation, periods: Sequence[Period], first_
     return [p for p in periods if p.start <= o.date.start and o.date.end <= p.end]
 
 
+def _figure_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
+    """The periods that hold the figure and, for a rule banding against the state's earlier level, the
+    periods whose earlier years include the figure's year (method 3, "Figures that count")."""
+    hit = _metric_periods(rule, o, periods, first_day)
+    if rule.earlier is not None:
+        year = o.date.end.year
+        hit += [p for p in periods if year < p.start.year <= year + rule.earlier.years and p not in hit]
+    return hit
+
+
 #: Which periods an observation can affect, by rule kind (the registry is keyed by ``kind``, never by class).
 _AFFECTED: dict[str, Callable[[Any, Observation, Sequence[Period], date], list[Period]]] = {
     "standing": _standing_periods,
     "event": _event_periods,
-    "metric": _metric_periods,
+    "metric": _figure_periods,
 }
 
 

@@ -8,7 +8,7 @@ module branches on a rule's kind.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -35,6 +35,7 @@ from helsinki_compliance.model.records import (
     Source,
     StandingRule,
     event_predicate,
+    metric_predicate,
     tags_ok,
 )
 
@@ -89,8 +90,12 @@ class Finding:
 class StateEvidence:
     """One state's observations, indexed for fast windows (by date, by kind, by condition)."""
 
-    def __init__(self, observations: Sequence[Observation], sources: dict[str, Source]) -> None:
+    def __init__(
+        self, observations: Sequence[Observation], sources: dict[str, Source], effects: Mapping[str, str] | None = None
+    ) -> None:
         self.sources = sources
+        # ending id -> its effect (vocabulary `endings:`); an ending without a reason counts as compliant
+        self.effects: Mapping[str, str] = effects or {}
         # readings of one fact (a `fact` key) that disagree: which are set aside depends on what was
         # known at the as-of date (a total published in 1990 cannot win a conflict as of 1989)
         self._facts = [o for o in observations if o.fact is not None]
@@ -109,9 +114,19 @@ class StateEvidence:
         # legal measures (events with law dates) carry forward from their in-force date
         self.laws = [o for o in observations if o.law is not None and o.standing is None]
         self.timelines: dict[tuple[str, str | None], list[Observation]] = {}
+        general: list[Observation] = []  # endings for every subject (standing.all_subjects)
         for o in observations:
             if o.standing and o.id not in timeline_aside:
-                self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
+                if o.standing.all_subjects:
+                    general.append(o)
+                else:
+                    self.timelines.setdefault((o.standing.condition, o.standing.subject), []).append(o)
+        for events in self.timelines.values():
+            events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
+        #: an ending for every subject -> the subjects whose condition it closed (explain lists them)
+        self.closed: dict[str, list[str | None]] = {}
+        for g in sorted(general, key=lambda o: (o.date.end, o.id)):
+            self.closed[g.id] = close_all(g, self.timelines)
         for events in self.timelines.values():
             events.sort(key=lambda o: (o.date.end, o.date.start, o.id))
         # per condition, its timelines in subject order, indexed once (standing rules read these)
@@ -148,15 +163,44 @@ class StateEvidence:
         return [o for o in self.ranged[lo:hi] if o.date.start < start and self.scored(o, as_of)]
 
     def window(self, start: date, end: date, as_of: date, in_force: date) -> list[Observation]:
-        """The observations a window scores: those inside it, then range-dated events ending in it."""
-        inside = [o for o in self.within(start, end, as_of) if o.date.start >= in_force]
+        """The observations a window scores: those inside it, then range-dated events ending in it.
+
+        Events dated before the in-force date are not scored; a figure (an observation with a metric) whose
+        span ends on or after it is (the year 1989's emigrants, for a commitment in force from 15 January 1989)."""
+        inside = [
+            o
+            for o in self.within(start, end, as_of)
+            if o.date.start >= in_force or (o.metric is not None and o.date.end >= in_force)
+        ]
         ranged = [o for o in self.ranged_ending(start, end, as_of) if o.date.end >= in_force]
         return inside + ranged if ranged else inside
+
+    def effect(self, ending: Observation) -> str:
+        """The effect of the reason a condition ended (``compliant`` when no reason is given)."""
+        reason = ending.standing.ended_by if ending.standing else None
+        return self.effects.get(reason, "compliant") if reason else "compliant"
 
     def confidence(self, obs: Observation) -> float:
         src = self.sources.get(obs.source)
         rel = CONFIDENCE_VALUES[src.reliability] if src else CONFIDENCE_VALUES["low"]
         return min(CONFIDENCE_VALUES[obs.confidence], rel)
+
+
+def close_all(general: Observation, timelines: dict[tuple[str, str | None], list[Observation]]) -> list[str | None]:
+    """Add an ending for every subject (a general amnesty, a law abolishing a practice) to each timeline of its
+    condition that is in effect at its date: the latest counted report dated by then says in effect and was known
+    when the ending was. Returns the subjects it closed. A subject first reported later is not touched."""
+    assert general.standing is not None
+    condition, day, known = general.standing.condition, general.date.end, known_date(general)
+    closed: list[str | None] = []
+    for (cond, subject), events in timelines.items():
+        if cond != condition:
+            continue
+        before = [e for e in events if e.date.end <= day and e.counts() and known_date(e) <= known]
+        if before and before[-1].standing is not None and before[-1].standing.in_effect:
+            events.append(general)
+            closed.append(subject)
+    return sorted(closed, key=lambda x: x or "")
 
 
 def _is_range(o: Observation) -> bool:
@@ -204,19 +248,21 @@ class _Track:
         """The tags of the first ``known`` events (memoised: ``known`` depends only on the as-of date)."""
         tags = self._tags.get(known)
         if tags is None:
-            tags = self._tags[known] = frozenset(t for e in self.events[:known] for t in e.tags)
+            own = (e for e in self.events[:known] if not (e.standing and e.standing.all_subjects))
+            tags = self._tags[known] = frozenset(t for e in own for t in e.tags)
         return tags
 
 
 class Timeline:
-    """One (condition, subject) timeline: all its events, and those that are not claims."""
+    """One (condition, subject) timeline: the events a rule with ``include_claims`` reads, and the facts alone
+    (beliefs, allegations and plans are in neither: Observation.counts)."""
 
     __slots__ = ("subject", "all", "facts")
 
     def __init__(self, subject: str | None, events: list[Observation]) -> None:
         self.subject = subject
-        self.all = _Track(events)
-        self.facts = _Track([e for e in events if not e.claim])
+        self.all = _Track([e for e in events if e.counts(include_claims=True)])
+        self.facts = _Track([e for e in events if e.counts()])
 
 
 class WindowIndex:
@@ -375,6 +421,46 @@ def _midpoint(a: str, b: str) -> str:
     return a if a == b else "partial"
 
 
+def _at_most_partial(status: str) -> str:
+    return "partial" if status == "compliant" else status
+
+
+def ended_status(rule: StandingRule, effect: str, in_period: bool, during: bool = False) -> tuple[str, str] | None:
+    """(status, severity) of a standing rule's finding once its condition has ended, by the ending's effect
+    (vocabulary ``endings:``; docs/scoring.md "Endings with a reason"), or None for no finding.
+
+    ``in_period``: the ending is reported in the period; ``during``: the condition was also in effect in it.
+
+    * ``compliant``: the rule's ``when_ended`` (between it and ``while_in_effect`` in the period of the ending);
+    * ``partial``: the same, at most partial (a release bought with a recantation);
+    * ``violation``: a serious violation in the period of the ending (a death in custody, an expulsion
+      abroad), never a compliant ending; no finding later (the person was not freed);
+    * ``neutral``: no credit for the ending (a sentence served in full): the in-effect status in the period
+      of the ending, no finding later.
+    """
+    when_ended = rule.when_ended
+    if effect == "violation":
+        return ("violation", "serious") if in_period else None
+    if effect == "neutral":
+        return (rule.while_in_effect, rule.severity) if during else None
+    if effect == "partial" and when_ended is not None:
+        when_ended = _at_most_partial(when_ended)  # type: ignore[assignment]
+    if during:
+        return (_midpoint(rule.while_in_effect, when_ended) if when_ended else rule.while_in_effect), rule.severity
+    return (when_ended, rule.severity) if when_ended else None
+
+
+def _reason(ender: Observation | None, evidence: StateEvidence) -> str:
+    """How the condition ended, in words, for the finding's detail (empty when no reason is recorded)."""
+    if ender is None or ender.standing is None:
+        return ""
+    general = " for every subject" if ender.standing.all_subjects else ""
+    if ender.standing.ended_by is None:
+        return f"; ended{general} by {ender.id}" if general else ""
+    effect = evidence.effect(ender)
+    return f"; ended{general} by {ender.standing.ended_by} ({ender.id}; effect: {effect})"
+
+
 # long: per (condition, subject) timeline, the state carried in, the events in the window, its age; the
 # order of these steps is the method (docs/scoring.md), so it is kept in one place
 @register("standing")
@@ -427,17 +513,28 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             age_note = f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})" + (
                 "; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved"
             )
+        status: str
+        severity: str = rule.severity
+        ender = (ending[-1] if ending else last_before) if end_state is False else None
+        effect = w.evidence.effect(ender) if ender is not None else "compliant"
+        why = _reason(ender, w.evidence)
         if w.snapshot:
             if end_state is True:
                 status, detail = rule.while_in_effect, f"{label} in effect at {w.end} -> {rule.while_in_effect}"
-            elif end_state is False and rule.when_ended:
-                status, detail = rule.when_ended, f"{label} ended by {w.end} -> {rule.when_ended}"
+            elif end_state is False and ender is not None:
+                decided = ended_status(rule, effect, w.start <= ender.date.end)
+                if decided is None:
+                    continue
+                status, severity = decided
+                detail = f"{label} ended by {w.end}{why} -> {status}"
                 age, age_note = "fresh", ""
             else:
                 continue
         elif held and end_state is False:
-            status = _midpoint(rule.while_in_effect, rule.when_ended) if rule.when_ended else rule.while_in_effect  # type: ignore[assignment]
-            detail = f"{label} was in effect and ended during the period -> {status}"
+            decided = ended_status(rule, effect, True, during=True)
+            assert decided is not None
+            status, severity = decided
+            detail = f"{label} was in effect and ended during the period{why} -> {status}"
             age, age_note = "fresh", ""
         elif held:
             status = rule.while_in_effect
@@ -455,8 +552,8 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                     f"from {c0.id} dated {c0.date.text}; not observed in the period itself"
                 )
             detail = f"{label} in effect ({how}) -> {status}"
-        elif end_state is False and rule.when_ended:
-            status = rule.when_ended
+        elif end_state is False and (decided := ended_status(rule, effect, bool(ending))) is not None:
+            status, severity = decided
             how = (
                 "its end observed in the period"
                 if inside
@@ -464,7 +561,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 if ending
                 else "ended before the period; no observation says it resumed"
             )
-            detail = f"{label} not in effect ({how}) -> {status}"
+            detail = f"{label} not in effect ({how}){why} -> {status}"
             age, age_note = "fresh", ""
         else:
             continue
@@ -476,7 +573,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 rule=rule.id,
                 rule_kind="standing",
                 status=status,
-                severity=rule.severity,
+                severity=severity,
                 observations=ids,
                 detail=detail + age_note,
                 confidence=w.mean_confidence(evidence) * (STALE_CONFIDENCE_FACTOR if age != "fresh" else 1.0),
@@ -494,8 +591,43 @@ def latest_key(o: Observation) -> tuple[date, date, str]:
     return (o.date.end, o.date.start, o.id)
 
 
-def aggregate(values: list[tuple[Observation, float]], how: str) -> float:
-    """Combine the figures of a period: sum, max, min, mean, count, or the latest (:func:`latest_key`)."""
+Figures = list[tuple[Observation, float]]
+
+
+def once_per_fact(values: Figures) -> Figures:
+    """One reading per fact: readings that share a ``fact`` key (and metric) corroborate one figure, which
+    counts once (1979: three readings of 51,320 are 51,320). The first reading in window order stands for it."""
+    seen: set[tuple[str, str]] = set()
+    out: Figures = []
+    for o, v in values:
+        if o.fact is not None and o.metric is not None:
+            key = (o.fact, o.metric.name)
+            if key in seen:
+                continue
+            seen.add(key)
+        out.append((o, v))
+    return out
+
+
+def outside_others(values: Figures) -> Figures:
+    """For a sum: a figure whose dates lie inside another figure's dates counts a part of it and is not added
+    (January-April 1984 inside the year 1984)."""
+    spans = {(o.date.start, o.date.end) for o, _ in values}
+    return [
+        (o, v)
+        for o, v in values
+        if not any(s <= o.date.start and o.date.end <= e and (s, e) != (o.date.start, o.date.end) for s, e in spans)
+    ]
+
+
+def aggregate(values: Figures, how: str) -> float:
+    """Combine the figures of a period: sum, max, min, mean, count, or the latest (:func:`latest_key`).
+
+    Each fact is counted once (:func:`once_per_fact`); a sum does not add a figure to one that contains it
+    (:func:`outside_others`)."""
+    values = once_per_fact(values)
+    if how == "sum":
+        values = outside_others(values)
     nums = [v for _, v in values]
     if how == "sum":
         return sum(nums)
@@ -518,19 +650,57 @@ def format_number(x: float) -> str:
 
 @register("metric")
 def evaluate_metric(rule: MetricRule, w: Window) -> list[Finding]:
-    return metric_findings(
-        rule, w, [o for o in w.with_metric(rule.metric) if o.metric and (rule.include_claims or not o.claim)]
-    )
+    read = metric_predicate(rule)
+    if len(rule.series) == 1:
+        figures = w.with_metric(rule.metric)
+    else:
+        figures = [o for o in w.observations if o.metric and o.metric.name in rule.series]
+    return metric_findings(rule, w, [o for o in figures if read(o)])
 
 
-def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]) -> list[Finding]:
-    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here."""
-    values = [(o, o.metric.effective) for o in observations if o.metric]
-    if not values:
-        return []
-    value = aggregate(values, rule.aggregate)
-    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}
+def _one_year(o: Observation) -> int | None:
+    """The calendar year an observation's date covers exactly, or None."""
+    d = o.date
+    if d.start.year == d.end.year and (d.start.month, d.start.day, d.end.month, d.end.day) == (1, 1, 12, 31):
+        return d.start.year
+    return None
+
+
+@dataclass(frozen=True)
+class Level:
+    """The state's highest yearly figure of one series in the years before a period."""
+
+    value: float
+    year: int
+    observations: tuple[Observation, ...]
+    first: int
+    last: int
+
+
+def earlier_level(rule: MetricRule, w: Window, series: str) -> Level | None:
+    """The highest calendar-year figure of ``series`` in the ``rule.earlier.years`` years before the period,
+    each year's figures combined as the rule combines a period's (known by the as-of date, same filters)."""
+    assert rule.earlier is not None
+    first, last = w.start.year - rule.earlier.years, w.start.year - 1
+    read = metric_predicate(rule)
+    by_year: dict[int, Figures] = {}
+    for o in w.evidence.within(date(first, 1, 1), date(last, 12, 31), w.as_of):
+        year = _one_year(o)
+        if year is not None and o.metric is not None and o.metric.name == series and read(o):
+            by_year.setdefault(year, []).append((o, o.metric.effective))
+    levels = [(aggregate(values, rule.aggregate), year) for year, values in by_year.items()]
+    if not levels:
+        return None
+    value, year = max(levels, key=lambda vy: (vy[0], -vy[1]))
+    if value <= 0:
+        return None
+    return Level(value, year, tuple(o for o, _ in by_year[year]), first, last)
+
+
+def _shown(rule: MetricRule, values: Figures, value: float) -> str:
+    """The aggregated figure as the explanation prints it, with its qualifier and the facts counted once."""
     shown = format_number(value)
+    qualifiers = {o.metric.qualifier for o, _ in values if o.metric}
     if len(values) == 1 or rule.aggregate == "latest":
         latest = max(values, key=lambda ov: latest_key(ov[0]))[0]
         assert latest.metric is not None
@@ -538,17 +708,86 @@ def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]
             shown = f"{latest.metric.qualifier} {format_number(latest.metric.value)}"
     elif qualifiers - {"exact"}:
         shown += " (some figures approximate)"
-    for t in rule.thresholds:
-        if compare(t.op, value, t.value):
-            return [
-                Finding(
-                    rule=rule.id,
-                    rule_kind="metric",
-                    status=t.status,
-                    severity=rule.severity,
-                    observations=tuple(o.id for o, _ in values),
-                    detail=f"{rule.aggregate} of {rule.metric} = {shown}; {t.op} {format_number(t.value)} -> {t.status}",
-                    confidence=w.mean_confidence([o for o, _ in values]),
-                )
-            ]
-    return []
+    repeated = len(values) - len(once_per_fact(values))
+    if repeated:
+        shown += f" ({repeated} corroborating reading{'s' if repeated != 1 else ''} of one fact counted once)"
+    return shown
+
+
+#: How good a finding's status is, for choosing among the series of a rule with parts.
+_BEST = {"compliant": 0, "partial": 1, "violation": 2}
+
+
+def metric_findings(rule: MetricRule, w: Window, observations: list[Observation]) -> list[Finding]:
+    """A metric rule's finding from the window's figures it reads (in window order); every engine builds it here.
+
+    A total (figures of the rule's own metric that are not only lower bounds) decides alone. Otherwise
+    every series with figures (the metric's lower bounds, then each of ``parts``) is judged, and the best
+    judgement is kept: a part shows that at least that much happened, never that more did not
+    (docs/scoring.md, "Figures that count"). The finding's detail names the others."""
+    values = [(o, o.metric.effective) for o in observations if o.metric]
+    judged: list[tuple[str, str, list[Observation], list[Observation]]] = []
+    for series in rule.series:
+        figures = [(o, v) for o, v in values if o.metric and o.metric.name == series]
+        if not figures:
+            continue
+        lower = series != rule.metric or _only_lower_bounds(figures)
+        found = _judge(rule, w, series, figures, lower)
+        if found is not None:
+            judged.append(found)
+        if not lower:
+            break
+    if not judged:
+        return []
+    status, detail, evidence, counted = min(judged, key=lambda j: _BEST[j[0]])  # first of the best
+    others = [f"{d} -> {st}" for st, d, _, _ in judged if d != detail]
+    detail = f"{detail} -> {status}"
+    if others:
+        detail += "; the best of the series read (also: " + "; ".join(others) + ")"
+    return [
+        Finding(
+            rule=rule.id,
+            rule_kind="metric",
+            status=status,
+            severity=rule.severity,
+            observations=tuple(o.id for o in evidence),
+            detail=detail,
+            confidence=w.mean_confidence(counted),
+        )
+    ]
+
+
+def _only_lower_bounds(figures: Figures) -> bool:
+    return all(o.metric is not None and o.metric.qualifier in ("at-least", "above") for o, _ in figures)
+
+
+def _judge(
+    rule: MetricRule, w: Window, series: str, figures: Figures, lower: bool
+) -> tuple[str, str, list[Observation], list[Observation]] | None:
+    """(status, detail without the status, evidence, counted figures) of one series, or None when undecided."""
+    value = aggregate(figures, rule.aggregate)
+    part = (
+        f" (a part of {rule.metric}: a lower bound)" if series != rule.metric else " (a lower bound)" if lower else ""
+    )
+    head = f"{rule.aggregate} of {series}{part} = {_shown(rule, figures, value)}"
+    level = earlier_level(rule, w, series) if rule.earlier is not None else None
+    evidence = [o for o, _ in figures]
+    if level is not None:
+        assert rule.earlier is not None
+        compared, thresholds = value / level.value, rule.earlier.thresholds
+        head += (
+            f"; {compared:.2f} of the state's highest yearly {series} in {level.first}-{level.last} "
+            f"({format_number(level.value)} in {level.year})"
+        )
+        evidence += [o for o in level.observations if o not in evidence]
+    else:
+        compared, thresholds = value, rule.thresholds
+        if rule.earlier is not None:
+            head += f"; no yearly {series} figure in the {rule.earlier.years} years before: absolute thresholds"
+    for t in thresholds:
+        if compare(t.op, compared, t.value):
+            if lower and level is None and t.op not in ("ge", "gt"):
+                return None  # a lower bound shows only that the true figure is at least this: undecided
+            shown = f"{t.value:.2f}" if level else format_number(t.value)
+            return t.status, f"{head}; {t.op} {shown}", evidence, [o for o, _ in figures]
+    return None

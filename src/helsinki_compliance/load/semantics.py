@@ -436,6 +436,13 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
             reg.rep.add(o, ("standing", "subject"), message)
     if obs.standing and obs.standing.ended_by is not None:
         reg.ref(o, ("standing", "ended_by"), obs.standing.ended_by, voc.endings, "ending")
+    elif obs.standing and not obs.standing.in_effect and obs.standing.subject in reg.cases:
+        # a person's condition ends for a reason that changes its score (method 3, "Endings with a reason")
+        message = (
+            f"{obs.standing.condition} of {obs.standing.subject} ends without ended_by "
+            f"(one of: {', '.join(voc.endings)}); it counts as a release"
+        )
+        reg.rep.add(o, ("standing", "ended_by"), message, "warning")
     if today is not None and obs.date.start > today:
         reg.rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
     _check_known_by(reg, o, obs, today)

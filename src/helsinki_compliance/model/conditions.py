@@ -84,6 +84,9 @@ FieldName = Literal[
     "standing.condition",
     "standing.subject",
     "standing.in_effect",
+    "standing.ended_by",
+    "standing.all_subjects",
+    "attribution.type",
 ]
 
 Scalar = str | int | float | bool | None
@@ -199,7 +202,7 @@ def compare(op: str, a: float, b: float) -> bool:
 
 #: Fields by the type of value they hold (the rest hold one string).
 NUMBER_FIELDS = frozenset({"metric.value"})
-FLAG_FIELDS = frozenset({"claim", "standing.in_effect"})
+FLAG_FIELDS = frozenset({"claim", "standing.in_effect", "standing.all_subjects"})
 LIST_FIELDS = frozenset({"tags", "cases", "commitments"})
 ORDERED_OPERATORS = frozenset({"lt", "le", "gt", "ge"})
 

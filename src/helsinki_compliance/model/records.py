@@ -439,6 +439,20 @@ class Observation(Strict):
     )
     note: str | None = Field(default=None, description="free remarks")
 
+    @property
+    def hearsay(self) -> str | None:
+        """What the observation reports when it is not a fact its source establishes: its attribution's type
+        (claim, belief, allegation, plan), ``claim`` for the older ``claim: true``; None for a fact."""
+        if self.attribution is not None:
+            return self.attribution.type
+        return "claim" if self.claim else None
+
+    def counts(self, include_claims: bool = False) -> bool:
+        """Whether a rule scores it: facts always; claims only where the rule asks (``include_claims``); a
+        belief, an allegation or a plan never (method 3, docs/scoring.md "Attribution")."""
+        h = self.hearsay
+        return h is None or (include_claims and h == "claim")
+
     @model_validator(mode="after")
     def _since_not_after_date(self) -> Observation:
         if self.standing and self.standing.since and self.standing.since.start > self.date.end:
@@ -504,6 +518,7 @@ class Reach:
         self.tagged: list[tuple[set[str], set[str]]] = []
         self.conditions: set[str] = set()
         self.metrics: set[str] = set()
+        self.matching: list[Callable[[Observation], bool]] = []  # rules that name neither kinds nor tags
 
     def covers(self, o: Observation) -> bool:
         """Whether some rule could read ``o`` (by kind, condition, metric or tags)."""
@@ -514,7 +529,9 @@ class Reach:
         if o.metric and o.metric.name in self.metrics:
             return True
         tags = set(o.tags)
-        return any((not anyt or anyt & tags) and alltags <= tags for anyt, alltags in self.tagged)
+        if any((not anyt or anyt & tags) and alltags <= tags for anyt, alltags in self.tagged):
+            return True
+        return any(match(o) for match in self.matching)
 
 
 def reach_of(rules: Iterator[RuleBase] | Sequence[RuleBase]) -> Reach:
@@ -532,7 +549,9 @@ class EventMatch(Strict):
     tags_any: Ids = Field(default=(), description="at least one of these tags")
     tags_all: Ids = Field(default=(), description="all of these tags")
     cited: Flag = Field(default=False, description="only observations that list this commitment")
-    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(
+        default=False, description="also count government claims (`claim: true` or `attribution: {type: claim}`)"
+    )
     where: Condition | None = Field(default=None, description="a declarative condition on the observation's fields")
 
     @model_validator(mode="after")
@@ -571,8 +590,10 @@ class EventRule(RuleBase):
     def reach(self, into: Reach) -> None:
         if self.match.kinds:
             into.kinds.update(self.match.kinds)
-        else:
+        elif self.match.tags_any or self.match.tags_all or self.match.where is None:
             into.tagged.append((set(self.match.tags_any), set(self.match.tags_all)))
+        else:  # only a where condition: what it reads is what it matches
+            into.matching.append(compile_condition(self.match.where))
 
 
 class StandingRule(RuleBase):
@@ -583,7 +604,9 @@ class StandingRule(RuleBase):
     subjects: Words | None = Field(default=None, description="only these subjects; absent = every subject")
     tags_any: Ids = Field(default=(), description="only subjects whose reporting observations have one of these tags")
     tags_all: Ids = Field(default=(), description="only subjects whose reporting observations have all of these tags")
-    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(
+        default=False, description="also count government claims (`claim: true` or `attribution: {type: claim}`)"
+    )
     while_in_effect: FindingStatus = Field(default="violation", description="the status while the condition holds")
     when_ended: FindingStatus | None = Field(
         default=None, description="the status once it is known to have ended; absent = no finding then"
@@ -608,9 +631,9 @@ class StandingRule(RuleBase):
     def reads(self, o: Observation, commitment: str) -> bool:
         if o.standing is None or o.standing.condition != self.condition:
             return False
-        if o.claim and not self.include_claims:
+        if not o.counts(self.include_claims):
             return False
-        return self.subjects is None or o.standing.subject in self.subjects
+        return self.subjects is None or o.standing.subject in self.subjects or o.standing.all_subjects
 
     def reach(self, into: Reach) -> None:
         into.conditions.add(self.condition)
@@ -624,31 +647,69 @@ class Threshold(Strict):
     status: FindingStatus = Field(description="the finding's status when the comparison holds")
 
 
+class EarlierLevel(Strict):
+    """Band a figure against the state's own earlier level (method 3, docs/scoring.md "Figures that count")."""
+
+    years: Annotated[int, Field(ge=1, le=30)] = Field(
+        description="how many calendar years before the period to search for the state's highest yearly figure"
+    )
+    thresholds: list[Threshold] = Field(
+        min_length=1,
+        description="compared with the period's figure as a share of that level (1.0 = the earlier highest); "
+        "the first that holds decides. Without an earlier level the rule's own `thresholds` decide",
+    )
+
+
 class MetricRule(RuleBase):
     """Aggregate a metric over the period and compare it with thresholds (first match wins)."""
 
     kind: Literal["metric"] = Field(description="`metric`: a figure aggregated over the period")
     metric: Id = Field(description="a metric id from `vocabulary.metrics`")
     aggregate: Literal["sum", "max", "min", "mean", "latest", "count"] = Field(
-        default="latest", description="how the period's figures are combined into one"
+        default="latest", description="how the period's figures are combined into one (each `fact` counted once)"
     )
     thresholds: list[Threshold] = Field(min_length=1, description="tried in order; the first that holds decides")
-    include_claims: Flag = Field(default=False, description="also count government claims (`claim: true`)")
+    include_claims: Flag = Field(
+        default=False, description="also count government claims (`claim: true` or `attribution: {type: claim}`)"
+    )
+    parts: Ids = Field(
+        default=(),
+        description="metrics that count a part of `metric` (Jewish emigrants of all emigrants): read when the "
+        "period has no figure of `metric`, as a lower bound",
+    )
+    earlier: EarlierLevel | None = Field(
+        default=None, description="band the figure against the state's own earlier level of the same series"
+    )
+    where: Condition | None = Field(
+        default=None, description="a declarative condition the figure's observation must meet (e.g. not `forced`)"
+    )
 
     def references(self) -> Iterator[Reference]:
         yield ("metric",), self.metric, "metrics", "metric"
+        for j, m in enumerate(self.parts):
+            yield ("parts", j), m, "metrics", "metric"
+
+    def where_condition(self) -> tuple[tuple[str | int, ...], Condition] | None:
+        return (("where",), self.where) if self.where is not None else None
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """The metrics the rule reads: its own, then its parts."""
+        return (self.metric, *self.parts)
 
     def signature(self) -> str:
-        return repr((self.metric, self.aggregate, "metric"))
+        where = self.where.model_dump() if self.where is not None else None
+        return repr((self.metric, self.parts, self.aggregate, where, "metric"))
 
     def outcome(self) -> str:
-        return repr([t.model_dump() for t in self.thresholds])
+        earlier = self.earlier.model_dump() if self.earlier is not None else None
+        return repr(([t.model_dump() for t in self.thresholds], earlier))
 
     def reads(self, o: Observation, commitment: str) -> bool:
-        return o.metric is not None and o.metric.name == self.metric and (self.include_claims or not o.claim)
+        return metric_predicate(self)(o)
 
     def reach(self, into: Reach) -> None:
-        into.metrics.add(self.metric)
+        into.metrics.update(self.series)
 
 
 Rule = Annotated[EventRule | StandingRule | MetricRule, Field(discriminator="kind")]
@@ -660,6 +721,26 @@ def tags_ok(tags: Collection[str], tags_any: Sequence[str], tags_all: Sequence[s
     if tags_any and not any(t in tags for t in tags_any):
         return False
     return all(t in tags for t in tags_all)
+
+
+def metric_predicate(rule: MetricRule) -> Callable[[Observation], bool]:
+    """Whether a metric rule reads an observation's figure: its series, not hearsay, and its ``where``."""
+    key = (id(rule), "")
+    hit = _COMPILED.get(key)
+    if hit is not None and hit[0] is rule:
+        return hit[1]
+    series = frozenset(rule.series)
+    where = compile_condition(rule.where) if rule.where is not None else None
+
+    def predicate(o: Observation) -> bool:
+        if o.metric is None or o.metric.name not in series:
+            return False
+        if not o.counts(rule.include_claims):
+            return False
+        return where is None or where(o)
+
+    _COMPILED[key] = (rule, predicate)
+    return predicate
 
 
 def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation], bool]:
@@ -675,7 +756,7 @@ def event_predicate(rule: EventRule, commitment: str) -> Callable[[Observation],
     def predicate(o: Observation, _c: str = commitment) -> bool:
         if kinds and o.kind not in kinds:
             return False
-        if o.claim and not m.include_claims:
+        if not o.counts(m.include_claims):
             return False
         if not tags_ok(o.tags, m.tags_any, m.tags_all):
             return False

@@ -253,7 +253,9 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
         )
     if opts.get("standing"):
         standing = _clean({"condition": opts["standing"], "subject": opts.get("subject"), "since": opts.get("since")})
-        standing["in_effect"] = not opts.get("ended")  # False is a value, not an absence
+        standing["in_effect"] = not (opts.get("ended") or opts.get("ended_by"))  # False is a value, not an absence
+        if opts.get("ended_by"):
+            standing["ended_by"] = opts["ended_by"]
         data["standing"] = standing
     return Draft(_clean(data))
 
@@ -272,7 +274,7 @@ def drafts_for_all_subjects(corpus: Corpus, opts: dict[str, Any]) -> list[Draft]
     latest: dict[str, Observation] = {}
     for o in corpus.observations_of(state):
         st = o.standing
-        if st is None or st.condition != condition or st.subject is None or o.claim or o.date.end > day:
+        if st is None or st.condition != condition or st.subject is None or not o.counts() or o.date.end > day:
             continue
         if st.subject not in latest or (o.date.end, o.id) > (latest[st.subject].date.end, latest[st.subject].id):
             latest[st.subject] = o

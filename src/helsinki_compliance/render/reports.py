@@ -491,7 +491,7 @@ def _case_timeline(corpus: Corpus, state: str, as_of: date) -> dict[tuple[str, s
     timelines: dict[tuple[str, str], list[Observation]] = {}
     for o in state_obs:
         st = o.standing
-        if st is None or st.condition not in CASE_CONDITIONS or o.claim or not is_known(o, as_of):
+        if st is None or st.condition not in CASE_CONDITIONS or not o.counts() or not is_known(o, as_of):
             continue
         subjects = [st.subject] if st.subject is not None else list(o.cases)
         for cid in subjects:

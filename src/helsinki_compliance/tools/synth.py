@@ -308,6 +308,7 @@ class _Generator:
         self.rng = rng
         self.templates = _templates(base)
         self.conditions = base.vocabulary.conditions
+        self.endings = sorted(base.vocabulary.endings)  # a person's condition ends for a reason (method 3)
         read_metrics = what_rules_read(list(base.commitments.values())).metrics
         self.metrics = sorted((k, v) for k, v in base.vocabulary.metrics.items() if k in read_metrics)
         self.in_force = {
@@ -359,6 +360,9 @@ class _Generator:
             elif t.subject_mode.startswith("fixed:"):
                 lines.append(f"      subject: {_q(t.subject_mode[6:])}")
             lines.append(f"      in_effect: {'true' if in_effect else 'false'}")
+            if not in_effect and t.subject_mode == "person" and g.endings:
+                # chosen without the random stream, so that the rest of the corpus is unchanged
+                lines.append(f"      ended_by: {g.endings[len(lines) % len(g.endings)]}")
             if in_effect and t.since:
                 lines.append(f"      since: {_q(g.dates.month_before(lo, s))}")
         if g.rng.random() < 0.8:

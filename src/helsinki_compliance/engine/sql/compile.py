@@ -54,6 +54,9 @@ FIELD_COLUMNS = {
     "standing.condition": "standing_condition",
     "standing.subject": "standing_subject",
     "standing.in_effect": "standing_in_effect",
+    "standing.ended_by": "standing_ended_by",
+    "standing.all_subjects": "standing_all_subjects",
+    "attribution.type": "attribution_type",
 }
 _SQL_OPS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
@@ -147,14 +150,18 @@ def condition_sql(cond: Condition) -> str:
     return f"(NOT {condition_sql(cond.not_)})"
 
 
+def counts_sql(include_claims: bool) -> str:
+    """Whether a rule scores an observation (records.Observation.counts): facts; claims only when asked."""
+    return "(hearsay IS NULL OR hearsay = 'claim')" if include_claims else "hearsay IS NULL"
+
+
 def event_sql(rule: EventRule, commitment: str) -> str:
     """The event rule's match (engine.rules.event_predicate) as a predicate on one observation."""
     m = rule.match
     parts = []
     if m.kinds:
         parts.append(f"kind IN ({_strings(sorted(set(m.kinds)))})")
-    if not m.include_claims:
-        parts.append("NOT claim")
+    parts.append(counts_sql(m.include_claims))
     if m.tags_any:
         parts.append("(" + " OR ".join(f"list_contains(tags, {literal(t)})" for t in m.tags_any) + ")")
     parts.extend(f"list_contains(tags, {literal(t)})" for t in m.tags_all)
@@ -166,9 +173,9 @@ def event_sql(rule: EventRule, commitment: str) -> str:
 
 
 def metric_sql(rule: MetricRule) -> str:
-    """The figures a metric rule reads, as a predicate on one observation."""
-    claims = "" if rule.include_claims else " AND NOT claim"
-    return f"metric_name = {literal(rule.metric)}{claims}"
+    """The figures a metric rule reads (records.metric_predicate), as a predicate on one observation."""
+    where = f" AND {condition_sql(rule.where)}" if rule.where is not None else ""
+    return f"metric_name IN ({_strings(rule.series)}) AND {counts_sql(rule.include_claims)}{where}"
 
 
 @dataclass(frozen=True)
@@ -234,7 +241,8 @@ def _matched_cte(rules: Sequence[CompiledRule], as_of: date, single_scan: bool) 
 {m}
 ),
 mo AS (
-  SELECT m.rk, rt.commitment, rt.lasting, o.r, o.id, o.state, o.s, o.e, o.law_eff, o.law_event, o.ranged_event
+  SELECT m.rk, rt.commitment, rt.lasting, o.r, o.id, o.state, o.s, o.e, o.law_eff, o.law_event, o.ranged_event,
+         o.metric_name IS NOT NULL AS figure
   FROM m JOIN obs o ON o.r = m.r JOIN rules_t rt ON rt.rk = m.rk
   WHERE o.known <= {as_of.toordinal()}
 )"""
@@ -246,18 +254,18 @@ def window_query(rules: Sequence[CompiledRule], as_of: date, single_scan: bool =
     range-dated events that end in it by (end, id)."""
     return f"""{_matched_cte(rules, as_of, single_scan)},
 hits AS (
-  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
+  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff, mo.figure,
          p.pid, p.ps, p.pe, 0 AS part
   FROM mo JOIN periods_t p ON mo.s >= p.ps AND mo.e <= p.pe
   UNION ALL
-  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff,
+  SELECT mo.rk, mo.commitment, mo.lasting, mo.r, mo.id, mo.state, mo.s, mo.e, mo.law_eff, mo.figure,
          p.pid, p.ps, p.pe, 1 AS part
   FROM mo JOIN periods_t p ON mo.e >= p.ps AND mo.e <= p.pe AND mo.s < p.ps
   WHERE mo.ranged_event
 )
 SELECT h.state, h.commitment, h.pid, h.rk, h.r
 FROM hits h JOIN windows_t w ON w.state = h.state AND w.commitment = h.commitment AND w.pid = h.pid
-WHERE (CASE WHEN h.part = 0 THEN h.s >= w.inforce ELSE h.e >= w.inforce END)
+WHERE (CASE WHEN h.part = 0 THEN h.s >= w.inforce OR (h.figure AND h.e >= w.inforce) ELSE h.e >= w.inforce END)
   AND (NOT h.lasting OR h.law_eff IS NULL OR h.law_eff <= h.pe)
 ORDER BY h.state, h.commitment, h.pid, h.rk, h.part, CASE WHEN h.part = 0 THEN h.s ELSE h.e END, h.e, h.id"""
 
@@ -272,6 +280,6 @@ FROM mo JOIN windows_t w ON w.state = mo.state AND w.commitment = mo.commitment
 JOIN periods_t p ON p.pid = w.pid
 WHERE mo.law_event AND mo.law_eff <= p.pe AND mo.e >= w.inforce
   AND (mo.e < p.ps OR mo.law_eff < p.ps)
-  AND NOT ((mo.s >= p.ps AND mo.e <= p.pe AND mo.s >= w.inforce)
+  AND NOT ((mo.s >= p.ps AND mo.e <= p.pe AND (mo.s >= w.inforce OR (mo.figure AND mo.e >= w.inforce)))
        OR (mo.ranged_event AND mo.s < p.ps AND mo.e >= p.ps AND mo.e <= p.pe AND mo.e >= w.inforce))
 ORDER BY w.state, w.commitment, w.pid, mo.rk, mo.r"""

@@ -73,6 +73,7 @@ STATUS_LABELS = {
     "violation": "violation",
     "not-assessed": "not assessed (no evidence)",
     "not-in-force": "not in force",
+    "not-yet": "not yet (the period begins after the as-of date)",
     "insufficient-evidence": "insufficient evidence (too few commitments or observations for a score)",
 }
 _RANK = {"violation": 0, "partial": 1, "compliant": 2}

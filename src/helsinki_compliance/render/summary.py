@@ -22,6 +22,7 @@ _WORDS = {
     "violation": "violation",
     "not-assessed": "not assessed",
     "not-in-force": "not in force",
+    "not-yet": "not yet (the period begins after the as-of date)",
     "insufficient-evidence": "too little evidence to score",
 }
 

@@ -238,7 +238,10 @@ def test_goal_steps_count_and_the_window_rolls(tmp_path: Path) -> None:
     assert abs(g1980["current"]["progress"] - 2 / 7) < 1e-3 and g1980["verdict"] == "significant-progress"
     # two years on, the 1980 steps are outside the year before the as-of date: back to no change
     g1982 = _goal(tmp_path / "k", rows, date(1982, 12, 31))
-    assert g1982["current"]["progress"] == 0 and g1982["verdict"] == "no-change"
+    # changed for method 3 (issue #23, point 9): the only evidence that jamming persists is of 1978, more
+    # than two years before the as-of date, so the verdict is "no evidence since 1978-12-31", not "no change"
+    assert g1982["current"]["progress"] == 0 and g1982["verdict"] == "no-evidence-since"
+    assert g1982["no_evidence_since"] == "1978-12-31"
     assert g1982["latest_evidence"] == "1978-12-31" and g1982["stale"] is True
 
 
@@ -303,7 +306,8 @@ def test_goals_csv(tmp_path: Path) -> None:
     assert lines[0].startswith("goal_set,state,as_of,goal,tier,")
     assert len(lines) == 14 and any(",emigration-10k,immediate," in x for x in lines)
     r = CliRunner().invoke(main, ["--data", str(REPO), "goals", "--timeline", "1987:1988", "--format", "csv"])
-    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 1 + 2 * 13
+    # method 3 (issue #23, point 9): two readings per period and goal, as known then and in hindsight
+    assert r.exit_code == 0 and len(r.stdout.splitlines()) == 1 + 2 * 2 * 13
 
 
 # ---------------------------------------------------------------- 8. nothing silent

@@ -20,6 +20,7 @@ from helsinki_compliance.engine.diff import diff
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
+from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
 from helsinki_compliance.load.config import DataConfig, data_config
@@ -35,6 +36,7 @@ __all__ = [
     "load",
     "find_data_dir",
     "parse_as_of",
+    "default_as_of",
     "periods",
     "scorecard",
     "explain",
@@ -61,6 +63,11 @@ def load(data: str | Path | None = None, *, today: date | None = None, cache: bo
     ``cache``: reuse parsed files from the per-user cache (see :mod:`.cache`)."""
     cfg = data_config(data)
     return pipeline.load(cfg.root, today=today, base=cfg.base, base_dirs=cfg.base_dirs, cache=cache)
+
+
+def default_as_of(corpus: Corpus) -> date:
+    """The default as-of date of every command and report: the corpus's clock (engine/staleness.py)."""
+    return corpus_clock(corpus.observations)
 
 
 def parse_as_of(text: str, what: str = "as-of date") -> date:

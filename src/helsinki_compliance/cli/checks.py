@@ -88,7 +88,7 @@ def commitments_cmd(obj: Ctx, state: str | None, as_of: str | None, fmt: str) ->
       helsinki-compliance commitments --state KZ --as-of 2010-12-31 --format json
     """
     corpus = load_corpus(obj)
-    rows = api.catalogue(corpus, state=state, as_of=as_of_date(as_of) if as_of else None)
+    rows = api.catalogue(corpus, state=state, as_of=as_of_date(as_of, corpus) if as_of else None)
     if fmt == "json":
         echo(to_json(rows), nl=False)
         return

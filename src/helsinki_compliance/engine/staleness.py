@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -68,6 +69,17 @@ DEFAULT_METHOD = Method()
 def known_date(o: Observation) -> date:
     """The day from which ``o`` counts: its ``known_by`` date (end of it) if given, else its date's end."""
     return o.known_by.end if o.known_by is not None else o.date.end
+
+
+def corpus_clock(observations: Iterable[Observation], today: date | None = None) -> date:
+    """The one default as-of date (method 3, "One clock"): the day the corpus's latest evidence became
+    known (the latest :func:`known_date`), never after ``today``; today for a corpus without observations.
+
+    Every command and report defaults to it: scores as of it equal scores as of today (nothing in the
+    corpus is known later), yet it depends on the data only, so a committed report stays reproducible."""
+    today = today or date.today()
+    latest = max((known_date(o) for o in observations), default=None)
+    return today if latest is None else min(latest, today)
 
 
 def is_known(o: Observation, as_of: date) -> bool:

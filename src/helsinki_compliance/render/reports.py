@@ -37,6 +37,7 @@ import jinja2
 
 from helsinki_compliance.engine import selection
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
+from helsinki_compliance.engine.goals import verdict_text
 from helsinki_compliance.engine.rules import Finding
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.conflicts import find
@@ -61,7 +62,6 @@ __all__ = ["FORMATS", "OVERVIEW_FORMATS", "report_names", "write_report", "rende
 FORMATS = ("html", "md", "json", "csv")
 OVERVIEW_FORMATS = ("html", "md")
 #: The as-of date of a report when none is given: the end of the period the bundled corpus covers.
-REPORT_AS_OF = date(1991, 12, 31)
 TEMPLATES = Path(__file__).parent / "templates"
 CASE_CONDITIONS = ("imprisonment", "internal-exile")
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -84,6 +84,7 @@ VERDICT_SYMBOLS = {
     "slight-progress": "slight",
     "no-change": "no change",
     "regression": "regression",
+    "no-evidence-since": "no evidence since",
     "not-assessed": "–",
 }
 BASKET_TITLES = {"I": "Basket I", "III": "Basket III", "human-dimension": "Human dimension"}
@@ -602,6 +603,17 @@ def _timeline_ctx(rows: Any, goal_ids: list[str], key: str, title: str) -> dict[
     }
 
 
+def _hindsight_rows(rows: Any) -> list[dict[str, Any]] | None:
+    """The timeline's hindsight reading (engine/goals.py) as rows of the same shape."""
+    if not isinstance(rows, list):
+        return None
+    return [
+        {"period": r.get("period"), "verdicts": (r.get("hindsight") or {}).get("verdicts") or {}}
+        for r in rows
+        if r.get("hindsight")
+    ]
+
+
 def _verdict(v: Any) -> dict[str, str]:
     v = "not-assessed" if v is None else str(v)
     return {"verdict": v, "symbol": VERDICT_SYMBOLS.get(v, "?"), "label": v.replace("-", " ")}
@@ -632,6 +644,7 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
                         "detail": str(cur.get("detail", "")),
                     },
                     **_verdict(g.get("verdict")),
+                    "verdict_text": verdict_text(g) if g.get("verdict") else "not-assessed",
                     "evidence": [{"id": str(o), "linked": str(o) in obs} for o in g.get("evidence", []) or []],
                 }
             )
@@ -647,7 +660,16 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
                 "tiers": tiers,
                 "goals": rows,
                 "timeline": _timeline_ctx(
-                    gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}", f"{gid}: verdict per period"
+                    gs.get("timeline"),
+                    [r["id"] for r in rows],
+                    f"{key}-goals-{i + 1}",
+                    f"{gid}: verdict per period, as known at each period's end",
+                ),
+                "hindsight": _timeline_ctx(
+                    _hindsight_rows(gs.get("timeline")),
+                    [r["id"] for r in rows],
+                    f"{key}-goals-{i + 1}-hindsight",
+                    f"{gid}: verdict per period, as known on {gs.get('as_of')} (hindsight)",
                 ),
             }
         )
@@ -974,7 +996,7 @@ def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
                         md_escape(r["target"]),
                         md_escape(f"{r['baseline']['progress']} {r['baseline']['detail']}".strip()),
                         md_escape(f"{r['current']['progress']} {r['current']['detail']}".strip()),
-                        md_escape(r["verdict"]),
+                        md_escape(r["verdict_text"]),
                         md_escape(", ".join(e["id"] for e in r["evidence"])),
                     ]
                 )
@@ -983,11 +1005,15 @@ def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
         out.append("")
         if gs["timeline"]:
             _md_timeline(gs["timeline"], out)
+        if gs.get("hindsight"):
+            _md_timeline(gs["hindsight"], out)
     if g["timeline"]:
         _md_timeline(g["timeline"], out)
 
 
 def _md_timeline(t: dict[str, Any], out: list[str]) -> None:
+    out.append(f"{md_escape(t['title'])}:")
+    out.append("")
     out.append("| goal | " + " | ".join(md_escape(p) for p in t["periods"]) + " |")
     out.append("|---|" + "---|" * len(t["periods"]))
     for r in t["rows"]:

@@ -131,11 +131,8 @@ def corroborated(ids: Sequence[str], evidence: StateEvidence) -> bool:
     """Method 3: whether evidence can carry a "met": two independent sources (distinct source records),
     or one source of high reliability with a high-confidence observation."""
     # a report that a condition was still in effect is evidence of the baseline, not of its end
-    obs = [
-        evidence.by_id[i]
-        for i in ids
-        if i in evidence.by_id and not (evidence.by_id[i].standing and evidence.by_id[i].standing.in_effect)
-    ]
+    known = [evidence.by_id[i] for i in ids if i in evidence.by_id]
+    obs = [o for o in known if o.standing is None or not o.standing.in_effect]
     if len({o.source for o in obs}) >= 2:
         return True
     for o in obs:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from helsinki_compliance.engine import engines
+from helsinki_compliance.engine.bands import add_bands
 from helsinki_compliance.engine.evaluation import Scorecard
 from helsinki_compliance.engine.sql_engine import SqlEvaluator
 from helsinki_compliance.errors import UsageError, did_you_mean
@@ -49,9 +50,11 @@ def scorecard(
     commitments: Sequence[str] | None = None,
     engine: str = "auto",
     master: str | None = None,
+    bands: bool = True,
 ) -> Scorecard:
     """Evaluate the corpus into a scorecard; ``commitments`` are id prefixes; ``engine``: auto, python,
-    duckdb or spark (engine/engines.py), ``master`` the Spark master URL."""
+    duckdb or spark (engine/engines.py), ``master`` the Spark master URL; ``bands``: give every basket
+    and overall score its sensitivity band (engine/bands.py, evaluated by the Python reference)."""
     chosen = None
     if commitments:
         chosen = [c for c in corpus.commitments.values() if any(c.id.startswith(p) for p in commitments)]
@@ -61,4 +64,6 @@ def scorecard(
     card = ev.scorecard(resolve_states(corpus, states), periods(corpus, period, first, last), as_of, chosen)
     if isinstance(ev, SqlEvaluator):
         card.engine, card.engine_summary = ev.stats.engine, ev.stats.summary()
+    if bands:
+        add_bands(corpus, card)
     return card

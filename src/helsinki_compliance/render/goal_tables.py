@@ -36,11 +36,13 @@ def render_timeline(t: dict[str, Any], fmt: str) -> str:
     lines: list[str] = []
     readings = t.get("readings") or {"verdicts": "as known at each period's end"}
     for key, label in readings.items():
-        texts = [
+        raw = [
             r.get("verdict_texts") if key == "verdicts" else (r.get(key) or {}).get("verdict_texts")
             for r in t["timeline"]
         ]
-        texts = [x or (r["verdicts"] if key == "verdicts" else {}) for x, r in zip(texts, t["timeline"], strict=True)]
+        texts: list[dict[str, str]] = [
+            dict(x or (r["verdicts"] if key == "verdicts" else {})) for x, r in zip(raw, t["timeline"], strict=True)
+        ]
         if fmt == "markdown":
             lines += [f"**{md_escape(t['state'])}: {md_escape(label)}**", ""]
             lines.append("| " + " | ".join(["goal", *periods]) + " |")

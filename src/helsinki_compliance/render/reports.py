@@ -265,8 +265,10 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
                     "shade": shade(gs.status, gs.score),
                     "assessed": gs.assessed,
                     "in_force": gs.in_force,
-                    "coverage": gs.label,
+                    "coverage": gs.label + (f"; band {_band100(gs)}" if _band100(gs) else ""),
                     "stale": bool(gs.coverage.stale),
+                    "band": _band100(gs),
+                    "band_values": None if gs.band is None or gs.score is None else [x * 100 for x in gs.band],
                 }
             )
         rows.append(
@@ -275,11 +277,28 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _band100(gs: Any) -> str:
+    """A group score's sensitivity band on the 0-100 scale (``27-33``), or empty (method 3)."""
+    if gs.band is None or gs.score is None:
+        return ""
+    return f"{round(gs.band[0] * 100)}-{round(gs.band[1] * 100)}"
+
+
 def _basket_chart(card: Scorecard, state: str, key: str) -> str:
     series: dict[str, list[float | None]] = {}
+    bands: dict[str, list[tuple[float, float] | None]] = {}
     for row in _group_rows(card, state):
         series[row["label"]] = [None if c["score"] == "–" else float(c["score"]) for c in row["cells"]]
-    svg = charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+        bands[row["label"]] = [
+            (c["band_values"][0], c["band_values"][1]) if c["band_values"] else None for c in row["cells"]
+        ]
+    svg = charts.line_chart(
+        key,
+        [p.id for p in card.periods],
+        series,
+        title=f"{state}: score per basket (0-100), sensitivity bands shaded",
+        bands=bands,
+    )
     said = "; ".join(
         f"{name}: " + ", ".join(f"{p.id} {round(v)}" for p, v in zip(card.periods, vs, strict=False) if v is not None)
         if any(v is not None for v in vs)
@@ -886,6 +905,12 @@ def overview_context(
         if r["rank_score"] >= 0 or any(c["score"] != "–" for c in r["overall"]["cells"])
     }
     unscored = [r["state"] for r in rows if f"{r['state']} ({r['name'][:16]})" not in series]
+    bands = {
+        f"{r['state']} ({r['name'][:16]})": [
+            (c["band_values"][0], c["band_values"][1]) if c["band_values"] else None for c in r["overall"]["cells"]
+        ]
+        for r in rows
+    }
     return {
         "meta": {
             "title": "Compliance overview: " + ", ".join(card.states),
@@ -906,10 +931,12 @@ def overview_context(
                 "overview",
                 [p.id for p in card.periods],
                 series,
-                title="Overall score per state (0-100), ranked by the last period",
+                title="Overall score per state (0-100) with its sensitivity band; ordered by the last period",
+                bands=bands,
             ),
-            "Small multiples: one panel per state with the overall score (0-100) per period, ranked by the last "
-            "period: " + ", ".join(series) + ". The table below gives every number.",
+            "Small multiples: one panel per state with the overall score (0-100) per period and its sensitivity "
+            "band shaded, in the order of the last period's score (not a ranking: states whose bands overlap are "
+            "ties, see the summary): " + ", ".join(series) + ". The table below gives every number.",
         ),
         "states": rows,
         "legend": _legend(),

@@ -231,6 +231,9 @@ class Scorecard:
                 "scores": STATUS_SCORES,
                 "min_commitments": cov.MIN_COMMITMENTS,
                 "min_observations": cov.MIN_OBSERVATIONS,
+                "horizon_years": DEFAULT_METHOD.horizon_years,
+                "bands": "range of each group score over the horizon at 3, 5 and 8 years, severity weights on "
+                "or off, conflicts resolved by reliability or conservatively (docs/scoring.md, Method 3)",
             },
             "states": self.states,
             "periods": [

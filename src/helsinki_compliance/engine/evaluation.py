@@ -351,12 +351,21 @@ class Evaluator:
         if not_yet(period, as_of):
             return Cell(state, commitment.id, period.id, NOT_YET, None, None, computed_status=NOT_YET)
         in_force = self.in_force(commitment, state, period)
+        part = partial_period(period, as_of)
         if in_force is None:
-            return Cell(state, commitment.id, period.id, "not-in-force", None, None, computed_status="not-in-force")
+            return Cell(
+                state,
+                commitment.id,
+                period.id,
+                "not-in-force",
+                None,
+                None,
+                computed_status="not-in-force",
+                partial_period=part,
+            )
         found = self.findings(commitment, state, period.start, period.end, as_of, in_force)
         findings = tuple(f for f in found if f.scored)
         too_old = tuple(f for f in found if not f.scored)
-        part = partial_period(period, as_of)
         status, score, confidence = combine(findings, self.method)
         coverage = cov.coverage_of(
             (o for f in findings for o in f.observations),

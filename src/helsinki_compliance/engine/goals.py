@@ -37,7 +37,7 @@ progress; the timeline gives two readings, as known at each period's end and as 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -280,6 +280,11 @@ def track(
             base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, known)
             cur = measure(ev, goal, code, gw.current_start(b_end, as_of), as_of, known)
         v, notes = verdict_3(base, cur, gs, ev.evidence(code), as_of)
+        if notes.get("uncorroborated"):
+            note = "; reads met, but uncorroborated (one source, and not a high-confidence report of a reliable one)"
+            cur = replace(
+                cur, progress=gw.honest_progress(cur.progress or 0.0, False), met=False, detail=cur.detail + note
+            )
         goals.append(
             {
                 "id": goal.id,

@@ -78,6 +78,7 @@ def test_duckdb_equals_the_reference_as_of_an_early_date_and_on_named_periods(bu
 
 def test_every_rule_fixture_gives_the_same_cell_on_duckdb(bundled: Corpus) -> None:
     checked = 0
+    backend = DuckDBBackend(connection=duckdb.connect(":memory:"))  # one connection for every case
     for test in bundled.rule_tests:
         commitment = bundled.commitments[test.commitment]
         for case in test.cases:
@@ -92,9 +93,10 @@ def test_every_rule_fixture_gives_the_same_cell_on_duckdb(bundled: Corpus) -> No
             period = parse_period(case.period, bundled.named_periods)
             as_of = case.as_of.end if case.as_of else FAR
             ref = Evaluator(mini).scorecard([case.state], [period], as_of, [commitment])
-            got = SqlEvaluator(mini, DuckDBBackend()).scorecard([case.state], [period], as_of, [commitment])
+            got = SqlEvaluator(mini, backend).scorecard([case.state], [period], as_of, [commitment])
             assert_same(mini, ref, got)
             checked += 1
+    backend.connection.close()
     assert checked > 300
 
 

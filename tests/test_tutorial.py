@@ -7,11 +7,13 @@ Each command must succeed, and each sample output line the tutorial shows (excep
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -72,8 +74,11 @@ def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert built.returncode == 0, built.stderr
     wheel = next((tmp / "dist").glob("helsinki_compliance-*.whl"))
     env_dir = tmp / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=False)  # dependencies from this environment
+    # The wheel's dependencies come from the environment under test, never from the base interpreter
+    # (`system_site_packages` would borrow the base's packages, which a fresh machine does not have).
+    venv.create(env_dir, system_site_packages=False, with_pip=False)
     py = env_dir / "bin" / "python"
+    lend_dependencies(py)
     inst = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q", str(wheel)],
         capture_output=True,
@@ -91,6 +96,33 @@ def wheel_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     )
     assert str(env_dir) in where.stdout, where  # the wheel, not the checkout
     return env
+
+
+def lend_dependencies(py: Path) -> None:
+    """Make this environment's installed packages (not the base interpreter's, not the checkout) importable in ``py``.
+
+    A ``.pth`` file in the new environment's site-packages lists this environment's site-packages directories. Lines
+    of a ``.pth`` file are only appended to ``sys.path``: the ``.pth`` files inside those directories (among them
+    the editable install of the checkout) are not processed, so ``helsinki_compliance`` comes from the wheel.
+    """
+    ours = [p for p in {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]} if Path(p).is_dir()]
+    assert sys.prefix != sys.base_prefix, "run the tests in a virtual environment: the base interpreter lends nothing"
+    site = subprocess.run(
+        [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "_environment_under_test.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
+
+
+def test_the_wheel_environment_borrows_nothing_from_the_base_interpreter(wheel_env: dict[str, str]) -> None:
+    py = Path(wheel_env["PATH"].split(os.pathsep)[0]) / "python"
+    code = "import sys, json; print(json.dumps(sys.path))"
+    paths = json.loads(subprocess.run([str(py), "-c", code], env=wheel_env, capture_output=True, text=True).stdout)
+    base_site = sysconfig.get_paths(vars={"base": sys.base_prefix, "platbase": sys.base_prefix})["purelib"]
+    assert base_site not in paths  # the base interpreter's site-packages is not on the path
+    assert all(not p.startswith(str(REPO / "src")) for p in paths)  # nor the checkout
 
 
 def test_the_wheel_carries_the_bundled_data(wheel_env: dict[str, str], tmp_path: Path) -> None:

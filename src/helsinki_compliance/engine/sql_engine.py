@@ -57,15 +57,19 @@ class DuckDBBackend:
     name = "duckdb"
     single_scan = False
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, connection: Any = None) -> None:
+        """``connection``: an open DuckDB connection to reuse across many small runs (it is left open; the
+        tables a run registers are unregistered after it); by default each run opens and closes its own."""
         self.threads = threads
+        self.connection = connection
 
     def run(self, corpus: Corpus, tables: dict[str, Any], queries: Sequence[str]) -> list[Rows]:
         try:
             import duckdb
         except ImportError:
             raise UsageError("the duckdb engine needs duckdb: pip install 'helsinki-compliance[scale]'") from None
-        con = duckdb.connect(":memory:")
+        con = self.connection if self.connection is not None else duckdb.connect(":memory:")
+        names = ["obs", *tables]
         try:
             if self.threads:
                 con.execute(f"SET threads TO {int(self.threads)}")
@@ -74,7 +78,11 @@ class DuckDBBackend:
                 con.register(name, table)
             return [con.execute(q).fetchall() for q in queries]
         finally:
-            con.close()
+            if con is self.connection:
+                for name in names:
+                    con.unregister(name)
+            else:
+                con.close()
 
 
 class SparkBackend:

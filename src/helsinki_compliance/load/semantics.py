@@ -174,7 +174,7 @@ def _merge_vocabulary(items: list[tuple[Any, Origin]], rep: _Reporter) -> Vocabu
             Problem("commitments", 0, "", "no vocabulary file found (a file with top-level key 'vocabulary')")
         )
         return None
-    merged: dict[str, dict[str, Any]] = {"kinds": {}, "tags": {}, "metrics": {}, "conditions": {}}
+    merged: dict[str, dict[str, Any]] = {"kinds": {}, "tags": {}, "metrics": {}, "conditions": {}, "endings": {}}
     for voc, origin in items:
         for part in merged:
             for word, definition in getattr(voc, part).items():
@@ -402,6 +402,8 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
         if subj is not None and allowed is not None and subj not in allowed:
             message = f"unknown subject {subj!r} of {obs.standing.condition}{did_you_mean(subj, allowed)}"
             reg.rep.add(o, ("standing", "subject"), message)
+    if obs.standing and obs.standing.ended_by is not None:
+        reg.ref(o, ("standing", "ended_by"), obs.standing.ended_by, voc.endings, "ending")
     if today is not None and obs.date.start > today:
         reg.rep.add(o, ("date",), f"{obs.date} is in the future (today is {today})")
     obs_state = reg.states.get(obs.state)

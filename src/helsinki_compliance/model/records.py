@@ -141,13 +141,31 @@ class ConditionDefinition(Strict):
     )
 
 
+class EndingDefinition(Strict):
+    """How a standing condition ended (released, emigrated, died in custody, ...), and what that means for scoring."""
+
+    description: Text = Field(description="what the ending is")
+    effect: Literal["compliant", "partial", "violation", "neutral"] = Field(
+        default="compliant",
+        description=(
+            "`compliant`: the ending counts as the rule's `when_ended` status; `partial`: it counts at most as partial "
+            "(a release bought with a recantation); `violation`: the ending is itself a "
+            "violation in its period (e.g. a death in custody, an expulsion abroad); `neutral`: the condition ends "
+            "without a finding of either kind"
+        ),
+    )
+
+
 class Vocabulary(Strict):
-    """Observation kinds, tags, metrics and standing conditions that rules read."""
+    """Observation kinds, tags, metrics, standing conditions and endings that rules read."""
 
     kinds: dict[Id, Text] = Field(description="observation kind id -> what an observation of that kind records")
     tags: dict[Id, Text] = Field(description="tag id -> what the tag marks (topic, group, station, ...)")
     metrics: dict[Id, MetricDefinition] = Field(description="metric id -> its unit and meaning")
     conditions: dict[Id, ConditionDefinition] = Field(description="standing condition id -> its meaning and subjects")
+    endings: dict[Id, EndingDefinition] = Field(
+        default_factory=dict, description="ending id -> how a condition ended (`standing.ended_by`) and its effect"
+    )
 
 
 class Source(Strict):
@@ -166,7 +184,13 @@ class Source(Strict):
     file: str | None = Field(
         default=None, description="file name of the source text in `../shared/sources/`; the quote check reads it"
     )
-    url: str | None = Field(default=None, description="where the source can be read")
+    url: str | None = Field(
+        default=None, description="the publisher's own address, or an archive's (never a copy site's)"
+    )
+    copy_url: str | None = Field(
+        default=None,
+        description="where the text was read, when that is a copy (a mirror or an aggregator), not the publisher",
+    )
     publisher: str | None = Field(default=None, description="publisher, journal or issuing body, with volume and pages")
     accessed: DateField | None = Field(default=None, description="when the URL was read (access date)")
     licence: Literal["public-domain", "copyright", "unknown"] = Field(
@@ -176,6 +200,9 @@ class Source(Strict):
     text: str | None = Field(
         default=None,
         description="for public-domain sources: the stored text (path under `observations/texts/`) the quote check reads",
+    )
+    excerpt: Flag = Field(
+        default=False, description="true when the stored `text` is an excerpt of the document, not its whole text"
     )
     note: str | None = Field(default=None, description="free remarks")
 
@@ -286,12 +313,37 @@ class Standing(Strict):
     since: DateField | None = Field(
         default=None, description="when it began, if the source says so (only with `in_effect: true`)"
     )
+    ended_by: Id | None = Field(
+        default=None,
+        description="how it ended, an ending id from `vocabulary.endings` (only with `in_effect: false`)",
+    )
+    all_subjects: Flag = Field(
+        default=False,
+        description=(
+            "true: the ending applies to every subject of the condition in the state from this date "
+            "(a general amnesty, a law abolishing a practice); only with `in_effect: false` and no `subject`"
+        ),
+    )
 
     @model_validator(mode="after")
     def _since_only_when_in_effect(self) -> Standing:
         if self.since is not None and not self.in_effect:
             raise ValueError("'since' is only meaningful when in_effect is true")
+        if self.ended_by is not None and self.in_effect:
+            raise ValueError("'ended_by' is only meaningful when in_effect is false")
+        if self.all_subjects and (self.in_effect or self.subject is not None):
+            raise ValueError("'all_subjects' is only meaningful with in_effect: false and no subject")
         return self
+
+
+class Attribution(Strict):
+    """Whose claim, belief, allegation or plan an observation reports: content the source does not establish as fact."""
+
+    type: Literal["claim", "belief", "allegation", "plan"] = Field(
+        description="`claim` (a party's statement about its own conduct), `belief` (what someone believes), "
+        "`allegation` (an accusation the source does not confirm), `plan` (an announced intention, not a measure in effect)"
+    )
+    by: Text = Field(description="who claims, believes, alleges or plans it")
 
 
 class LawDates(Strict):
@@ -331,6 +383,10 @@ class Observation(Strict):
     )
     claim: Flag = Field(
         default=False, description="true when it records a government's claim, which rules do not count unless asked"
+    )
+    attribution: Attribution | None = Field(
+        default=None,
+        description="set when the content is someone's claim, belief, allegation or plan: never scored as a fact",
     )
     known_by: DateField | None = Field(
         default=None,

@@ -38,6 +38,7 @@ FIELD_ORDER = (
     "quote",
     "confidence",
     "claim",
+    "attribution",
     "context",
     "note",
 )

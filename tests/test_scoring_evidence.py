@@ -1,4 +1,4 @@
-"""Scoring method 2 (issue #15): one test (or a few) per point, on small fixture corpora.
+"""Scoring method 2 (issue #15): coverage, range-dated evidence, known-by dates, ageing, lasting measures, goals, conflicts.
 
 Each of these fails on the engine before method 2."""
 

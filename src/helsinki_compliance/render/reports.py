@@ -864,6 +864,16 @@ def _conflicts(corpus: Corpus, state: str) -> list[dict[str, Any]]:
     return [c.to_dict() for c in find(corpus.observations_of(state), corpus.sources)]
 
 
+def _overview_bands(rows: list[dict[str, Any]]) -> dict[str, list[tuple[float, float] | None]]:
+    """Each state's overall band per period (0-100), keyed as the overview chart's series."""
+    return {
+        f"{r['state']} ({r['name'][:16]})": [
+            (c["band_values"][0], c["band_values"][1]) if c["band_values"] else None for c in r["overall"]["cells"]
+        ]
+        for r in rows
+    }
+
+
 def overview_context(
     corpus: Corpus,
     card: Scorecard,
@@ -905,12 +915,7 @@ def overview_context(
         if r["rank_score"] >= 0 or any(c["score"] != "–" for c in r["overall"]["cells"])
     }
     unscored = [r["state"] for r in rows if f"{r['state']} ({r['name'][:16]})" not in series]
-    bands = {
-        f"{r['state']} ({r['name'][:16]})": [
-            (c["band_values"][0], c["band_values"][1]) if c["band_values"] else None for c in r["overall"]["cells"]
-        ]
-        for r in rows
-    }
+    bands = _overview_bands(rows)
     return {
         "meta": {
             "title": "Compliance overview: " + ", ".join(card.states),

@@ -191,8 +191,9 @@ def shade(status: str, score: float | None) -> str:
     return f"sh-{min(int(depth * 3), 2)}"
 
 
-def _period_dict(p: Period) -> dict[str, Any]:
+def _period_dict(p: Period, as_of: date | None = None) -> dict[str, Any]:
     return {
+        "partial": as_of is not None and p.start <= as_of < p.end,  # method 3: contains the as-of date
         "id": p.id,
         "label": p.label,
         "kind": p.kind,
@@ -825,7 +826,7 @@ def state_context(
             "files": files or {},
             "periods": [p.id for p in card.periods],
         },
-        "periods": [_period_dict(p) for p in card.periods],
+        "periods": [_period_dict(p, card.as_of) for p in card.periods],
         "chart": _basket_chart(card, state, f"{state}-baskets"),
         "group_rows": _group_rows(card, state),
         "heatmap": _heatmap(card, state),
@@ -862,6 +863,18 @@ def _conflicts(corpus: Corpus, state: str) -> list[dict[str, Any]]:
     """Method 2: reports of one fact that disagree, each with the one kept (conflicts.py)."""
 
     return [c.to_dict() for c in find(corpus.observations_of(state), corpus.sources)]
+
+
+def _band_order(card: Scorecard, rows: list[dict[str, Any]]) -> None:
+    """Each row's ``order``: its group among the states the bands separate (``2=`` a tie), or blank."""
+    scored = [r["state"] for r in rows if r["rank_score"] >= 0]
+    last = card.periods[-1].id if card.periods else ""
+    order: dict[str, str] = {}
+    for i, group in enumerate(summary.band_groups(card, last, scored) if scored else [], 1):
+        for s in group:
+            order[s] = f"{i}=" if len(group) > 1 else str(i)
+    for r in rows:
+        r["order"] = order.get(r["state"], "")
 
 
 def _overview_bands(rows: list[dict[str, Any]]) -> dict[str, list[tuple[float, float] | None]]:
@@ -904,6 +917,7 @@ def overview_context(
         )
     # ranked: the highest overall score in the last period first; unscored states last, by code
     rows.sort(key=lambda r: (-r["rank_score"], r["state"]))
+    _band_order(card, rows)
     for i, r in enumerate(rows):
         colour, marker = charts.style_of(i)
         r["colour"], r["marker"] = colour, _MARKER_NAMES.get(marker, marker)
@@ -930,7 +944,7 @@ def overview_context(
             "states": list(card.states),
             "periods": [p.id for p in card.periods],
         },
-        "periods": [_period_dict(p) for p in card.periods],
+        "periods": [_period_dict(p, card.as_of) for p in card.periods],
         "chart": charts.labelled(
             charts.small_multiples(
                 "overview",

@@ -11,6 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# Hypothesis profiles: `dev` (the default: few examples, quick), `ci` (when CI is set: more examples), `explore`
+# (HYPOTHESIS_PROFILE=explore: many, random). dev and ci search the same examples every run (no flaky red).
+settings.register_profile("dev", max_examples=10, deadline=None, derandomize=True)
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 REPO = Path(__file__).resolve().parents[1]
 # the per-user cache of the tests' runs (and of the processes they start): not the user's own

@@ -80,7 +80,7 @@ def test_bands_appear_in_every_format(card_and_corpus: tuple[Any, hc.Corpus]) ->
     row = next(r for r in rows if r["row"] == "overall")
     assert float(row["band_low"]) == pytest.approx(g.band[0], abs=1e-4) and row["band_high"]
     text = f"{round(g.band[0] * 100)}-{round(g.band[1] * 100)}"
-    assert text in scorecard_table(card) and f"band {text}" in scorecard_markdown(card)
+    assert text in scorecard_table(card) and f"| band | {text} |" in scorecard_markdown(card)
 
 
 def test_conflicts_resolved_conservatively_are_one_of_the_variants(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from conftest import REPO, make_data, obs
@@ -426,7 +426,6 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @example(option=("scorecard", "--as-of"), value="0000-Q1")
 @example(option=("goals", "--baseline"), value="0001-01-01")
 @example(option=("observe list", "--from"), value="0000-H1")
-@settings(max_examples=60, deadline=None)
 @given(
     option=st.sampled_from(DATE_OPTIONS),
     value=st.one_of(

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from helsinki_compliance.cli.main import main
 
-REPORT = ["--data", str(REPO), "report", "--state", "BY", "--format", "md,csv"]
+REPORT = ["--data", str(REPO), "report", "--state", "AT", "--format", "md,csv"]
 
 
 @pytest.fixture()
@@ -33,7 +33,7 @@ def test_report_out_through_dotdot_is_refused_unless_allowed(project: Path) -> N
     assert not (project.parent / "elsewhere").exists()
     ok = run("--allow-outside", *REPORT, "--out", "../elsewhere")
     assert ok.exit_code == 0, ok.output
-    assert (project.parent / "elsewhere" / "BY-year-1975-1991.md").is_file()
+    assert (project.parent / "elsewhere" / "AT-year-1975-1991.md").is_file()
 
 
 def test_report_out_through_a_symlink_is_refused_and_an_absolute_path_is_explicit(project: Path) -> None:
@@ -52,12 +52,12 @@ def test_reports_overwrite_only_their_own_files(project: Path) -> None:
     assert first.exit_code == 0, first.output
     again = run(*REPORT, "--out", "reports")  # our own files: replaced
     assert again.exit_code == 0, again.output
-    mine = project / "reports" / "BY-year-1975-1991.md"
+    mine = project / "reports" / "AT-year-1975-1991.md"
     mine.write_text("# my notes, not a report\n")
     before = {p.name: p.read_bytes() for p in (project / "reports").iterdir()}
     r = run(*REPORT, "--out", "reports")
     assert r.exit_code == 2
-    assert "refusing to overwrite" in r.stderr and "BY-year-1975-1991.md" in r.stderr
+    assert "refusing to overwrite" in r.stderr and "AT-year-1975-1991.md" in r.stderr
     assert {p.name: p.read_bytes() for p in (project / "reports").iterdir()} == before  # nothing written
 
 
@@ -65,7 +65,7 @@ def test_a_symlink_in_place_of_a_report_is_not_followed(project: Path) -> None:
     target = project.parent / "precious.csv"
     target.write_text("state,period,period_start,period_end,commitment,\n")
     (project / "reports").mkdir()
-    (project / "reports" / "BY-year-1975-1991.csv").symlink_to(target)
+    (project / "reports" / "AT-year-1975-1991.csv").symlink_to(target)
     r = run(*REPORT, "--out", "reports")
     assert r.exit_code == 2 and "refusing to overwrite" in r.stderr
     assert target.read_text() == "state,period,period_start,period_end,commitment,\n"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import random
 from datetime import date
 from pathlib import Path
@@ -45,14 +44,8 @@ PERIODS = [
 ]
 AS_OF = date(1991, 12, 31)
 
-#: Examples per property; ``HC_PROPERTY_EXAMPLES=500 pytest tests/test_properties.py`` searches harder.
-EXAMPLES = int(os.environ.get("HC_PROPERTY_EXAMPLES", "25"))
-#: CI searches the same examples every run (no flaky red); a searcher sets HC_PROPERTY_EXAMPLES to explore.
-DERANDOMIZE = "HC_PROPERTY_EXAMPLES" not in os.environ
+#: Examples per property: the profile's (tests/conftest.py; HYPOTHESIS_PROFILE=explore searches harder).
 FAST = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    derandomize=DERANDOMIZE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 
@@ -190,8 +183,6 @@ def test_evaluation_does_not_depend_on_observation_order(obs: list[Observation],
 
 @settings(
     max_examples=5,
-    deadline=None,
-    derandomize=DERANDOMIZE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(corpora(min_size=2, max_size=12), st.randoms(use_true_random=False))

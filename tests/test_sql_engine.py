@@ -186,7 +186,7 @@ def random_corpus(base: Corpus, seed: int, n: int) -> Corpus:
 
 
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 60), as_of=st.integers(1980, 1996))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_duckdb_equals_the_reference_on_random_corpora(bundled: Corpus, seed: int, n: int, as_of: int) -> None:
     corpus = random_corpus(bundled, seed, n)
     ref, got, _ = both(corpus, ["SU", "PL"], hc.periods(corpus, "year", 1976, 1992), date(as_of, 12, 31))

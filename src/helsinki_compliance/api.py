@@ -23,7 +23,7 @@ from helsinki_compliance.engine.selection import periods, resolve_states, scorec
 from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
-from helsinki_compliance.load.config import DataConfig, data_config
+from helsinki_compliance.load.config import DataConfig, data_config, writable
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import DateError, parse_day
 from helsinki_compliance.model.periods import parse_period
@@ -33,6 +33,7 @@ __all__ = [
     "Corpus",
     "DataConfig",
     "data_config",
+    "writable",
     "load",
     "find_data_dir",
     "parse_as_of",
@@ -82,8 +83,9 @@ def explain(corpus: Corpus, commitment: str, *, state: str, period: str, as_of: 
     """Why one cell has its status (a JSON-ready dict; see :mod:`.explain`)."""
     if commitment not in corpus.commitments:
         raise UsageError(f"unknown commitment {commitment!r}{did_you_mean(commitment, corpus.commitments)}")
-    (code,) = resolve_states(corpus, [state])
-    return explain_cell(corpus, commitment, code, parse_period(period, corpus.named_periods), as_of)
+    chosen = parse_period(period, corpus.named_periods)
+    (code,) = resolve_states(corpus, [state], [chosen], period)
+    return explain_cell(corpus, commitment, code, chosen, as_of)
 
 
 def catalogue(corpus: Corpus, *, state: str | None = None, as_of: date | None = None) -> list[dict[str, Any]]:
@@ -154,8 +156,9 @@ def stats(corpus: Corpus) -> dict[str, Any]:
 
 
 def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
-    """Coverage per state and year: observations dated within the year, their sources and the
-    commitments they cite (observations whose dates span several years are counted under "range")."""
+    """Coverage per state and year: observations dated within the year, their sources, the kinds of those
+    sources (press, government document, ...) and the commitments they cite (observations whose dates span
+    several years are counted under "range")."""
     cells: dict[str, dict[str, tuple[int, set[str], set[str]]]] = {}
     for o in corpus.observations:
         year = str(o.date.start.year) if o.date.start.year == o.date.end.year else "range"
@@ -163,7 +166,12 @@ def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
         cells[o.state][year] = (n + 1, srcs | {o.source}, comms | set(o.commitments))
     return {
         state: {
-            year: {"observations": n, "sources": len(srcs), "commitments": len(comms)}
+            year: {
+                "observations": n,
+                "sources": len(srcs),
+                "source_kinds": len({corpus.sources[s].kind for s in srcs if s in corpus.sources}),
+                "commitments": len(comms),
+            }
             for year, (n, srcs, comms) in sorted(years.items())
         }
         for state, years in sorted(cells.items())

@@ -47,9 +47,15 @@ def observe() -> None:
     """
 
 
-def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplicate: str | None) -> Any:
+def _writable(obj: Ctx, command: str) -> None:
+    """Refuse before any prompt or parsing when the write would land in the bundled data (a dry
+    run too: it takes the data directory's lock, a file, and the bundled data may not be writable)."""
+    api.writable(api.data_config(obj.data), command)
 
+
+def _add(obj: Ctx, drafts: Any, target: str | None, dry_run: bool, allow_duplicate: str | None) -> Any:
     cfg = api.data_config(obj.data)
+    api.writable(cfg, "observe add")
     return obs_mod.add(
         cfg.root,
         drafts,
@@ -251,7 +257,7 @@ def observe_add(
         --source my-source --locator "p. 1" --quote "..." --dated-by "30 November 1988" --confidence high
       helsinki-compliance observe add --file new.yaml --dry-run
     """
-
+    _writable(obj, "observe add")
     given = {k: v for k, v in fields.items() if v not in (None, (), False)}
     if obs_id:
         given["id"] = obs_id
@@ -309,7 +315,7 @@ def observe_import(
       helsinki-compliance observe import rows.csv --dry-run
       helsinki-compliance observe import export.json --to observations/my-import.yaml
     """
-
+    _writable(obj, "observe import")
     drafts = obs_drafts.drafts_from_file(obj.path(file, "FILE"))
     _print_result(obj, _add(obj, drafts, target, dry_run, allow_duplicate), fmt)
 

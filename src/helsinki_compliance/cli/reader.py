@@ -116,8 +116,9 @@ def vocabulary(obj: Ctx, fmt: str) -> None:
 @click.pass_obj
 @handle_errors
 def states(obj: Ctx, fmt: str) -> None:
-    """The participating states: codes, names, joined and left dates, successors.
+    """The participating states: codes, names, joined and left dates, successors, aliases.
 
+    A state may be given by its code, name or an alias (USSR, East Germany, ČSSR), in any case.
     An observation about a state outside its dates is refused (Czechoslovakia is CS until
     1992; the Czech Republic, CZ, from 1993).
     """
@@ -129,6 +130,7 @@ def states(obj: Ctx, fmt: str) -> None:
             "joined": s.joined.text,
             "left": s.left.text if s.left else None,
             "successors": list(s.successors),
+            "aliases": list(s.aliases),
         }
         for s in sorted(corpus.states.values(), key=lambda s: s.code)
     ]
@@ -211,6 +213,7 @@ def source_add(obj: Ctx, sid: str, when: str, dry_run: bool, **fields: Any) -> N
     Then cite it: helsinki-compliance observe add --source nyt-1989-01-17 ...
     """
     cfg = api.data_config(obj.data)
+    api.writable(cfg, "source add")  # a dry run too: it takes the data directory's lock
     data = {"id": sid, "date": when, **fields}
     added = sources_mod.add_source(cfg.root, data, dry_run=dry_run, base=cfg.base, base_dirs=cfg.base_dirs)
     verb = "added source" if added.written else "would add source (dry run, nothing written)"

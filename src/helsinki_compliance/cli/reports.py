@@ -9,6 +9,7 @@ import click
 from helsinki_compliance import api
 from helsinki_compliance.cli.app import YEAR, Ctx, as_of_date, echo, handle_errors, load_corpus, main
 from helsinki_compliance.engine import goals as goals_mod
+from helsinki_compliance.engine.selection import years_asked
 from helsinki_compliance.render.reports import FORMATS, report_names, write_report
 
 
@@ -61,7 +62,8 @@ def report(
         raise click.BadParameter(f"unknown format(s): {', '.join(bad)}", param_hint="--format")
     at = as_of_date(as_of, corpus)
     # default: every state with evidence and the all-states overview
-    codes = api.resolve_states(corpus, list(states) or ["all"])
+    asked = api.periods(corpus, period, first, last) if states else None  # named states must have been members
+    codes = api.resolve_states(corpus, list(states) or ["all"], asked, years_asked(period, first, last))
     # the default set: every format for the states with a goal set (the USSR), Markdown and CSV for the rest
     full = None if (states or formats) else {gs.state for gs in corpus.goal_sets.values()}
     goal_data = goals_mod.report_goals(corpus, codes, first=first, last=last, as_of=at)

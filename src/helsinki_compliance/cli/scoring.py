@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 
 import click
@@ -100,7 +101,8 @@ def scorecard(
     elif fmt == "markdown":
         echo(scorecard_markdown(card), nl=False)
     else:
-        echo(scorecard_table(card, style), nl=False)
+        # the legend wraps at words to the terminal's width ($COLUMNS, else the terminal, else 80)
+        echo(scorecard_table(card, style, columns=shutil.get_terminal_size().columns), nl=False)
     if fail_on:
         bad = {"violation"} if fail_on == "violation" else {"violation", "partial"}
         if any(c.status in bad for c in card.cells.values()):

@@ -121,7 +121,9 @@ def diff(
     """Every cell and goal of ``states`` whose status or score moved between the two as-of dates."""
     if before >= after:
         raise UsageError(f"the first as-of date ({before.isoformat()}) must be before the second ({after.isoformat()})")
-    codes = selection.resolve_states(corpus, states)
+    codes = selection.resolve_states(
+        corpus, states, selection.periods(corpus, period, first, last), selection.years_asked(period, first, last)
+    )
     return {
         "before": before.isoformat(),
         "after": after.isoformat(),

@@ -35,12 +35,16 @@ EXTENDS = ("bundled", "catalogue", "none")
 
 @dataclass(frozen=True)
 class DataConfig:
-    """The data directory, the base it extends (or None), and the config file read (if any)."""
+    """The data directory, the base it extends (or None), and the config file read (if any).
+
+    ``chosen`` is False when no data directory was named or found and the bundled data was
+    taken as the fallback: that data ships with the tool and is read-only (:func:`writable`)."""
 
     root: Path
     base: Path | None = None
     base_dirs: tuple[str, ...] = DATA_DIRS
     config: Path | None = None
+    chosen: bool = True
 
 
 def bundled_data_dir() -> Path | None:
@@ -148,7 +152,21 @@ def data_config(data: str | Path | None = None, cwd: Path | None = None) -> Data
         raise UsageError(
             "no data directory: run inside a directory with commitments/, or name one (the data directory argument)"
         )
-    return DataConfig(bundled)
+    return DataConfig(bundled, chosen=False)
+
+
+def writable(cfg: DataConfig, command: str) -> None:
+    """Refuse to write into the bundled data when it was taken only because no data directory was
+    given (``--data``, ``HELSINKI_COMPLIANCE_DATA``, a config, or the current directory): it ships
+    with the tool, and an upgrade would lose what was written there. A data directory the user
+    names (``--data .`` in a checkout) is written as asked."""
+    if cfg.chosen:
+        return
+    raise UsageError(
+        f"{command}: no data directory was given, and the bundled data ({cfg.root}) is read-only. "
+        "Make your own corpus, which extends the bundled one: `helsinki-compliance init my-corpus`, "
+        f"then `cd my-corpus` and run `helsinki-compliance {command} ...` there (or pass --data my-corpus)"
+    )
 
 
 def _from_dir(root: Path) -> DataConfig:

@@ -41,6 +41,7 @@ from helsinki_compliance.model.records import (
     Vocabulary,
     reach_of,
 )
+from helsinki_compliance.model.states import find_state, fold, suggest_state
 
 #: The largest figure a metric may give: more than a trillion persons or cases is a typo, and
 #: bounding each figure keeps every sum of them finite (two values near 1.7e308 summed to infinity).
@@ -97,7 +98,14 @@ class Registry:
         """Whether ``value`` is in ``registry``; if not, an "unknown WHAT" problem with a did-you-mean."""
         if value in registry:
             return True
-        self.rep.add(origin, sub, f"unknown {what} {value!r}{did_you_mean(value, registry)}")
+        if registry is self.states:  # by name: 'USSR' suggests SU, never US
+            hint = suggest_state(self.states, value)
+            code = find_state(self.states, value)
+            if code:  # a name or alias in a data file: the file keeps codes
+                hint = f" (write its code: {code})"
+        else:
+            hint = did_you_mean(value, registry)
+        self.rep.add(origin, sub, f"unknown {what} {value!r}{hint}")
         return False
 
     def origin(self, kind: str, ident: str) -> Origin:
@@ -198,6 +206,16 @@ def _check_states_and_cases(reg: Registry) -> None:
             reg.ref(reg.origin("states", code), ("successors", i), succ, reg.states, "state")
         if st.left and st.left.end < st.joined.start:
             reg.rep.add(reg.origin("states", code), ("left",), "the state left before it joined")
+    named: dict[str, str] = {}
+    for code, st in reg.states.items():
+        named.update({fold(n): code for n in (st.name, *st.aliases) if fold(n) not in named})
+    for code, st in reg.states.items():
+        for i, alias in enumerate(st.aliases):
+            key, other = fold(alias), named.get(fold(alias))
+            if key.upper() in reg.states and key.upper() != code:
+                reg.rep.add(reg.origin("states", code), ("aliases", i), f"{alias!r} is the code of another state")
+            elif other not in (None, code):
+                reg.rep.add(reg.origin("states", code), ("aliases", i), f"{alias!r} already names {other}")
     for cid, case in reg.cases.items():
         o = reg.origin("cases", cid)
         reg.ref(o, ("state",), case.state, reg.states, "state")

@@ -22,6 +22,7 @@ from helsinki_compliance.model.records import (
     State,
     Vocabulary,
 )
+from helsinki_compliance.model.states import find_state, state_names
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,13 @@ class Corpus:
             return None
         start = commitment.in_force or self.instruments[commitment.instrument].adopted
         return max(start.start, st.joined.start)
+
+    def state_code(self, text: str) -> str | None:
+        """The code of the state ``text`` names: a code, name or alias (``USSR``, ``east germany``), else None."""
+        names = self.__dict__.get("_state_names")
+        if names is None:
+            names = self.__dict__["_state_names"] = state_names(self.states)
+        return find_state(self.states, text, names)
 
     def state_left(self, state: str) -> date | None:
         st = self.states.get(state)

@@ -223,6 +223,11 @@ class State(Strict):
         default=None, description="the last day it existed as one; later periods are `not-in-force`"
     )
     successors: StateCodes = Field(default=(), description="codes of the states that succeeded it")
+    aliases: Annotated[tuple[Text, ...], BeforeValidator(_list)] = Field(
+        default=(),
+        description="other names people write for it (`USSR`, `East Germany`, `ČSSR`); matched in any case, "
+        "wherever a state is given",
+    )
 
 
 class Instrument(Strict):

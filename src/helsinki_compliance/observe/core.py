@@ -39,6 +39,7 @@ from helsinki_compliance.model.conflicts import find as find_conflicts
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.periods import calendar_periods
 from helsinki_compliance.model.records import Observation
+from helsinki_compliance.model.states import suggest_state
 from helsinki_compliance.observe import infer
 from helsinki_compliance.observe.diff import Change, diff
 from helsinki_compliance.observe.drafts import Draft, DuplicateIndex, fact_key, new_id, norm_quote, unsafe_text
@@ -436,9 +437,14 @@ def select(
 ) -> list[Observation]:
     """Observations matching every filter given (dates: the observation's interval overlaps)."""
     needle = norm_quote(text) if text else None
+    code = None
+    if state:
+        code = corpus.state_code(state)
+        if code is None:
+            raise UsageError(f"--state: unknown state {state!r}{suggest_state(corpus.states, state)}")
     out = []
     for o in corpus.observations:
-        if state and o.state != state.upper():
+        if code and o.state != code:
             continue
         if start and o.date.end < start:
             continue

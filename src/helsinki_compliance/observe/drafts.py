@@ -256,7 +256,8 @@ def draft_from_options(opts: dict[str, Any]) -> Draft:
 def drafts_for_all_subjects(corpus: Corpus, opts: dict[str, Any]) -> list[Draft]:
     """``--standing C --ended --all-subjects``: one draft per subject of C in effect for the state on the date."""
 
-    condition, state = opts.get("standing"), str(opts.get("state") or "").upper()
+    given = str(opts.get("state") or "")
+    condition, state = opts.get("standing"), corpus.state_code(given) or given.upper()
     if not condition or not opts.get("ended") or opts.get("subject"):
         raise UsageError("--all-subjects needs --standing CONDITION and --ended, and no --subject")
     try:

@@ -18,6 +18,7 @@ from typing import Any
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import DateError, iso_from_user, parse_date
+from helsinki_compliance.model.states import membership_error
 
 __all__ = ["normalise", "section_commitments", "FieldError"]
 
@@ -78,19 +79,9 @@ def _membership(corpus: Corpus, data: dict[str, Any], today: date | None) -> Non
         return
     if today is not None and d.start > today:
         return  # a date in the future is refused as such by the validation
-    left = st.left.end if st.left else None
-    if d.end >= st.joined.start and (left is None or d.start <= left):
-        return
-    span = f"from {st.joined.text}" + (f" to {st.left.text}" if st.left else "")
-    then = sorted(
-        f"{s.code} ({s.name})"
-        for s in corpus.states.values()
-        if (code in s.successors or s.code in st.successors)
-        and s.joined.start <= d.end
-        and (s.left is None or s.left.end >= d.start)
-    )
-    hint = f"; for {when} use {' or '.join(then)}" if then else ""
-    raise FieldError("state", f"{code} ({st.name}) was a participating state {span}, not on {when}{hint}")
+    problem = membership_error(corpus.states, st.code, d.start, d.end, when)
+    if problem:
+        raise FieldError("state", problem)
 
 
 def normalise(
@@ -103,7 +94,7 @@ def normalise(
     notes: list[str] = []
     voc = corpus.vocabulary
     if isinstance(out.get("state"), str):
-        out["state"] = out["state"].strip().upper()
+        out["state"] = corpus.state_code(out["state"]) or out["state"].strip().upper()
     singles: tuple[tuple[str, Collection[str]], ...] = (
         ("kind", voc.kinds),
         ("source", corpus.sources),

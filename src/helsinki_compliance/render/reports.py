@@ -44,16 +44,21 @@ from helsinki_compliance.model.conflicts import find
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import CALENDAR_KINDS, Period
 from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHTS, STATUS_SCORES, Observation
+from helsinki_compliance.model.states import short_name
 from helsinki_compliance.render import charts, summary
 from helsinki_compliance.render.outputs import OutputSet
 from helsinki_compliance.render.tables import (
     BASKET_ORDER,
     GROUP_SYMBOLS,
     SYMBOLS,
+    TEXT_WIDTH,
     md_escape,
+    md_split_table,
     scorecard_csv,
     scorecard_markdown,
+    short_period,
     to_json,
+    wrap_text,
 )
 from helsinki_compliance.version import __version__
 
@@ -266,6 +271,8 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
                     "shade": shade(gs.status, gs.score),
                     "assessed": gs.assessed,
                     "in_force": gs.in_force,
+                    "observations": gs.coverage.observations,
+                    "sources": len(gs.coverage.sources),
                     "coverage": gs.label + (f"; band {_band100(gs)}" if _band100(gs) else ""),
                     "stale": bool(gs.coverage.stale),
                     "band": _band100(gs),
@@ -908,6 +915,7 @@ def overview_context(
             {
                 "state": state,
                 "name": st.name if st else state,
+                "short": short_name(st) if st else state,
                 "overall": overall,
                 "groups": groups,
                 "counts": _counts(card, state),
@@ -1058,13 +1066,10 @@ def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
 
 
 def _md_timeline(t: dict[str, Any], out: list[str]) -> None:
-    out.append(f"{md_escape(t['title'])}:")
-    out.append("")
-    out.append("| goal | " + " | ".join(md_escape(p) for p in t["periods"]) + " |")
-    out.append("|---|" + "---|" * len(t["periods"]))
-    for r in t["rows"]:
-        out.append(f"| {md_escape(r['goal'])} | " + " | ".join(md_escape(c["verdict"]) for c in r["cells"]) + " |")
-    out.append("")
+    """The verdicts per period, in words, split by period so every line fits 100 characters."""
+    out += [f"{md_escape(t['title'])}:", ""]
+    rows = [(md_escape(r["goal"]), [md_escape(c["label"]) for c in r["cells"]]) for r in t["rows"]]
+    out += md_split_table("goal", t["periods"], rows, heading="####")
 
 
 def _md_method(m: dict[str, Any], out: list[str]) -> None:
@@ -1187,6 +1192,11 @@ def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
 def render_overview_markdown(ctx: dict[str, Any]) -> str:
     m = ctx["meta"]
     periods = [p["id"] for p in ctx["periods"]]
+    partial = {p["id"] for p in ctx["periods"] if p.get("partial")}
+
+    def label(pid: str) -> str:  # method 3: ^ marks the period that contains the as-of date
+        return short_period(pid) + ("^" if pid in partial else "")
+
     out = [
         f"# {md_escape(m['title'])}",
         "",
@@ -1195,43 +1205,60 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
         *[md_escape(x) + "\n" for x in ctx.get("summary") or []],
         "## Overall score per state (0-100)",
         "",
-        "States are listed by the last period's score; this is not a ranking: where sensitivity bands "
-        "overlap the states are ties (see the summary above and docs/scoring.md, Method 3).",
+    ]
+    rows = [
+        (
+            f"{md_escape(s['short'])} ({s['state']})",
+            [f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"] for c in s["overall"]["cells"]],
+        )
+        for s in ctx["states"]
+    ]
+    out += md_split_table("state", periods, rows, heading="###", short=label)
+    key = (
+        "Each cell: the overall score (0-100) and its status symbol; the coverage of each score is in the "
+        "state's basket tables below. States are listed by the last period's score; this is not a ranking: "
+        "where sensitivity bands overlap the states are ties (see the summary above and docs/scoring.md, "
+        "Method 3)."
+        + (
+            f" Columns: {short_period(periods[0])} = {periods[0]}."
+            if periods and short_period(periods[0]) != periods[0]
+            else ""
+        )
+    )
+    out += [
+        *wrap_text(key, TEXT_WIDTH),
         "",
-        "| state | " + " | ".join(md_escape(p) for p in periods) + " |",
-        "|---|" + "---|" * len(periods),
+        "## Baskets",
+        "",
     ]
     for s in ctx["states"]:
-        out.append(
-            f"| {md_escape(s['name'])} ({s['state']}) | "
-            + " | ".join(
-                (f"{c['score']} {c['symbol']}" if c["score"] != "–" else c["symbol"])
-                + (f" ({md_escape(c['coverage'])})" if c["status"] != "not-in-force" else "")
-                for c in s["overall"]["cells"]
-            )
-            + " |"
-        )
-    out += ["", "## Baskets", ""]
-    for s in ctx["states"]:
-        out += [
-            f"### {md_escape(s['name'])} ({s['state']})",
-            "",
-            "| group | " + " | ".join(md_escape(p) for p in periods) + " |",
-            "|---|" + "---|" * len(periods),
-        ]
+        out += [f"### {md_escape(s['name'])} ({s['state']})", ""]
+        rows = []
         for g in s["groups"]:
-            out.append(
-                f"| {md_escape(g['label'])} | "
-                + " | ".join(
-                    ("insufficient evidence" if c["status"] == "insufficient-evidence" else c["score"])
-                    + (f" ({md_escape(c['coverage'])})" if c["status"] != "not-in-force" else "")
-                    for c in g["cells"]
+            nif = [c["status"] == "not-in-force" for c in g["cells"]]
+            rows.append(
+                (
+                    f"**{md_escape(g['label'])}**",
+                    ["ie" if c["status"] == "insufficient-evidence" else c["score"] for c in g["cells"]],
                 )
-                + " |"
             )
+            if any(c["band"] for c in g["cells"]):
+                rows.append(("band", [c["band"] for c in g["cells"]]))
+            rows.append(
+                (
+                    "assessed/in force",
+                    ["-" if n else f"{c['assessed']}/{c['in_force']}" for c, n in zip(g["cells"], nif, strict=True)],
+                )
+            )
+            rows.append(
+                (
+                    "obs./sources",
+                    ["-" if n else f"{c['observations']}/{c['sources']}" for c, n in zip(g["cells"], nif, strict=True)],
+                )
+            )
+        out += md_split_table("group", periods, rows, heading="####", short=label)
         if s["links"].get("md"):
-            out += ["", f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})"]
-        out.append("")
+            out += [f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})", ""]
     _md_goals(ctx["goals"], out)
     out += ["Legend: " + "; ".join(f"{md_escape(x['symbol'])} {x['label']}" for x in ctx["legend"]), ""]
     _md_method(ctx["method"], out)
@@ -1363,7 +1390,9 @@ def write_report(
     allowed = set(names)
     with OutputSet(Path(out_dir), "report") as out:
         step("evaluate")
-        card = selection.scorecard(corpus, states=codes, period=period, first=first, last=last, as_of=as_of)
+        card = selection.scorecard(
+            corpus, states=codes, period=period, first=first, last=last, as_of=as_of, membership=False
+        )
         written: list[Path] = []
         links: dict[str, dict[str, str]] = {}
         for code in codes:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+import textwrap
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from helsinki_compliance.engine.coverage import INSUFFICIENT, MIN_COMMITMENTS, MIN_OBSERVATIONS
@@ -23,10 +24,17 @@ SYMBOLS = {
 #: the symbol of a basket or overall score resting on too little evidence (coverage.py)
 GROUP_SYMBOLS = {"insufficient-evidence": "ie"}
 COLOURS = {"compliant": "green", "partial": "yellow", "violation": "red"}
-LEGEND = (
-    "C compliant  P partial  V violation  . not assessed (no evidence)  - not in force  * analyst assessment  "
-    "~ not yet (the period begins after the as-of date)  ^ partial period (the as-of date falls inside it)"
+LEGEND_ENTRIES = (
+    "C compliant",
+    "P partial",
+    "V violation",
+    ". not assessed (no evidence)",
+    "- not in force",
+    "* analyst assessment",
+    "~ not yet (the period begins after the as-of date)",
+    "^ partial period (the as-of date falls inside it)",
 )
+LEGEND = "  ".join(LEGEND_ENTRIES)
 GROUP_LEGEND = (
     f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
     f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; "
@@ -34,6 +42,39 @@ GROUP_LEGEND = (
     "band = the score's range under the documented alternative method choices (docs/scoring.md, Method 3)"
 )
 COVERAGE_ROWS = ("assessed", "in force", "observations", "sources")
+#: the width a scorecard's prose (legend, totals) wraps at when none is given; the Markdown scorecard's lines fit it
+TEXT_WIDTH = 100
+
+
+def wrap_entries(entries: Iterable[str], width: int, sep: str = "  ") -> list[str]:
+    """Legend entries joined into lines of at most ``width`` characters, never breaking an entry
+    (an entry longer than the width is wrapped at its words)."""
+    lines: list[str] = []
+    line = ""
+    for entry in entries:
+        if line and len(line) + len(sep) + len(entry) <= width:
+            line += sep + entry
+            continue
+        if line:
+            lines.append(line)
+        parts = textwrap.wrap(entry, width, break_long_words=False, break_on_hyphens=False) or [""]
+        lines.extend(parts[:-1])
+        line = parts[-1]
+    if line:
+        lines.append(line)
+    return lines
+
+
+def wrap_text(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` wrapped at words to ``width`` columns; continuation lines indented by ``indent`` plus two spaces."""
+    return textwrap.wrap(
+        text,
+        max(width, 20),
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def group_score_text(gs: Any) -> str:
@@ -165,17 +206,19 @@ def _symbol(card: Scorecard, state: str, cid: str, pid: str) -> str:
     return SYMBOLS[cell.status] + ("*" if cell.assessment else "")
 
 
-def _short(pid: str) -> str:
+def short_period(pid: str) -> str:
+    """A column heading: a year by its last two digits (``1975`` -> ``75``), other periods as they are."""
     return pid[2:] if len(pid) == 4 and pid.isdigit() else pid
 
 
 def _col(card: Scorecard, p: Any) -> str:
     """A period's column label; ``^`` marks a period that contains the as-of date (partial)."""
-    return _short(p.id) + ("^" if p.start <= card.as_of < p.end else "")
+    return short_period(p.id) + ("^" if p.start <= card.as_of < p.end else "")
 
 
-def scorecard_table(card: Scorecard, style: Any = None) -> str:
-    """A terminal table: commitments down (grouped), periods across, a symbol per cell."""
+def scorecard_table(card: Scorecard, style: Any = None, columns: int = TEXT_WIDTH) -> str:
+    """A terminal table: commitments down (grouped), periods across, a symbol per cell; the
+    legend and totals wrap at words to ``columns`` (the CLI passes the terminal's width)."""
     style = style or (lambda text, status: text)
     out: list[str] = []
     labels = [f"basket {b} score" for b in {c.basket for c in card.commitments}]
@@ -222,10 +265,10 @@ def scorecard_table(card: Scorecard, style: Any = None) -> str:
             if s == state:
                 counts[cell.status] = counts.get(cell.status, 0) + 1
         total = ", ".join(f"{k} {counts[k]}" for k in SYMBOLS if k in counts)
-        out.append(f"  totals: {total}")
+        out.extend(wrap_text(f"totals: {total}", columns, "  "))
         out.append("")
-    out.append(LEGEND)
-    out.append(GROUP_LEGEND)
+    out.extend(wrap_entries(LEGEND_ENTRIES, columns))
+    out.extend(wrap_text(GROUP_LEGEND, columns))
     return "\n".join(out) + "\n"
 
 
@@ -242,39 +285,118 @@ def md_escape(text: str) -> str:
     return "".join(out)
 
 
-def scorecard_markdown(card: Scorecard) -> str:
+def _md_row(first: str, cells: Sequence[str]) -> str:
+    return f"| {first} | " + " | ".join(cells) + " |" if cells else f"| {first} |"
+
+
+def _md_fits(rows: Sequence[tuple[str, Sequence[str]]], idx: Sequence[int], width: int) -> bool:
+    return all(len(_md_row(first, [cells[i] for i in idx])) <= width for first, cells in rows)
+
+
+def md_column_chunks(ids: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], width: int) -> list[list[int]]:
+    """The columns of a wide Markdown table split so every row fits ``width`` characters: by
+    decade when the columns are years (then further where a decade does not fit), else greedily.
+    A single column that does not fit stays alone (its rows are as short as they can be)."""
+    if all(len(i) == 4 and i.isdigit() for i in ids):
+        decades: dict[str, list[int]] = {}
+        for n, i in enumerate(ids):
+            decades.setdefault(i[:3], []).append(n)
+        groups = list(decades.values())
+    else:
+        groups = [list(range(len(ids)))]
+    out: list[list[int]] = []
+    for group in groups:
+        if _md_fits(rows, group, width):
+            out.append(group)
+            continue
+        chunk: list[int] = []
+        for n in group:
+            if chunk and not _md_fits(rows, [*chunk, n], width):
+                out.append(chunk)
+                chunk = []
+            chunk.append(n)
+        if chunk:
+            out.append(chunk)
+    return out or [[]]
+
+
+def md_split_table(
+    first_header: str,
+    ids: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[str]]],
+    *,
+    heading: str = "####",
+    width: int = TEXT_WIDTH,
+    short: Any = None,
+) -> list[str]:
+    """A Markdown table of ``rows`` (first cell, one cell per column of ``ids``) whose every line
+    fits ``width`` characters: split into tables of consecutive columns, each under a heading
+    naming its span (``#### 1975–1979``) when there is more than one."""
+    short = short or (lambda i: i)
+    header = (first_header, [md_escape(short(i)) for i in ids])
+    chunks = md_column_chunks(ids, [header, *rows], width)
     out: list[str] = []
+    for chunk in chunks:
+        if len(chunks) > 1:
+            span = ids[chunk[0]] if len(chunk) == 1 else f"{ids[chunk[0]]}–{ids[chunk[-1]]}"
+            out += [f"{heading} {md_escape(span)}", ""]
+        out.append(_md_row(header[0], [header[1][i] for i in chunk]))
+        out.append("|---|" + "---|" * len(chunk))
+        out.extend(_md_row(first, [cells[i] for i in chunk]) for first, cells in rows)
+        out.append("")
+    return out
+
+
+def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
+    """The scorecard as Markdown whose every line fits ``width`` characters: per state, one table
+    per decade of years (or per run of periods that fits), scores and their coverage in rows of
+    their own, and a key to the abbreviations."""
+    out: list[str] = []
+    ids = [p.id for p in card.periods]
+    labels = {p.id: _col(card, p) for p in card.periods}
+    n = len(ids)
     for state in card.states:
         out.append(f"### {state} — as of {card.as_of.isoformat()}\n")
-        out.append("| commitment | " + " | ".join(_col(card, p) for p in card.periods) + " |")
-        out.append("|---|" + "---|" * len(card.periods))
+        rows: list[tuple[str, Sequence[str]]] = []
         for group, members in _grouped(card):
-            out.append(f"| **{md_escape(group)}** |" + " |" * len(card.periods))
+            rows.append((f"**{md_escape(group)}**", [""] * n))
             for c in members:
-                out.append(
-                    f"| `{c.id}` | "
-                    + " | ".join(_symbol(card, state, c.id, p.id).replace("*", "\\*") for p in card.periods)
-                    + " |"
-                )
+                rows.append((f"`{c.id}`", [_symbol(card, state, c.id, p.id).replace("*", "\\*") for p in card.periods]))
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
-            vals = []
+            scores, assessed, observed, bands = [], [], [], []
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
-                text = "insufficient evidence" if gs.status == INSUFFICIENT else group_score_text(gs).replace("--", "–")
+                scores.append(group_score_text(gs).replace("--", "–"))
+                bands.append(band_text(gs))
                 a, o = group_coverage_texts(gs)
-                band = f", band {band_text(gs)}" if band_text(gs) else ""
-                vals.append(f"{text} ({a}; {o}{band})" if gs.status not in ("not-in-force", "not-yet") else text)
-            out.append(f"| {'overall' if g == 'overall' else 'basket ' + g} score | " + " | ".join(vals) + " |")
+                assessed.append(a)
+                observed.append(o)
+            rows.append((f"**{'overall' if g == 'overall' else 'basket ' + g} score**", scores))
+            if any(bands):
+                rows.append(("band", bands))
+            rows.append(("assessed/in force", assessed))
+            rows.append(("obs./sources", observed))
+        out.extend(md_split_table("commitment", ids, rows, width=width, short=labels.__getitem__))
+    years = [i for i in ids if len(i) == 4 and i.isdigit()]
+    key = [f"Columns: {short_period(years[0])} = {years[0]} (a year by its last two digits)."] if years else []
+    key.append("Cells: " + "; ".join(e.replace("*", "\\*") for e in LEGEND_ENTRIES) + ".")
+    key.append(
+        f"Score rows: 0-100; ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or "
+        f"fewer than {MIN_OBSERVATIONS} observations); – = nothing assessed. Under each score its coverage: "
+        "commitments assessed / in force, observations (obs.) / sources; band = the score's range under the "
+        "documented alternative method choices (docs/scoring.md, Method 3)."
+    )
+    for k in key:
+        out.extend(wrap_text(k, width))
         out.append("")
-    out.append(LEGEND.replace("*", "\\*") + "\n")
-    out.append(md_escape(GROUP_LEGEND) + "\n")
     return "\n".join(out)
 
 
 def render_by_year(table: dict[str, dict[str, dict[str, int]]]) -> str:
-    """``stats --by-year``: one line per state and year (observations, sources, commitments cited)."""
-    lines = [f"{'state':<6}{'year':<8}{'observations':>13}{'sources':>9}{'commitments':>13}"]
+    """``stats --by-year``: one line per state and year (observations, sources, kinds of source, commitments cited)."""
+    lines = [f"{'state':<6}{'year':<8}{'observations':>13}{'sources':>9}{'kinds':>7}{'commitments':>13}"]
     for state, years in table.items():
         for year, c in years.items():
-            lines.append(f"{state:<6}{year:<8}{c['observations']:>13}{c['sources']:>9}{c['commitments']:>13}")
+            counts = f"{c['observations']:>13}{c['sources']:>9}{c['source_kinds']:>7}{c['commitments']:>13}"
+            lines.append(f"{state:<6}{year:<8}{counts}")
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import helsinki_compliance as hc
-from conftest import make_data, obs
+from conftest import REPO, make_data, obs
 from helsinki_compliance.engine.bands import variants
 from helsinki_compliance.engine.evaluation import Evaluator, group_scores
 from helsinki_compliance.engine.staleness import Method
@@ -143,3 +143,19 @@ def test_the_engines_agree_on_bands(card_and_corpus: tuple[Any, hc.Corpus]) -> N
     card, corpus = card_and_corpus
     got = hc.scorecard(corpus, states=["SU"], period="year", first=1990, last=1990, as_of=AS_OF, engine="duckdb")
     assert got.groups == card.groups and got.cells == card.cells
+
+
+def test_bands_on_the_bundled_corpus_equal_a_full_evaluation_of_every_variant() -> None:
+    """The cheap paths (re-combined weights, standing rules only for the horizon) give what evaluating
+    every variant in full gives."""
+    corpus = hc.load(REPO)
+    card = hc.scorecard(corpus, states=["SU", "CS"], period="year", first=1986, last=1991, as_of=AS_OF)
+    periods = hc.api.periods(corpus, "year", 1986, 1991)
+    full = [group_scores(Evaluator(corpus, m).scorecard(["SU", "CS"], periods, AS_OF)) for m in variants()]
+    for key, g in card.groups.items():
+        if g.score is None:
+            assert g.band is None
+            continue
+        seen = [g.score] + [v[key].score for v in full if v[key].score is not None]
+        assert g.band is not None
+        assert abs(g.band[0] - min(seen)) < 1e-9 and abs(g.band[1] - max(seen)) < 1e-9, key

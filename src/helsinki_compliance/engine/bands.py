@@ -12,8 +12,9 @@ group score is the lowest and highest score it takes over every combination of:
 That is 12 variants, one of them the method itself, so the score always lies inside its band.
 Each is evaluated by the Python reference (:class:`.evaluation.Evaluator`); to keep this cheap,
 the severity variants re-combine the findings already found (weights change nothing else), the
-conservative variants are skipped when no conflict is resolved differently, and only the
-(state, period) pairs with a group score are evaluated. A variant under which the group has no
+horizon variants re-evaluate only the standing rules (nothing else ages), the conservative
+variants are skipped when no conflict is resolved differently, and only the (state, period)
+pairs with a group score are evaluated. A variant under which the group has no
 score (too little evidence left) does not widen the band.
 """
 
@@ -32,10 +33,12 @@ from helsinki_compliance.engine.evaluation import (
     group_scores,
     status_for_score,
 )
+from helsinki_compliance.engine.rules import Finding
 from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method, is_known
 from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Commitment
 
 #: the scoring horizons the bands try (years)
 HORIZONS = (3, 5, 8)
@@ -66,19 +69,32 @@ def _conflicts_differ(corpus: Corpus, as_of: date) -> bool:
     return False
 
 
-def _reweighed(cell: Cell, method: Method) -> Cell:
-    """``cell`` combined under ``method``'s weights (its findings unchanged; an assessment still applies)."""
-    if cell.status in ("not-in-force", NOT_YET) or not cell.findings:
+def _rescored(cell: Cell, method: Method, findings: tuple[Finding, ...] | None = None) -> Cell:
+    """``cell`` combined under ``method`` (with other ``findings`` if given); an assessment still applies."""
+    if cell.status in ("not-in-force", NOT_YET):
         return cell
-    status, score, confidence = combine(cell.findings, method)
+    found = cell.findings if findings is None else findings
+    status, score, confidence = combine(found, method)
     a = cell.assessment
     if a is not None and a.action == "set" and a.status is not None:
-        return cell
+        return replace(cell, findings=found, computed_status=status, computed_score=score, confidence=confidence)
     if a is not None:
         base = score if score is not None else 0.5
         score = min(1.0, max(0.0, base + (a.adjust or 0.0)))
         status = status_for_score(score)
-    return replace(cell, status=status, score=score, confidence=confidence)
+    return replace(cell, findings=found, status=status, score=score, confidence=confidence)
+
+
+def _horizon_cell(ev: Evaluator, cell: Cell, commitment: Commitment, period: Period, as_of: date) -> Cell:
+    """``cell`` under another horizon: only standing findings age, so only standing rules are re-evaluated."""
+    standing = [r for r in commitment.rules if r.kind == "standing"]
+    if cell.status in ("not-in-force", NOT_YET) or not standing:
+        return cell
+    in_force = ev.in_force(commitment, cell.state, period)
+    assert in_force is not None  # the cell is in force
+    found = ev.findings(commitment, cell.state, period.start, period.end, as_of, in_force, rules=standing)
+    kept = tuple(f for f in cell.findings if f.rule_kind != "standing")
+    return _rescored(cell, ev.method, kept + tuple(f for f in found if f.scored))
 
 
 def add_bands(corpus: Corpus, card: Scorecard) -> None:
@@ -95,20 +111,20 @@ def add_bands(corpus: Corpus, card: Scorecard) -> None:
             if rule == "conservative" and not differ:
                 continue
             method = Method(horizon_years=horizon, conflicts=rule)  # type: ignore[arg-type]
+            ev = Evaluator(corpus, method)
+            keys = [(s, c, p) for s in states for p in periods if (s, p.id) in wanted for c in card.commitments]
             if method == DEFAULT_METHOD:
                 cells = card.cells
-            else:
-                ev = Evaluator(corpus, method)
+            elif rule == "reliability":  # the method's own conflicts: only the standing findings change
                 cells = {
-                    (s, c.id, p.id): ev.cell(c, s, p, card.as_of)
-                    for s in states
-                    for p in periods
-                    if (s, p.id) in wanted
-                    for c in card.commitments
+                    (s, c.id, p.id): _horizon_cell(ev, card.cells[(s, c.id, p.id)], c, p, card.as_of)
+                    for s, c, p in keys
                 }
+            else:
+                cells = {(s, c.id, p.id): ev.cell(c, s, p, card.as_of) for s, c, p in keys}
             for weights in (True, False):
                 m = replace(method, severity_weights=weights)
-                chosen = cells if weights else {k: _reweighed(x, m) for k, x in cells.items()}
+                chosen = cells if weights else {k: _rescored(x, m) for k, x in cells.items()}
                 for key, g in _group_scores(card, chosen, states, periods, wanted).items():
                     if key in scores and g.score is not None:
                         scores[key].append(g.score)

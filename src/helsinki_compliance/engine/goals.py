@@ -210,7 +210,7 @@ def verdict(baseline: Measure, current: Measure, gs: GoalSet) -> str:
     return "no-change"
 
 
-def verdict_3(
+def checked_verdict(
     baseline: Measure, current: Measure, gs: GoalSet, evidence: StateEvidence, as_of: date
 ) -> tuple[str, dict[str, Any]]:
     """Method 3's verdict: :func:`verdict`, then ``met`` only when corroborated and ``no-change`` only
@@ -279,7 +279,7 @@ def track(
         else:
             base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, known)
             cur = measure(ev, goal, code, gw.current_start(b_end, as_of), as_of, known)
-        v, notes = verdict_3(base, cur, gs, ev.evidence(code), as_of)
+        v, notes = checked_verdict(base, cur, gs, ev.evidence(code), as_of)
         if notes.get("uncorroborated"):
             note = "; reads met, but uncorroborated (one source, and not a high-confidence report of a reliable one)"
             cur = replace(

@@ -48,9 +48,14 @@ def test_standing_condition_is_carried_forward_until_ended(tmp_path: Path) -> No
     c = card(tmp_path, [jam("j1", "1976-05", "voa", True), jam("j2", "1987-05", "voa", False)])
     assert c.cell("SU", "t.broadcast", "1975").status == "not-assessed"  # not yet observed
     assert c.cell("SU", "t.broadcast", "1976").status == "violation"
-    for y in range(1977, 1987):  # no observation in these years, the condition still holds
+    for y in range(1977, 1984):  # no observation in these years, the condition still holds
         cell = c.cell("SU", "t.broadcast", str(y))
         assert cell.status == "violation" and cell.findings[0].carried
+    # changed for method 3 (issue #23, point 1): from 1984 the 1976-05 report is more than the 8-year
+    # horizon before the period's end; it is listed (too old to score), not scored, so the cell is not assessed
+    for y in (1984, 1985, 1986):
+        cell = c.cell("SU", "t.broadcast", str(y))
+        assert cell.status == "not-assessed" and cell.too_old[0].age == "too-old"
     assert c.cell("SU", "t.broadcast", "1987").status == "partial"  # ended during the year
     assert c.cell("SU", "t.broadcast", "1988").status == "compliant"  # known ended, carried
 

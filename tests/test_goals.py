@@ -149,12 +149,18 @@ def test_verdicts_move_the_way_history_did_without_changing_the_goal_file(tmp_pa
     corpus = hc.load(root)
     t = goals.timeline(corpus, hc.api.periods(corpus, "year", 1987, 1991), "schifter-1987")
     by_year = {row["period"]: row["verdicts"] for row in t["timeline"]}
-    # 1987 is still the memo's picture
-    assert {g: by_year["1987"][g] for g in EXPECTED} == EXPECTED
+    # 1987 is still the memo's picture, but for one goal (changed for method 3, issue #23, point 1): this
+    # corpus is the seed texts only, without the record, and its only evidence of emigration at the 1986
+    # baseline is a restriction reported in 1975-77, beyond the 8-year scoring horizon, so the baseline and
+    # with it the verdict are not assessed (the bundled corpus, with the 1986 figure, still reads significant)
+    assert {g: by_year["1987"][g] for g in EXPECTED} == {**EXPECTED, "emigration-10k": "not-assessed"}
     # 1988: RFE/RL no longer jammed; emigration ~19,000 a year
     assert by_year["1988"]["radio-jamming"] == "met"
-    assert by_year["1988"]["emigration-10k"] == "met"
-    assert by_year["1990"]["emigration-decree"] == "no-change"
+    # changed for method 3 (issue #23, point 9): "met" needs corroboration; the fixture's 1988 figure is one
+    # medium-confidence observation, so it is no longer enough for "met"
+    assert by_year["1988"]["emigration-10k"] != "met"
+    # changed for method 3 (point 9): no evidence since the memo that the decree persists -> not "no change"
+    assert by_year["1990"]["emigration-decree"] == "no-evidence-since"
     # 1991: the law on exit and entry replaces the 1986 decree
     assert by_year["1991"]["emigration-decree"] == "met"
     # full compliance stays over the horizon

@@ -100,8 +100,10 @@ def test_add_writes_the_observation_and_prints_what_it_changes(data: Path) -> No
     assert "in observations/rferl-1988.yaml" in r.stdout
     # the cell and the goal verdict that move
     # method 2: score moves are reported too, not only status changes
-    assert "SU 1988 hfa.b3.info.broadcast: partial 0.40 -> partial 0.60" in r.stdout
-    assert "SU 1989-1991 hfa.b3.info.broadcast: partial 0.40 -> compliant 0.80" in r.stdout
+    # changed for method 3 (issue #23, point 1): the 1975 report of "Western radio" jammed is beyond the
+    # 8-year horizon from 1984 on and no longer counts (it weighed 1.5 as very stale): 0.40 -> 0.50 before
+    assert "SU 1988 hfa.b3.info.broadcast: partial 0.50 -> partial 0.75" in r.stdout
+    assert "SU 1989-1991 hfa.b3.info.broadcast: partial 0.50 -> compliant 1.00" in r.stdout
     assert "goal schifter-1987/radio-jamming (SU, 1988-1991): significant-progress -> met" in r.stdout
     corpus = hc.load(data)
     added = next(o for o in corpus.observations if o.id == oid)

@@ -157,7 +157,7 @@ def test_random_valid_corpora_never_crash_and_stay_in_range(obs: list[Observatio
     assert len(c.cells) == len(STATES) * len(PERIODS) * len(BASE.commitments)
     for cell in c.cells.values():
         assert cell.status in STATUSES
-        assert (cell.score is None) == (cell.status in ("not-assessed", "not-in-force"))
+        assert (cell.score is None) == (cell.status in ("not-assessed", "not-in-force", "not-yet"))
         assert cell.score is None or 0.0 <= cell.score <= 1.0
         assert cell.confidence is None or 0.0 <= cell.confidence <= 1.0
         known = {o.id for o in obs if o.date.end <= as_of}

@@ -20,6 +20,7 @@ from helsinki_compliance.engine.diff import diff
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
+from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
 from helsinki_compliance.load.config import DATA_DIRS, DataConfig, base_chain, data_config, writable
@@ -36,6 +37,7 @@ __all__ = [
     "load",
     "find_data_dir",
     "parse_as_of",
+    "default_as_of",
     "periods",
     "scorecard",
     "explain",
@@ -70,6 +72,11 @@ def data_roots(data: str | Path | None = None) -> list[tuple[Path, tuple[str, ..
     cfg = data_config(data)
     chain = base_chain(cfg.base, cfg.base_dirs) if cfg.base is not None else []
     return [*chain, (cfg.root, DATA_DIRS)]
+
+
+def default_as_of(corpus: Corpus) -> date:
+    """The default as-of date of every command and report: the corpus's clock (engine/staleness.py)."""
+    return corpus_clock(corpus.observations)
 
 
 def parse_as_of(text: str, what: str = "as-of date") -> date:

@@ -140,16 +140,25 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def as_of_date(value: str | None) -> date:
+def as_of_date(value: str | None, corpus: api.Corpus) -> date:
+    """``--as-of`` as a date; without it, the one default of every command: the corpus's clock."""
     if value is None:
-        return date.today()
+        return api.default_as_of(corpus)
     return api.parse_as_of(value, "--as-of")
 
 
 #: The type of the year options (``--from``/``--to``): the years a date may name.
 YEAR = click.IntRange(MIN_YEAR, MAX_YEAR)
 
-AS_OF = click.option("--as-of", "as_of", metavar="DATE", help="Count only observations known by DATE (default: today).")
+AS_OF = click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help=(
+        "Count only observations known by DATE (default: the corpus's clock, the day its latest "
+        "evidence became known; the same for every command and report)."
+    ),
+)
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "markdown"]), default="table", show_default=True
 )

@@ -88,7 +88,7 @@ def commitments_cmd(obj: Ctx, state: str | None, as_of: str | None, fmt: str) ->
       helsinki-compliance commitments --state KZ --as-of 2010-12-31 --format json
     """
     corpus = load_corpus(obj)
-    rows = api.catalogue(corpus, state=state, as_of=as_of_date(as_of) if as_of else None)
+    rows = api.catalogue(corpus, state=state, as_of=as_of_date(as_of, corpus) if as_of else None)
     if fmt == "json":
         echo(to_json(rows), nl=False)
         return
@@ -127,7 +127,9 @@ def test_rules(obj: Ctx, commitment: str | None) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--by-year", is_flag=True, help="Per state and year: observations, sources, kinds of source, commitments cited.")
+@click.option(
+    "--by-year", is_flag=True, help="Per state and year: observations, sources, kinds of source, commitments cited."
+)
 @click.option("--state", "states", multiple=True, help="With --by-year: only these states (repeatable).")
 @click.pass_obj
 @handle_errors

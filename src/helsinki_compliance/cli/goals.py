@@ -50,7 +50,7 @@ def goals_cmd(
     """
 
     corpus = load_corpus(obj)
-    at = as_of_date(as_of)
+    at = as_of_date(as_of, corpus)
     base = api.parse_as_of(baseline, "--baseline") if baseline else None
     code = api.resolve_states(corpus, [state])[0] if state else None
     if timeline:

@@ -441,7 +441,7 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
     o = found[obs_id]
     origin = corpus.origin("observations", obs_id)
     last = max(1991, o.date.end.year)
-    cells = obs_mod.cited_in(corpus, o, max(1975, o.date.start.year), last, date.today())
+    cells = obs_mod.cited_in(corpus, o, max(1975, o.date.start.year), last, api.default_as_of(corpus))
     if fmt == "json":
         echo(
             to_json(

@@ -10,7 +10,7 @@ from helsinki_compliance import api
 from helsinki_compliance.cli.app import YEAR, Ctx, as_of_date, echo, handle_errors, load_corpus, main
 from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.engine.selection import years_asked
-from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_names, write_report
+from helsinki_compliance.render.reports import FORMATS, report_names, write_report
 
 
 @main.command()
@@ -36,7 +36,7 @@ from helsinki_compliance.render.reports import FORMATS, REPORT_AS_OF, report_nam
     "--as-of",
     "as_of",
     metavar="DATE",
-    help="Count only observations known by DATE (default for reports: 1991-12-31, the end of the period covered).",
+    help="Count only observations known by DATE (default: the corpus's clock, as for every command).",
 )
 @click.pass_obj
 @handle_errors
@@ -47,7 +47,7 @@ def report(
 
     With no options: a 1975-1991 report for every state with evidence (the USSR's with the
     memo's goals, in every format; the others in Markdown and CSV) and an all-states overview,
-    as of 1991-12-31 (use --as-of to change).
+    as of the corpus's clock, the one default of every command (use --as-of to change).
 
     \b
     Examples:
@@ -60,7 +60,7 @@ def report(
     bad = sorted(set(wanted) - set(FORMATS))
     if bad:
         raise click.BadParameter(f"unknown format(s): {', '.join(bad)}", param_hint="--format")
-    at = as_of_date(as_of) if as_of else REPORT_AS_OF
+    at = as_of_date(as_of, corpus)
     # default: every state with evidence and the all-states overview
     asked = api.periods(corpus, period, first, last) if states else None  # named states must have been members
     codes = api.resolve_states(corpus, list(states) or ["all"], asked, years_asked(period, first, last))

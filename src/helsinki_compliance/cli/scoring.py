@@ -92,7 +92,7 @@ def scorecard(
         period=period,
         first=first,
         last=last,
-        as_of=as_of_date(as_of),
+        as_of=as_of_date(as_of, corpus),
         commitments=list(commitments) or None,
         engine=engine,
         master=master,
@@ -130,7 +130,7 @@ def explain(obj: Ctx, commitment: str, state: str, period: str, as_of: str | Non
       helsinki-compliance explain hfa.b3.info.broadcast --state SU --period 1988 --as-of 1991-12-31
     """
     corpus = load_corpus(obj)
-    e = api.explain(corpus, commitment, state=state, period=period, as_of=as_of_date(as_of))
+    e = api.explain(corpus, commitment, state=state, period=period, as_of=as_of_date(as_of, corpus))
     if fmt == "json":
         echo(to_json(e), nl=False)
     else:

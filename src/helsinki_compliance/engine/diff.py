@@ -48,8 +48,8 @@ def _why(added: list[str], dropped: list[str]) -> str:
 def _cells(
     corpus: Corpus, states: Sequence[str], period: str, first: int, last: int, before: date, after: date
 ) -> list[dict[str, Any]]:
-    a = selection.scorecard(corpus, states=states, period=period, first=first, last=last, as_of=before)
-    b = selection.scorecard(corpus, states=states, period=period, first=first, last=last, as_of=after)
+    a = selection.scorecard(corpus, states=states, period=period, first=first, last=last, as_of=before, bands=False)
+    b = selection.scorecard(corpus, states=states, period=period, first=first, last=last, as_of=after, bands=False)
     titles = {c.id: c.title for c in b.commitments}
     out: list[dict[str, Any]] = []
     for key, cb in b.cells.items():

@@ -2,6 +2,9 @@
 
 How a cell is decided (this is the documented scoring method):
 
+0. **Not yet** (method 3). A period that begins after the as-of date is ``not-yet``: nothing
+   is forecast from carried conditions. A period containing the as-of date is scored on what
+   was known by then and marked ``partial_period``.
 1. **In force?** A cell is ``not-in-force`` when the period ends before the commitment's
    instrument was adopted (or before the state joined), or starts after the state ceased to
    exist. Event observations dated before the in-force date are not scored.
@@ -19,6 +22,7 @@ How a cell is decided (this is the documented scoring method):
    the score; the computed status is kept beside the final one and both are shown.
 8. **Baskets and overall.** The commitment-weighted mean of the scores of the assessed cells;
    the same bands give the status. ``assessed``/``total`` say how much rests on evidence.
+   A standing condition last confirmed beyond the horizon (staleness.py) is listed, not scored.
 9. **Coverage** (:mod:`.coverage`). Every cell and group carries the observations, sources and
    dates behind it; a group with fewer than 3 commitments assessed or fewer than 2 observations
    is ``insufficient-evidence``, with no score.
@@ -33,13 +37,26 @@ from typing import Any
 
 from helsinki_compliance.engine import coverage as cov
 from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
+from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
-from helsinki_compliance.model.records import STATUS_SCORES, Assessment, Commitment, Observation
+from helsinki_compliance.model.records import SEVERITY_WEIGHTS, STATUS_SCORES, Assessment, Commitment, Observation
 
 COMPLIANT_AT = 0.80
 PARTIAL_AT = 0.35
 SCORED = ("compliant", "partial", "violation")
+#: method 3: the status of a cell or group whose period begins after the as-of date
+NOT_YET = "not-yet"
+
+
+def not_yet(period: Period, as_of: date) -> bool:
+    """Whether ``period`` begins after ``as_of`` (no forecasts: such a period is not scored)."""
+    return period.start > as_of
+
+
+def partial_period(period: Period, as_of: date) -> bool:
+    """Whether ``as_of`` falls inside ``period`` (its score rests on part of it only)."""
+    return period.start <= as_of < period.end
 
 
 def status_for_score(score: float) -> str:
@@ -83,6 +100,8 @@ class Cell:
     computed_score: float | None = None
     assessment: AppliedAssessment | None = None
     coverage: cov.Coverage = cov.EMPTY
+    too_old: tuple[Finding, ...] = ()  # method 3: conditions beyond the scoring horizon, shown, not scored
+    partial_period: bool = False  # method 3: the as-of date falls inside the period
 
     @property
     def observations(self) -> list[str]:
@@ -107,6 +126,8 @@ class Cell:
             "findings": [f.to_dict() for f in self.findings],
             "coverage": self.coverage.to_dict(),
             "stale": self.stale,
+            "too_old": [f.to_dict() for f in self.too_old],
+            "partial_period": self.partial_period,
         }
         if sources is not None:
             d["sources"] = sorted({sources[o] for o in self.observations if o in sources})
@@ -126,6 +147,8 @@ class GroupScore:
     in_force: int
     coverage: cov.Coverage = cov.EMPTY
     raw_score: float | None = None  # the weighted mean even when the evidence is insufficient
+    partial_period: bool = False  # method 3: the as-of date falls inside the period
+    band: tuple[float, float] | None = None  # method 3: the score's range under the documented variants
 
     @property
     def label(self) -> str:
@@ -143,6 +166,8 @@ class GroupScore:
             "assessed": self.assessed,
             "in_force": self.in_force,
             "coverage": self.coverage.to_dict(),
+            "partial_period": self.partial_period,
+            "band": None if self.band is None else {"low": _r(self.band[0]), "high": _r(self.band[1])},
         }
 
 
@@ -206,10 +231,21 @@ class Scorecard:
                 "scores": STATUS_SCORES,
                 "min_commitments": cov.MIN_COMMITMENTS,
                 "min_observations": cov.MIN_OBSERVATIONS,
+                "horizon_years": DEFAULT_METHOD.horizon_years,
+                "bands": "range of each group score over the horizon at 3, 5 and 8 years, severity weights on "
+                "or off, conflicts resolved by reliability or conservatively (docs/scoring.md, Method 3)",
             },
             "states": self.states,
             "periods": [
-                {"id": p.id, "label": p.label, "kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat()}
+                {
+                    "id": p.id,
+                    "label": p.label,
+                    "kind": p.kind,
+                    "start": p.start.isoformat(),
+                    "end": p.end.isoformat(),
+                    "not_yet": not_yet(p, self.as_of),
+                    "partial_period": partial_period(p, self.as_of),
+                }
                 for p in self.periods
             ],
             "commitments": [
@@ -228,13 +264,19 @@ class Scorecard:
         }
 
 
-def combine(findings: Sequence[Finding]) -> tuple[str, float | None, float | None]:
-    """Status, score and confidence of a cell from its findings (steps 3-6 above)."""
+def combine(findings: Sequence[Finding], method: Method = DEFAULT_METHOD) -> tuple[str, float | None, float | None]:
+    """Status, score and confidence of a cell from its findings (steps 3-6 above); findings beyond
+    the horizon do not count. ``method.severity_weights`` off: every finding weighs 1 (a band variant)."""
+    findings = [f for f in findings if f.scored]
     if not findings:
         return "not-assessed", None, None
-    total = sum(f.weight for f in findings)
-    score = sum(f.weight * f.score for f in findings) / total
-    confidence = sum(f.weight * f.confidence for f in findings) / total
+
+    def weight(f: Finding) -> float:
+        return f.weight if method.severity_weights else f.weight / SEVERITY_WEIGHTS[f.severity]
+
+    total = sum(weight(f) for f in findings)
+    score = sum(weight(f) * f.score for f in findings) / total
+    confidence = sum(weight(f) * f.confidence for f in findings) / total
     return status_for_score(score), score, confidence
 
 
@@ -253,8 +295,9 @@ def _assessment_for(
 class Evaluator:
     """Evaluates one corpus; caches each state's indexed evidence between calls."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, method: Method = DEFAULT_METHOD) -> None:
         self.corpus = corpus
+        self.method = method
         self._evidence: dict[str, StateEvidence] = {}
         self._windows: dict[tuple[str, date, date, date, date], tuple[list[Observation], WindowIndex]] = {}
         self._window_state: str | None = None
@@ -265,7 +308,7 @@ class Evaluator:
             # as-of date is scored (StateEvidence resolves the conflicts per as-of date)
             obs = [o for o in self.corpus.observations_of(state) if not o.context]
             effects = {word: e.effect for word, e in self.corpus.vocabulary.endings.items()}
-            self._evidence[state] = StateEvidence(obs, self.corpus.sources, effects)
+            self._evidence[state] = StateEvidence(obs, self.corpus.sources, effects, self.method)
         return self._evidence[state]
 
     def in_force(self, commitment: Commitment, state: str, period: Period) -> date | None:
@@ -306,11 +349,25 @@ class Evaluator:
         return out
 
     def cell(self, commitment: Commitment, state: str, period: Period, as_of: date) -> Cell:
+        if not_yet(period, as_of):
+            return Cell(state, commitment.id, period.id, NOT_YET, None, None, computed_status=NOT_YET)
         in_force = self.in_force(commitment, state, period)
+        part = partial_period(period, as_of)
         if in_force is None:
-            return Cell(state, commitment.id, period.id, "not-in-force", None, None, computed_status="not-in-force")
-        findings = tuple(self.findings(commitment, state, period.start, period.end, as_of, in_force))
-        status, score, confidence = combine(findings)
+            return Cell(
+                state,
+                commitment.id,
+                period.id,
+                "not-in-force",
+                None,
+                None,
+                computed_status="not-in-force",
+                partial_period=part,
+            )
+        found = self.findings(commitment, state, period.start, period.end, as_of, in_force)
+        findings = tuple(f for f in found if f.scored)
+        too_old = tuple(f for f in found if not f.scored)
+        status, score, confidence = combine(findings, self.method)
         coverage = cov.coverage_of(
             (o for f in findings for o in f.observations),
             self.evidence(state).by_id,
@@ -319,7 +376,19 @@ class Evaluator:
         a = _assessment_for(self.corpus.assessments, state, commitment.id, period.id, as_of)
         if a is None:
             return Cell(
-                state, commitment.id, period.id, status, score, confidence, findings, status, score, None, coverage
+                state,
+                commitment.id,
+                period.id,
+                status,
+                score,
+                confidence,
+                findings,
+                status,
+                score,
+                None,
+                coverage,
+                too_old,
+                part,
             )
         applied = AppliedAssessment(a.id, a.action, a.status, a.adjust, a.author, a.date.text, a.justification)
         if a.action == "set":
@@ -341,6 +410,8 @@ class Evaluator:
             score,
             applied,
             coverage,
+            too_old,
+            part,
         )
 
     def scorecard(
@@ -372,11 +443,13 @@ def group_scores(card: Scorecard) -> dict[tuple[str, str, str], GroupScore]:
         for p in card.periods:
             for g, members in groups.items():
                 cells = [(c, card.cells[(state, c.id, p.id)]) for c in members]
-                in_force = [(c, x) for c, x in cells if x.status != "not-in-force"]
+                in_force = [(c, x) for c, x in cells if x.status not in ("not-in-force", NOT_YET)]
                 scored = [(c, x) for c, x in in_force if x.score is not None and x.status in SCORED]
                 raw: float | None = None
                 coverage = cov.merge([x for _, x in scored])
-                if not in_force:
+                if not_yet(p, card.as_of):
+                    status, score = NOT_YET, None
+                elif not in_force:
                     status, score = "not-in-force", None
                 elif not scored:
                     status, score = "not-assessed", None
@@ -387,7 +460,16 @@ def group_scores(card: Scorecard) -> dict[tuple[str, str, str], GroupScore]:
                     if not cov.sufficient(len(scored), coverage.observations):
                         status, score = cov.INSUFFICIENT, None
                 out[(state, g, p.id)] = GroupScore(
-                    state, g, p.id, status, score, len(scored), len(in_force), coverage, raw
+                    state,
+                    g,
+                    p.id,
+                    status,
+                    score,
+                    len(scored),
+                    len(in_force),
+                    coverage,
+                    raw,
+                    partial_period(p, card.as_of),
                 )
     return out
 

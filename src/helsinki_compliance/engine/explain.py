@@ -21,7 +21,7 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
     in_force = corpus.in_force_from(c, state)
     rules = []
     for rule in c.rules:
-        fs = [f for f in cell.findings if f.rule == rule.id]
+        fs = [f for f in (*cell.findings, *cell.too_old) if f.rule == rule.id]
         rules.append(
             {
                 "id": rule.id,
@@ -68,6 +68,8 @@ def explain_cell(corpus: Corpus, commitment_id: str, state: str, period: Period,
         "state": state,
         "period": {"id": period.id, "start": period.start.isoformat(), "end": period.end.isoformat()},
         "as_of": as_of.isoformat(),
+        "partial_period": cell.partial_period,
+        "horizon_years": ev.method.horizon_years,
         "in_force_from": in_force.isoformat() if in_force else None,
         "status": cell.status,
         "score": None if cell.score is None else round(cell.score, 4),
@@ -135,8 +137,16 @@ def render_text(e: dict[str, Any]) -> str:
         + (f"  score {e['score']:.2f}" if e["score"] is not None else "")
         + (f"  confidence {e['confidence']:.2f}" if e["confidence"] is not None else ""),
     ]
-    if e["status"] == "not-in-force":
+    if e.get("partial_period"):
+        lines.append("  partial period: the as-of date falls inside it; only what was known by then is scored.")
+    if e["status"] == "not-yet":
+        lines.append("  Not yet: the period begins after the as-of date; nothing is forecast (method 3).")
+    elif e["status"] == "not-in-force":
         lines.append("  The commitment did not bind this state during this period.")
+    elif e["computed_status"] == "not-assessed" and any(
+        not f.get("scored", True) for r in e["rules"] for f in r["findings"]
+    ):
+        lines.append("  Only evidence older than the scoring horizon: not assessed (listed below, not scored).")
     elif e["computed_status"] == "not-assessed":
         lines.append("  No rule found evidence in this period: not assessed (absence of evidence is not compliance).")
     lines.append("")
@@ -149,7 +159,10 @@ def render_text(e: dict[str, Any]) -> str:
             lines.append("      no finding")
         for f in r["findings"]:
             carried = " [carried in from an earlier period]" if f["carried"] else ""
-            lines.append(f"      -> {f['status']} (weight {f['weight']:g}){carried}: {f['detail']}")
+            if not f.get("scored", True):
+                lines.append(f"      -- not scored (beyond the {e.get('horizon_years')}-year horizon): {f['detail']}")
+            else:
+                lines.append(f"      -> {f['status']} (weight {f['weight']:g}){carried}: {f['detail']}")
             lines.append(f"         evidence: {', '.join(f['observations'])}")
     if e["arithmetic"]:
         lines += [

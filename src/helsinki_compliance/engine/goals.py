@@ -26,26 +26,49 @@ Method 2 (:mod:`.goalwindow`): the current window is the year before the as-of d
 everything since the baseline), event rules count distinct steps (capped), yearly totals stand
 for annual rates, unmet goals never show progress 1.00, and each goal gives the date of its
 latest evidence and a stale flag.
+
+Method 3 ("Goals 3", docs/goals.md): a standing condition beyond the scoring horizon does not
+count (as in cells); ``no-change`` needs evidence, no older than :data:`.goalwindow.STALE_DAYS`,
+that the condition persists, else the verdict is ``no-evidence-since`` with that date; ``met``
+needs corroboration (:func:`.goalwindow.corroborated`), else the verdict follows the change in
+progress; the timeline gives two readings, as known at each period's end and as known on one date.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from helsinki_compliance.engine import goalwindow as gw
 from helsinki_compliance.engine.evaluation import Evaluator, combine, group_scores
 from helsinki_compliance.engine.evaluation import Scorecard as _Scorecard
-from helsinki_compliance.engine.rules import Finding, Window, aggregate, evaluate_rule, format_number, latest_key
+from helsinki_compliance.engine.rules import (
+    Finding,
+    StateEvidence,
+    Window,
+    aggregate,
+    evaluate_rule,
+    format_number,
+    latest_key,
+)
+from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period, calendar_periods
 from helsinki_compliance.model.records import Goal, GoalSet
 
-VERDICTS = ("met", "significant-progress", "slight-progress", "no-change", "regression", "not-assessed")
+VERDICTS = (
+    "met",
+    "significant-progress",
+    "slight-progress",
+    "no-change",
+    "regression",
+    "no-evidence-since",
+    "not-assessed",
+)
 _RANK = {"regression": 0, "no-change": 1, "slight-progress": 2, "significant-progress": 3, "met": 4}
 
 
@@ -71,12 +94,15 @@ def _window(ev: Evaluator, state: str, start: date, end: date, as_of: date) -> W
     return Window.make(ev.evidence(state), start, end, as_of, date(1, 1, 1), "", snapshot=True)
 
 
-def _rule_findings(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of: date) -> list[Finding]:
+def _rule_findings(
+    ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of: date
+) -> tuple[list[Finding], list[Finding]]:
+    """The goal's scored findings, and those beyond the scoring horizon (shown, not scored)."""
     w = _window(ev, state, start, end, as_of)
     out: list[Finding] = []
     for rule in goal.rules:
         out.extend(evaluate_rule(rule, w))
-    return gw.steps(out, w.evidence)
+    return gw.steps([f for f in out if f.scored], w.evidence), [f for f in out if not f.scored]
 
 
 def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of: date) -> Measure:
@@ -117,9 +143,11 @@ def measure(ev: Evaluator, goal: Goal, state: str, start: date, end: date, as_of
                 tuple(o.id for o in figures),
             )
     if goal.rules:
-        findings = _rule_findings(ev, goal, state, start, end, as_of)
+        findings, too_old = _rule_findings(ev, goal, state, start, end, as_of)
         status, score, _ = combine(findings)
         if score is None:
+            if too_old:
+                return Measure(None, "not-assessed", False, "; ".join(f.detail for f in too_old), ())
             return Measure(None, "not-assessed", False, "no evidence", ())
         met = status == "compliant" and not any(f.status == "violation" for f in findings)
         detail = "; ".join(f.detail for f in findings)
@@ -182,6 +210,35 @@ def verdict(baseline: Measure, current: Measure, gs: GoalSet) -> str:
     return "no-change"
 
 
+def checked_verdict(
+    baseline: Measure, current: Measure, gs: GoalSet, evidence: StateEvidence, as_of: date
+) -> tuple[str, dict[str, Any]]:
+    """Method 3's verdict: :func:`verdict`, then ``met`` only when corroborated and ``no-change`` only
+    when evidence within the goal horizon shows the condition persists; with the reasons as fields."""
+    v = verdict(baseline, current, gs)
+    notes: dict[str, Any] = {}
+    if v == "met" and not gw.corroborated(current.evidence, evidence):
+        notes["uncorroborated"] = True
+        capped = Measure(gw.honest_progress(current.progress or 0.0, False), current.status, False, "", ())
+        v = verdict(baseline, capped, gs)
+    if v == "no-change":
+        since = gw.latest_date(current.evidence or baseline.evidence, evidence)
+        if since is None or (as_of - since).days > gw.STALE_DAYS:
+            v = "no-evidence-since"
+            notes["no_evidence_since"] = since.isoformat() if since else None
+    return v, notes
+
+
+def verdict_text(g: dict[str, Any]) -> str:
+    """A verdict in words: ``no evidence since 1987-12-31``, ``slight-progress (met, uncorroborated)``."""
+    v = str(g["verdict"])
+    if v == "no-evidence-since":
+        return f"no evidence since {g.get('no_evidence_since') or 'ever'}"
+    if g.get("uncorroborated"):
+        return f"{v} (met, uncorroborated)"
+    return v
+
+
 def tier_verdict(verdicts: Sequence[str]) -> str:
     assessed = sorted((v for v in verdicts if v in _RANK), key=_RANK.__getitem__)
     if not assessed:
@@ -204,21 +261,30 @@ def track(
     state: str | None = None,
     baseline: date | None = None,
     evaluator: Evaluator | None = None,
+    known_by: date | None = None,
 ) -> dict[str, Any]:
-    """Every goal of a goal set as of ``as_of``: baseline, current, verdict; and tier verdicts."""
+    """Every goal of a goal set as of ``as_of``: baseline, current, verdict; and tier verdicts.
+
+    ``known_by`` (hindsight): measure on ``as_of`` with the evidence known by this later date."""
     gs = _goal_set(corpus, goal_set)
     code = state or gs.state
     ev = evaluator or Evaluator(corpus)
+    known = max(known_by, as_of) if known_by else as_of
     b_start, b_end = _baseline_window(gs, baseline)
     goals = []
     for goal in gs.goals:
         if as_of <= b_end:
-            base = measure(ev, goal, code, b_start, as_of, as_of)
+            base = measure(ev, goal, code, b_start, as_of, known)
             cur = Measure(None, "not-assessed", False, "the as-of date is not after the baseline", ())
         else:
-            base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, as_of)
-            cur = measure(ev, goal, code, gw.current_start(b_end, as_of), as_of, as_of)
-        v = verdict(base, cur, gs)
+            base = _baseline_measure(goal) or measure(ev, goal, code, b_start, b_end, known)
+            cur = measure(ev, goal, code, gw.current_start(b_end, as_of), as_of, known)
+        v, notes = checked_verdict(base, cur, gs, ev.evidence(code), as_of)
+        if notes.get("uncorroborated"):
+            note = "; reads met, but uncorroborated (one source, and not a high-confidence report of a reliable one)"
+            cur = replace(
+                cur, progress=gw.honest_progress(cur.progress or 0.0, False), met=False, detail=cur.detail + note
+            )
         goals.append(
             {
                 "id": goal.id,
@@ -229,6 +295,7 @@ def track(
                 "baseline": base.to_dict(),
                 "current": cur.to_dict(),
                 "verdict": v,
+                **notes,
                 "evidence": sorted(set(base.evidence) | set(cur.evidence)),
                 **gw.latest_evidence(cur.evidence or base.evidence, ev.evidence(code), as_of),
             }
@@ -245,6 +312,7 @@ def track(
         "state": code,
         "baseline": (baseline.isoformat() if baseline else gs.baseline.text),
         "as_of": as_of.isoformat(),
+        "known_by": known.isoformat(),
         "bands": gs.bands.model_dump(),
         "goals": goals,
         "tiers": tiers,
@@ -260,24 +328,49 @@ def timeline(
     baseline: date | None = None,
     as_of: date | None = None,
 ) -> dict[str, Any]:
-    """The verdicts period by period: each period's end is the as-of date (capped by ``as_of``)."""
+    """The verdicts period by period, in two readings (method 3):
+
+    * ``verdicts``: **as known at each period's end** (each period's end is the as-of date, capped
+      by ``as_of``): what an observer could say then;
+    * ``hindsight``: each period measured at its end with everything known on ``as_of`` (default:
+      the corpus's clock), so later reports of earlier years count.
+    """
     gs = _goal_set(corpus, goal_set)
     ev = Evaluator(corpus)
+    clock = as_of or corpus_clock(corpus.observations)
     rows = []
     for p in periods:
-        at = min(p.end, as_of) if as_of else p.end
+        at = min(p.end, clock)
         t = track(corpus, gs.id, as_of=at, state=state, baseline=baseline, evaluator=ev)
+        h = track(corpus, gs.id, as_of=at, state=state, baseline=baseline, evaluator=ev, known_by=clock)
         rows.append(
             {
                 "period": p.id,
                 "as_of": at.isoformat(),
                 "verdicts": {g["id"]: g["verdict"] for g in t["goals"]},
+                "verdict_texts": {g["id"]: verdict_text(g) for g in t["goals"]},
                 "progress": {g["id"]: g["current"]["progress"] for g in t["goals"]},
                 "stale": sorted(g["id"] for g in t["goals"] if g["stale"]),
                 "tiers": t["tiers"],
+                "hindsight": {
+                    "known_by": clock.isoformat(),
+                    "verdicts": {g["id"]: g["verdict"] for g in h["goals"]},
+                    "verdict_texts": {g["id"]: verdict_text(g) for g in h["goals"]},
+                    "progress": {g["id"]: g["current"]["progress"] for g in h["goals"]},
+                    "tiers": h["tiers"],
+                },
             }
         )
-    return {"goal_set": gs.id, "state": state or gs.state, "timeline": rows}
+    return {
+        "goal_set": gs.id,
+        "state": state or gs.state,
+        "as_of": clock.isoformat(),
+        "readings": {
+            "verdicts": "as known at each period's end",
+            "hindsight": f"as known on {clock.isoformat()} (hindsight)",
+        },
+        "timeline": rows,
+    }
 
 
 #: The goal set used when none is named: the bundled Schifter memo's.

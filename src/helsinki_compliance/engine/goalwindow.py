@@ -11,7 +11,7 @@ Documented in docs/goals.md ("Method 2"). The constants:
 * :data:`UNMET_CAP`: progress of a goal that is not met is at most this, so a progress of
   1.00 always means met.
 * :data:`STALE_DAYS`: a goal whose latest evidence is older than this at the as-of date is
-  flagged stale.
+  flagged stale; method 3: such a goal cannot read "no change" (it reads "no evidence since DATE").
 """
 
 from __future__ import annotations
@@ -119,6 +119,27 @@ def describe_yearly(fig: tuple[Observation, float, str], unit: str) -> str:
     if bound == "at-least":
         how += "; a part of all emigrants, counted as a lower bound"
     return f"{what} ({how})"
+
+
+def latest_date(ids: Sequence[str], evidence: StateEvidence) -> date | None:
+    """The end date of the latest of ``ids`` (None: none of them is this state's evidence)."""
+    dates = [evidence.by_id[i].date.end for i in ids if i in evidence.by_id]
+    return max(dates) if dates else None
+
+
+def corroborated(ids: Sequence[str], evidence: StateEvidence) -> bool:
+    """Method 3: whether evidence can carry a "met": two independent sources (distinct source records),
+    or one source of high reliability with a high-confidence observation."""
+    # a report that a condition was still in effect is evidence of the baseline, not of its end
+    known = [evidence.by_id[i] for i in ids if i in evidence.by_id]
+    obs = [o for o in known if o.standing is None or not o.standing.in_effect]
+    if len({o.source for o in obs}) >= 2:
+        return True
+    for o in obs:
+        src = evidence.sources.get(o.source)
+        if o.confidence == "high" and src is not None and src.reliability == "high":
+            return True
+    return False
 
 
 def latest_evidence(ids: Sequence[str], evidence: StateEvidence, as_of: date) -> dict[str, Any]:

@@ -15,8 +15,11 @@ from itertools import chain
 from typing import Any
 
 from helsinki_compliance.engine.staleness import (
+    DEFAULT_METHOD,
     STALE_CONFIDENCE_FACTOR,
+    TOO_OLD,
     VERY_STALE_WEIGHT_FACTOR,
+    Method,
     age_class,
     is_known,
     known_date,
@@ -55,11 +58,18 @@ class Finding:
     confidence: float
     carried: bool = False
     subject: str | None = None
-    age: str = "fresh"  # fresh, stale or very-stale (see staleness.py)
+    age: str = "fresh"  # fresh, stale, very-stale or too-old (see staleness.py)
     last_confirmed: str | None = None  # for a condition in effect: the latest observation confirming it
 
     @property
+    def scored(self) -> bool:
+        """False for a condition beyond the scoring horizon (method 3): shown, never scored."""
+        return self.age != TOO_OLD
+
+    @property
     def weight(self) -> float:
+        if not self.scored:
+            return 0.0
         return SEVERITY_WEIGHTS[self.severity] * (VERY_STALE_WEIGHT_FACTOR if self.age == "very-stale" else 1.0)
 
     @property
@@ -74,6 +84,7 @@ class Finding:
             "severity": self.severity,
             "weight": self.weight,
             "score": self.score,
+            "scored": self.scored,
             "subject": self.subject,
             "carried": self.carried,
             "age": self.age,
@@ -91,11 +102,16 @@ class StateEvidence:
     """One state's observations, indexed for fast windows (by date, by kind, by condition)."""
 
     def __init__(
-        self, observations: Sequence[Observation], sources: dict[str, Source], effects: Mapping[str, str] | None = None
+        self,
+        observations: Sequence[Observation],
+        sources: dict[str, Source],
+        effects: Mapping[str, str] | None = None,
+        method: Method = DEFAULT_METHOD,
     ) -> None:
         self.sources = sources
         # ending id -> its effect (vocabulary `endings:`); an ending without a reason counts as compliant
         self.effects: Mapping[str, str] = effects or {}
+        self.method = method
         # readings of one fact (a `fact` key) that disagree: which are set aside depends on what was
         # known at the as-of date (a total published in 1990 cannot win a conflict as of 1989)
         self._facts = [o for o in observations if o.fact is not None]
@@ -140,7 +156,8 @@ class StateEvidence:
             return frozenset()
         hit = self._aside.get(as_of)
         if hit is None:
-            hit = known_view.set_aside_at(self._facts, self.sources, as_of)
+            conservative = self.method.conflicts == "conservative"
+            hit = known_view.set_aside_at(self._facts, self.sources, as_of, conservative=conservative)
             if len(self._aside) > 4096:
                 self._aside.clear()
             self._aside[as_of] = hit
@@ -507,9 +524,15 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
         # evidence age: the latest observation confirming the condition in effect (ended conditions do not age)
         confirming = [e for e in (*([last_before] if last_before else []), *ending, *covering) if e.standing.in_effect]  # type: ignore[union-attr]
         latest = max(confirming, key=lambda e: (e.date.end, e.id)) if confirming else None
-        age = age_class(latest.date.end, w.end) if latest is not None else "fresh"
+        horizon = w.evidence.method.horizon_years
+        age = age_class(latest.date.end, w.end, horizon) if latest is not None else "fresh"
         age_note = ""
-        if latest is not None and age != "fresh":
+        if latest is not None and age == TOO_OLD:
+            age_note = (
+                f"; last known {latest.date.text} ({latest.source}, {latest.locator}) — too old to score"
+                f" (more than {horizon} years before {w.end}; method 3 horizon)"
+            )
+        elif latest is not None and age != "fresh":
             age_note = f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})" + (
                 "; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved"
             )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from helsinki_compliance.engine import engines
+from helsinki_compliance.engine.bands import add_bands
 from helsinki_compliance.engine.evaluation import Scorecard
 from helsinki_compliance.engine.sql_engine import SqlEvaluator
 from helsinki_compliance.errors import UsageError
@@ -71,11 +72,13 @@ def scorecard(
     engine: str = "auto",
     master: str | None = None,
     membership: bool = True,
+    bands: bool = True,
 ) -> Scorecard:
     """Evaluate the corpus into a scorecard; ``commitments`` are id prefixes; ``engine``: auto, python,
     duckdb or spark (engine/engines.py), ``master`` the Spark master URL. A state named that was
     not a participating state in any of the periods is refused (``membership=False``: scored as
-    not in force, as a report of every observed state does)."""
+    not in force, as a report of every observed state does). ``bands``: give every basket and
+    overall score its sensitivity band (engine/bands.py, evaluated by the Python reference)."""
     chosen = None
     if commitments:
         chosen = [c for c in corpus.commitments.values() if any(c.id.startswith(p) for p in commitments)]
@@ -87,4 +90,6 @@ def scorecard(
     card = ev.scorecard(codes, chosen_periods, as_of, chosen)
     if isinstance(ev, SqlEvaluator):
         card.engine, card.engine_summary = ev.stats.engine, ev.stats.summary()
+    if bands:
+        add_bands(corpus, card)
     return card

@@ -12,6 +12,11 @@
   the same cell count twice as much; it is never dropped (a restriction no source ended is still
   the best evidence there is). Ended conditions do not age: the end of a restriction lasts until
   a source reports that it resumed.
+* **The scoring horizon** (method 3). A condition last confirmed more than :data:`HORIZON_YEARS`
+  years before the end of the period is **too old to score**: the finding is kept for ``explain``
+  ("last known 1980 (source, locator) — too old to score") but has no weight, so a cell resting
+  only on such findings is not assessed. With the default horizon (8 years) no finding is ever
+  very stale; the class remains for a :class:`Method` with a longer or no horizon.
 * **Measures that last.** An improvement recorded as an event with law dates (``law:``) counts
   from the law's in-force date (else publication, else adoption, else the event's own date) in
   that period and every later one, like a standing condition that has ended.
@@ -19,7 +24,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 # defined with the known-at-a-date view (model/known.py), re-exported here where they were
 from helsinki_compliance.model.known import is_known as is_known
@@ -34,6 +42,42 @@ VERY_STALE_AFTER_YEARS = 10
 STALE_CONFIDENCE_FACTOR = 0.5
 #: a very stale finding's weight is multiplied by this
 VERY_STALE_WEIGHT_FACTOR = 0.5
+#: method 3: a condition last confirmed longer ago than this (years) before the end of the period no longer scores
+HORIZON_YEARS = 8
+#: the age class of a finding beyond the horizon: shown, never scored
+TOO_OLD = "too-old"
+
+
+@dataclass(frozen=True)
+class Method:
+    """The method choices a score depends on; the default is the documented method (docs/scoring.md).
+
+    The sensitivity bands (engine/bands.py) re-evaluate under other choices: the horizon, whether
+    rule severities weight the findings, and how conflicting readings of one fact are resolved.
+    """
+
+    horizon_years: int | None = HORIZON_YEARS  # None: no horizon (method 2)
+    severity_weights: bool = True
+    conflicts: Literal["reliability", "conservative"] = "reliability"
+
+    def label(self) -> str:
+        h = "no horizon" if self.horizon_years is None else f"horizon {self.horizon_years} y"
+        w = "severity weights" if self.severity_weights else "equal weights"
+        return f"{h}, {w}, conflicts by {self.conflicts}"
+
+
+DEFAULT_METHOD = Method()
+
+
+def corpus_clock(observations: Iterable[Observation], today: date | None = None) -> date:
+    """The one default as-of date (method 3, "One clock"): the day the corpus's latest evidence became
+    known (the latest :func:`known_date`), never after ``today``; today for a corpus without observations.
+
+    Every command and report defaults to it: scores as of it equal scores as of today (nothing in the
+    corpus is known later), yet it depends on the data only, so a committed report stays reproducible."""
+    today = today or date.today()
+    latest = max((known_date(o) for o in observations), default=None)
+    return today if latest is None else min(latest, today)
 
 
 def years_before(d: date, years: int) -> date:
@@ -43,8 +87,11 @@ def years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
-def age_class(last_confirmed: date, at: date) -> str:
-    """``fresh``, ``stale`` or ``very-stale``: how old a confirmation on ``last_confirmed`` is at ``at``."""
+def age_class(last_confirmed: date, at: date, horizon: int | None = HORIZON_YEARS) -> str:
+    """``fresh``, ``stale``, ``very-stale`` or ``too-old`` (beyond ``horizon`` years): how old a
+    confirmation on ``last_confirmed`` is at ``at``."""
+    if horizon is not None and last_confirmed < years_before(at, horizon):
+        return TOO_OLD
     if last_confirmed < years_before(at, VERY_STALE_AFTER_YEARS):
         return "very-stale"
     if last_confirmed < years_before(at, STALE_AFTER_YEARS):

@@ -13,6 +13,9 @@ rule, so that the fact is scored once:
    dated later, a restriction known longer), a condition still in effect rather than ended;
 4. then the smaller id, so the choice is stable.
 
+With ``conservative=True`` (a sensitivity variant of method 3, engine/bands.py) steps 1 and 2 are
+skipped: the more conservative reading wins whatever the sources' standing.
+
 The others are *set aside*: kept in the corpus and shown beside the winner, never scored.
 Observations with the same key that agree (same date, same figure) are corroboration, not a
 conflict: all of them count.
@@ -103,8 +106,11 @@ def _shape(o: Observation) -> tuple[str, ...]:
     return ("event",)
 
 
-def find(observations: Iterable[Observation], sources: Mapping[str, Source]) -> list[Conflict]:
-    """Every conflict among ``observations`` (grouped by state and fact key), resolved."""
+def find(
+    observations: Iterable[Observation], sources: Mapping[str, Source], *, conservative: bool = False
+) -> list[Conflict]:
+    """Every conflict among ``observations`` (grouped by state and fact key), resolved (by the
+    documented order, or with ``conservative`` by the more conservative reading first)."""
     groups: dict[tuple[str, str, tuple[str, ...]], list[Observation]] = {}
     for o in observations:
         if o.fact is not None and not o.context:
@@ -113,7 +119,7 @@ def find(observations: Iterable[Observation], sources: Mapping[str, Source]) -> 
     for (state, fact, _), obs in sorted(groups.items()):
         if len(obs) < 2 or len({_reading(o) for o in obs}) < 2:
             continue
-        ranked = sorted(obs, key=lambda o: _rank(o, sources))
+        ranked = sorted(obs, key=lambda o: _rank(o, sources)[4:] if conservative else _rank(o, sources))
         winner = ranked[0]
         # observations that read the fact as the winner does corroborate it and are kept
         aside = tuple(o.id for o in ranked[1:] if _reading(o) != _reading(winner))
@@ -123,7 +129,9 @@ def find(observations: Iterable[Observation], sources: Mapping[str, Source]) -> 
                 state,
                 winner.id,
                 aside,
-                _reason(winner, next(o for o in ranked[1:] if o.id in aside), sources),
+                "more conservative reading (conservative variant)"
+                if conservative
+                else _reason(winner, next(o for o in ranked[1:] if o.id in aside), sources),
                 tuple(_describe(o, sources) for o in ranked),
             )
         )

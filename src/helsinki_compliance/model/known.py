@@ -32,12 +32,15 @@ def known(observations: Iterable[Observation], as_of: date) -> list[Observation]
 
 
 def conflicts_at(
-    observations: Iterable[Observation], sources: Mapping[str, Source], as_of: date
+    observations: Iterable[Observation], sources: Mapping[str, Source], as_of: date, *, conservative: bool = False
 ) -> list[conflicts.Conflict]:
-    """The conflicts among the readings known at ``as_of``, resolved as scoring resolves them then."""
-    return conflicts.find(known(observations, as_of), sources)
+    """The conflicts among the readings known at ``as_of``, resolved as scoring resolves them then
+    (``conservative``: by the more conservative reading first, a method variant of the sensitivity bands)."""
+    return conflicts.find(known(observations, as_of), sources, conservative=conservative)
 
 
-def set_aside_at(observations: Iterable[Observation], sources: Mapping[str, Source], as_of: date) -> frozenset[str]:
+def set_aside_at(
+    observations: Iterable[Observation], sources: Mapping[str, Source], as_of: date, *, conservative: bool = False
+) -> frozenset[str]:
     """The readings a conflict resolved at ``as_of`` sets aside (never scored as of that date)."""
-    return frozenset(conflicts.set_aside(conflicts_at(observations, sources, as_of)))
+    return frozenset(conflicts.set_aside(conflicts_at(observations, sources, as_of, conservative=conservative)))

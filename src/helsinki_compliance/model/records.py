@@ -35,13 +35,13 @@ from helsinki_compliance.model.dates import DateSpec, parse_date
 #: Statuses a finding can have, best first.
 FINDING_STATUSES = ("compliant", "partial", "violation")
 #: The full, closed status vocabulary of a cell.
-STATUSES = ("compliant", "partial", "violation", "not-assessed", "not-in-force")
+STATUSES = ("compliant", "partial", "violation", "not-assessed", "not-in-force", "not-yet")
 STATUS_SCORES = {"compliant": 1.0, "partial": 0.5, "violation": 0.0}
 SEVERITY_WEIGHTS = {"minor": 1.0, "moderate": 2.0, "serious": 3.0}
 CONFIDENCE_VALUES = {"high": 1.0, "medium": 0.7, "low": 0.4}
 
 FindingStatus = Literal["compliant", "partial", "violation"]
-Status = Literal["compliant", "partial", "violation", "not-assessed", "not-in-force"]
+Status = Literal["compliant", "partial", "violation", "not-assessed", "not-in-force", "not-yet"]
 Severity = Literal["minor", "moderate", "serious"]
 Confidence = Literal["high", "medium", "low"]
 NumericOp = Literal["eq", "ne", "lt", "le", "gt", "ge"]

@@ -97,6 +97,7 @@ def _plot(
     ylabel: str,
     ylim: tuple[float, float],
     yticks: Mapping[str, float] | None = None,
+    bands: Mapping[str, Sequence[tuple[float, float] | None]] | None = None,
 ) -> str:
     rc: Any = {**_RC, "svg.hashsalt": f"helsinki-compliance:{key}"}  # a fixed salt per chart
     import matplotlib  # heavy (about 0.4 s): only when drawing
@@ -120,6 +121,7 @@ def _plot(
                 linewidth=1.5,
                 markersize=4,
             )
+            _ribbon(ax, xs, (bands or {}).get(name), _COLOURS[i % len(_COLOURS)])
         if yticks is not None:
             ax.set_yticks(list(yticks.values()))
             ax.set_yticklabels([str(k) for k in yticks])
@@ -141,6 +143,15 @@ def _plot(
         return _to_svg(fig, key)
 
 
+def _ribbon(ax: Any, xs: Sequence[int], band: Sequence[tuple[float, float] | None] | None, colour: str) -> None:
+    """A series' sensitivity band (method 3) as a translucent ribbon around its line."""
+    if not band:
+        return
+    lo = [math.nan if b is None else b[0] for b in band]
+    hi = [math.nan if b is None else b[1] for b in band]
+    ax.fill_between(xs, lo, hi, color=colour, alpha=0.18, linewidth=0)
+
+
 def line_chart(
     key: str,
     labels: Sequence[str],
@@ -149,12 +160,14 @@ def line_chart(
     title: str,
     ylabel: str = "score (0-100)",
     ymax: float = 100.0,
+    bands: Mapping[str, Sequence[tuple[float, float] | None]] | None = None,
 ) -> str:
-    """One line per series over the periods ``labels``; ``None`` values are gaps.
+    """One line per series over the periods ``labels``; ``None`` values are gaps; ``bands`` (per series,
+    per period, low and high on the same scale) are drawn as ribbons around the lines.
 
     Series are drawn in the order given, each with its own line style and marker.
     """
-    return _plot(key, labels, series, title=title, ylabel=ylabel, ylim=(-ymax * 0.04, ymax * 1.04))
+    return _plot(key, labels, series, title=title, ylabel=ylabel, ylim=(-ymax * 0.04, ymax * 1.04), bands=bands)
 
 
 # one colour per state (20 distinct, from matplotlib's tab20, darkened where pale) and one marker each
@@ -180,6 +193,7 @@ def small_multiples(
     ymax: float = 100.0,
     notes: Mapping[str, Sequence[str]] | None = None,
     yticks: Sequence[str] | None = None,
+    bands: Mapping[str, Sequence[tuple[float, float] | None]] | None = None,
 ) -> str:
     """One small panel per series on shared axes (no legend to decode: each panel is titled).
 
@@ -204,6 +218,7 @@ def small_multiples(
             colour, marker = style_of(i)
             ys = [math.nan if v is None else float(v) for v in values]
             ax.plot(xs, ys, color=colour, marker=marker, markersize=3.5, linewidth=1.4)
+            _ribbon(ax, xs, (bands or {}).get(name), colour)
             ax.set_ylim(-ymax * 0.05, ymax * 1.05)
             ax.set_xlim(-0.5, max(len(labels) - 0.5, 0.5))
             ax.set_yticks([0, ymax / 2, ymax])

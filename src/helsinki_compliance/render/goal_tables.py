@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from helsinki_compliance.engine.goals import verdict_text
 from helsinki_compliance.render.tables import md_escape, write_csv
 
 #: The status colour a verdict is shown in (met and significant progress good, slight partial, else bad).
@@ -33,16 +34,28 @@ def render_timeline(t: dict[str, Any], fmt: str) -> str:
     ids = list(t["timeline"][0]["verdicts"]) if t["timeline"] else []
     periods = [r["period"] for r in t["timeline"]]
     lines: list[str] = []
-    if fmt == "markdown":
-        lines.append("| " + " | ".join(["goal", *periods]) + " |")
-        lines.append("|---" * (len(periods) + 1) + "|")
-        for gid in ids:
-            lines.append("| " + " | ".join([gid, *(r["verdicts"][gid] for r in t["timeline"])]) + " |")
-    else:
-        lines.append(f"{'goal':<26}" + "".join(f"{h:<22}" for h in periods))
-        for gid in ids:
-            lines.append(f"{gid:<26}" + "".join(f"{r['verdicts'][gid]:<22}" for r in t["timeline"]))
-    return "\n".join(lines) + "\n"
+    readings = t.get("readings") or {"verdicts": "as known at each period's end"}
+    for key, label in readings.items():
+        raw = [
+            r.get("verdict_texts") if key == "verdicts" else (r.get(key) or {}).get("verdict_texts")
+            for r in t["timeline"]
+        ]
+        texts: list[dict[str, str]] = [
+            dict(x or (r["verdicts"] if key == "verdicts" else {})) for x, r in zip(raw, t["timeline"], strict=True)
+        ]
+        if fmt == "markdown":
+            lines += [f"**{md_escape(t['state'])}: {md_escape(label)}**", ""]
+            lines.append("| " + " | ".join(["goal", *periods]) + " |")
+            lines.append("|---" * (len(periods) + 1) + "|")
+            for gid in ids:
+                lines.append("| " + " | ".join([gid, *(md_escape(x.get(gid, "")) for x in texts)]) + " |")
+        else:
+            lines.append(f"{t['state']}: {label}")
+            lines.append(f"{'goal':<26}" + "".join(f"{h:<31} " for h in periods))
+            for gid in ids:
+                lines.append(f"{gid:<26}" + "".join(f"{x.get(gid, ''):<31} " for x in texts))
+        lines.append("")
+    return "\n".join(lines)
 
 
 def goals_markdown(t: dict[str, Any]) -> str:
@@ -54,7 +67,7 @@ def goals_markdown(t: dict[str, Any]) -> str:
     ]
     for g in t["goals"]:
         lines.append(
-            f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{g['verdict']}** |"
+            f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{verdict_text(g)}** |"
         )
     lines.append("")
     lines += [f"- {tier}: **{v}**" for tier, v in t["tiers"].items()]
@@ -69,7 +82,7 @@ def goals_text(t: dict[str, Any], style: Callable[[str, str], str], evidence: bo
     lines = [t["title"], f"{t['state']} as of {t['as_of']}; baseline {t['baseline']}", ""]
     for g in t["goals"]:
         b, c = g["baseline"], g["current"]
-        verdict = style(g["verdict"], VERDICT_TONE.get(g["verdict"], "violation"))
+        verdict = style(verdict_text(g), VERDICT_TONE.get(g["verdict"], "violation"))
         lines.append(f"{g['id']:<26} {g['tier']:<13} {progress(b)} -> {progress(c)}  {verdict}")
         lines.append(f"{pad}target: {g['target']}")
         lines.append(f"{pad}now: {c['detail']}")
@@ -96,6 +109,8 @@ def track_csv(t: dict[str, Any]) -> str:
             "current_progress",
             "met",
             "verdict",
+            "no_evidence_since",
+            "uncorroborated",
             "tier_verdict",
             "latest_evidence",
             "stale",
@@ -116,6 +131,8 @@ def track_csv(t: dict[str, Any]) -> str:
                 "" if c["progress"] is None else f"{c['progress']:.4f}",
                 "yes" if c["met"] else "no",
                 g["verdict"],
+                g.get("no_evidence_since") or "",
+                "yes" if g.get("uncorroborated") else "",
                 t["tiers"].get(g["tier"], ""),
                 g.get("latest_evidence") or "",
                 "yes" if g.get("stale") else "",
@@ -128,8 +145,11 @@ def track_csv(t: dict[str, Any]) -> str:
 
 def timeline_csv(t: dict[str, Any]) -> str:
     """``goals --timeline --format csv``: one row per period and goal."""
-    rows: list[list[Any]] = [["goal_set", "state", "period", "as_of", "goal", "verdict", "progress", "stale"]]
+    rows: list[list[Any]] = [
+        ["goal_set", "state", "period", "as_of", "goal", "verdict", "progress", "stale", "reading", "known_by"]
+    ]
     for r in t["timeline"]:
+        h = r.get("hindsight") or {}
         for gid, v in r["verdicts"].items():
             p = r["progress"].get(gid)
             rows.append(
@@ -142,6 +162,16 @@ def timeline_csv(t: dict[str, Any]) -> str:
                     v,
                     "" if p is None else f"{p:.4f}",
                     "yes" if gid in r.get("stale", ()) else "",
+                    "at-period-end",
+                    r["as_of"],
                 ]
             )
+        for gid, v in (h.get("verdicts") or {}).items():
+            p = (h.get("progress") or {}).get(gid)
+            rows.append(
+                [
+                    t["goal_set"], t["state"], r["period"], r["as_of"], gid, v,
+                    "" if p is None else f"{p:.4f}", "", "hindsight", h.get("known_by", ""),
+                ]
+            )  # fmt: skip
     return write_csv(rows)

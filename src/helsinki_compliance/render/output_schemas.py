@@ -67,8 +67,16 @@ def _defs() -> dict[str, Any]:
             "evidence": IDS,
             "latest_evidence": {"type": ["string", "null"], "description": "date of the latest evidence"},
             "stale": {"type": "boolean", "description": "latest evidence more than two years before the as-of date"},
+            "no_evidence_since": {
+                "type": ["string", "null"],
+                "description": "method 3: with verdict no-evidence-since, the date of the latest evidence",
+            },
+            "uncorroborated": {
+                "type": "boolean",
+                "description": "method 3: the target reads met, but on uncorroborated evidence (verdict not met)",
+            },
         },
-        optional=("latest_evidence", "stale"),  # added by method 2
+        optional=("latest_evidence", "stale", "no_evidence_since", "uncorroborated"),  # methods 2 and 3
     )
     tiers = {"type": "object", "propertyNames": _enum(TIERS), "additionalProperties": {"$ref": "#/$defs/verdict"}}
     goal_report = _obj(
@@ -79,12 +87,14 @@ def _defs() -> dict[str, Any]:
             "state": STR,
             "baseline": STR,
             "as_of": DATE,
+            "known_by": DATE,
             "bands": _obj({"significant": NUM, "slight": NUM}),
             "goals": {"type": "array", "items": {"$ref": "#/$defs/goal"}},
             "tiers": tiers,
             "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_row"}},
+            "readings": {"type": "object", "additionalProperties": STR},
         },
-        optional=("timeline",),
+        optional=("timeline", "known_by", "readings"),
     )
     timeline_row = _obj(
         {
@@ -94,8 +104,18 @@ def _defs() -> dict[str, Any]:
             "progress": {"type": "object", "additionalProperties": OPT_NUM},
             "stale": IDS,
             "tiers": tiers,
+            "verdict_texts": {"type": "object", "additionalProperties": STR},
+            "hindsight": _obj(
+                {
+                    "known_by": DATE,
+                    "verdicts": {"type": "object", "additionalProperties": {"$ref": "#/$defs/verdict"}},
+                    "verdict_texts": {"type": "object", "additionalProperties": STR},
+                    "progress": {"type": "object", "additionalProperties": OPT_NUM},
+                    "tiers": tiers,
+                }
+            ),
         },
-        optional=("stale",),
+        optional=("stale", "verdict_texts", "hindsight"),  # the last two: method 3
     )
     finding = _obj(
         {
@@ -107,13 +127,14 @@ def _defs() -> dict[str, Any]:
             "weight": NUM,
             "confidence": NUM,
             "carried": {"type": "boolean"},
-            "age": _enum(("fresh", "stale", "very-stale")),
+            "age": _enum(("fresh", "stale", "very-stale", "too-old")),
+            "scored": {"type": "boolean", "description": "method 3: false beyond the scoring horizon"},
             "last_confirmed": {"type": ["string", "null"]},
             "subject": {"type": ["string", "null"]},
             "detail": STR,
             "observations": IDS,
         },
-        optional=("age", "last_confirmed"),  # added by method 2
+        optional=("age", "last_confirmed", "scored"),  # added by methods 2 and 3
     )
     cell = _obj(
         {
@@ -131,8 +152,14 @@ def _defs() -> dict[str, Any]:
             "sources": IDS,
             "coverage": {"$ref": "#/$defs/coverage"},
             "stale": {"type": "boolean"},
+            "too_old": {
+                "type": "array",
+                "items": {"$ref": "#/$defs/finding"},
+                "description": "method 3: conditions last confirmed beyond the scoring horizon, shown, not scored",
+            },
+            "partial_period": {"type": "boolean", "description": "method 3: the as-of date falls inside the period"},
         },
-        optional=("coverage", "stale"),  # added by method 2: reports written before it lack them
+        optional=("coverage", "stale", "too_old", "partial_period"),  # methods 2 and 3: older reports lack them
     )
     group = _obj(
         {
@@ -145,8 +172,16 @@ def _defs() -> dict[str, Any]:
             "assessed": {"type": "integer"},
             "in_force": {"type": "integer"},
             "coverage": {"$ref": "#/$defs/coverage"},
+            "partial_period": {"type": "boolean", "description": "method 3: the as-of date falls inside the period"},
+            "band": {
+                "type": ["object", "null"],
+                "properties": {"low": OPT_NUM, "high": OPT_NUM},
+                "required": ["low", "high"],
+                "additionalProperties": False,
+                "description": "method 3: the score's range under the documented alternative method choices",
+            },
         },
-        optional=("raw_score", "coverage"),  # added by method 2
+        optional=("raw_score", "coverage", "partial_period", "band"),  # added by methods 2 and 3
     )
     coverage = _obj(
         {
@@ -163,7 +198,18 @@ def _defs() -> dict[str, Any]:
             "states": IDS,
             "periods": {
                 "type": "array",
-                "items": _obj({"id": STR, "kind": STR, "label": STR, "start": DATE, "end": DATE}),
+                "items": _obj(
+                    {
+                        "id": STR,
+                        "kind": STR,
+                        "label": STR,
+                        "start": DATE,
+                        "end": DATE,
+                        "not_yet": {"type": "boolean"},
+                        "partial_period": {"type": "boolean"},
+                    },
+                    optional=("not_yet", "partial_period"),  # method 3
+                ),
             },
             "commitments": {
                 "type": "array",
@@ -265,8 +311,11 @@ def output_schemas() -> dict[str, dict[str, Any]]:
                 {
                     "goal_set": STR,
                     "state": STR,
+                    "as_of": DATE,
+                    "readings": {"type": "object", "additionalProperties": STR},
                     "timeline": {"type": "array", "items": {"$ref": "#/$defs/timeline_row"}},
-                }
+                },
+                optional=("as_of", "readings"),
             ),
             "Goal verdicts period by period (each period's end is its as-of date).",
         ),

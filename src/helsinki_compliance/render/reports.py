@@ -37,6 +37,7 @@ import jinja2
 
 from helsinki_compliance.engine import selection
 from helsinki_compliance.engine.evaluation import COMPLIANT_AT, PARTIAL_AT, Scorecard
+from helsinki_compliance.engine.goals import verdict_text
 from helsinki_compliance.engine.rules import Finding
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
@@ -66,7 +67,6 @@ __all__ = ["FORMATS", "OVERVIEW_FORMATS", "report_names", "write_report", "rende
 FORMATS = ("html", "md", "json", "csv")
 OVERVIEW_FORMATS = ("html", "md")
 #: The as-of date of a report when none is given: the end of the period the bundled corpus covers.
-REPORT_AS_OF = date(1991, 12, 31)
 TEMPLATES = Path(__file__).parent / "templates"
 CASE_CONDITIONS = ("imprisonment", "internal-exile")
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -78,6 +78,7 @@ STATUS_LABELS = {
     "violation": "violation",
     "not-assessed": "not assessed (no evidence)",
     "not-in-force": "not in force",
+    "not-yet": "not yet (the period begins after the as-of date)",
     "insufficient-evidence": "insufficient evidence (too few commitments or observations for a score)",
 }
 _RANK = {"violation": 0, "partial": 1, "compliant": 2}
@@ -88,6 +89,7 @@ VERDICT_SYMBOLS = {
     "slight-progress": "slight",
     "no-change": "no change",
     "regression": "regression",
+    "no-evidence-since": "no evidence since",
     "not-assessed": "–",
 }
 BASKET_TITLES = {"I": "Basket I", "III": "Basket III", "human-dimension": "Human dimension"}
@@ -194,8 +196,9 @@ def shade(status: str, score: float | None) -> str:
     return f"sh-{min(int(depth * 3), 2)}"
 
 
-def _period_dict(p: Period) -> dict[str, Any]:
+def _period_dict(p: Period, as_of: date | None = None) -> dict[str, Any]:
     return {
+        "partial": as_of is not None and p.start <= as_of < p.end,  # method 3: contains the as-of date
         "id": p.id,
         "label": p.label,
         "kind": p.kind,
@@ -270,8 +273,10 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
                     "in_force": gs.in_force,
                     "observations": gs.coverage.observations,
                     "sources": len(gs.coverage.sources),
-                    "coverage": gs.label,
+                    "coverage": gs.label + (f"; band {_band100(gs)}" if _band100(gs) else ""),
                     "stale": bool(gs.coverage.stale),
+                    "band": _band100(gs),
+                    "band_values": None if gs.band is None or gs.score is None else [x * 100 for x in gs.band],
                 }
             )
         rows.append(
@@ -280,11 +285,28 @@ def _group_rows(card: Scorecard, state: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _band100(gs: Any) -> str:
+    """A group score's sensitivity band on the 0-100 scale (``27-33``), or empty (method 3)."""
+    if gs.band is None or gs.score is None:
+        return ""
+    return f"{round(gs.band[0] * 100)}-{round(gs.band[1] * 100)}"
+
+
 def _basket_chart(card: Scorecard, state: str, key: str) -> str:
     series: dict[str, list[float | None]] = {}
+    bands: dict[str, list[tuple[float, float] | None]] = {}
     for row in _group_rows(card, state):
         series[row["label"]] = [None if c["score"] == "–" else float(c["score"]) for c in row["cells"]]
-    svg = charts.line_chart(key, [p.id for p in card.periods], series, title=f"{state}: score per basket (0-100)")
+        bands[row["label"]] = [
+            (c["band_values"][0], c["band_values"][1]) if c["band_values"] else None for c in row["cells"]
+        ]
+    svg = charts.line_chart(
+        key,
+        [p.id for p in card.periods],
+        series,
+        title=f"{state}: score per basket (0-100), sensitivity bands shaded",
+        bands=bands,
+    )
     said = "; ".join(
         f"{name}: " + ", ".join(f"{p.id} {round(v)}" for p, v in zip(card.periods, vs, strict=False) if v is not None)
         if any(v is not None for v in vs)
@@ -641,6 +663,17 @@ def _goal_chart(rows: Any, goal_ids: list[str], key: str, gid: str) -> str | Non
     )
 
 
+def _hindsight_rows(rows: Any) -> list[dict[str, Any]] | None:
+    """The timeline's hindsight reading (engine/goals.py) as rows of the same shape."""
+    if not isinstance(rows, list):
+        return None
+    return [
+        {"period": r.get("period"), "verdicts": (r.get("hindsight") or {}).get("verdicts") or {}}
+        for r in rows
+        if r.get("hindsight")
+    ]
+
+
 def _verdict(v: Any) -> dict[str, str]:
     v = "not-assessed" if v is None else str(v)
     return {"verdict": v, "symbol": VERDICT_SYMBOLS.get(v, "?"), "label": v.replace("-", " ")}
@@ -671,6 +704,7 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
                         "detail": str(cur.get("detail", "")),
                     },
                     **_verdict(g.get("verdict")),
+                    "verdict_text": verdict_text(g) if g.get("verdict") else "not-assessed",
                     "evidence": [{"id": str(o), "linked": str(o) in obs} for o in g.get("evidence", []) or []],
                 }
             )
@@ -686,7 +720,16 @@ def _goals_ctx(goals: dict[str, Any] | None, obs: dict[str, Observation], key: s
                 "tiers": tiers,
                 "goals": rows,
                 "timeline": _timeline_ctx(
-                    gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}", f"{gid}: verdict per period"
+                    gs.get("timeline"),
+                    [r["id"] for r in rows],
+                    f"{key}-goals-{i + 1}",
+                    f"{gid}: verdict per period, as known at each period's end",
+                ),
+                "hindsight": _timeline_ctx(
+                    _hindsight_rows(gs.get("timeline")),
+                    [r["id"] for r in rows],
+                    f"{key}-goals-{i + 1}-hindsight",
+                    f"{gid}: verdict per period, as known on {gs.get('as_of')} (hindsight)",
                 ),
                 "chart": _goal_chart(gs.get("timeline"), [r["id"] for r in rows], f"{key}-goals-{i + 1}", gid),
             }
@@ -824,7 +867,7 @@ def state_context(
             "files": files or {},
             "periods": [p.id for p in card.periods],
         },
-        "periods": [_period_dict(p) for p in card.periods],
+        "periods": [_period_dict(p, card.as_of) for p in card.periods],
         "chart": _basket_chart(card, state, f"{state}-baskets"),
         "group_rows": _group_rows(card, state),
         "heatmap": _heatmap(card, state),
@@ -886,6 +929,51 @@ def _without_score(corpus: Corpus, card: Scorecard, unscored: list[str]) -> list
     return without
 
 
+def _band_order(card: Scorecard, rows: list[dict[str, Any]]) -> None:
+    """Each row's ``order``: its group among the states the bands separate (``2=`` a tie), or blank."""
+    scored = [r["state"] for r in rows if r["rank_score"] >= 0]
+    last = card.periods[-1].id if card.periods else ""
+    order: dict[str, str] = {}
+    for i, group in enumerate(summary.band_groups(card, last, scored) if scored else [], 1):
+        for s in group:
+            order[s] = f"{i}=" if len(group) > 1 else str(i)
+    for r in rows:
+        r["order"] = order.get(r["state"], "")
+
+
+def _overview_bands(rows: list[dict[str, Any]]) -> dict[str, list[tuple[float, float] | None]]:
+    """Each state's overall band per period (0-100), keyed as the overview chart's series."""
+    return {
+        f"{r['state']} ({r['short']})": [
+            (c["band_values"][0], c["band_values"][1]) if c["band_values"] else None for c in r["overall"]["cells"]
+        ]
+        for r in rows
+    }
+
+
+def _overview_rows(corpus: Corpus, card: Scorecard, links: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """One row per state of the overview, listed by the last period's overall score (unscored last, by code)."""
+    rows: list[dict[str, Any]] = []
+    for state in card.states:
+        st = corpus.states.get(state)
+        groups = _group_rows(card, state)
+        end = card.groups.get((state, "overall", card.periods[-1].id)) if card.periods else None
+        rows.append(
+            {
+                "state": state,
+                "name": st.name if st else state,
+                "short": short_name(st) if st else state,
+                "overall": groups[-1],
+                "groups": groups,
+                "counts": _counts(card, state),
+                "links": links.get(state, {}),
+                "rank_score": end.score if end is not None and end.score is not None else -1.0,
+            }
+        )
+    rows.sort(key=lambda r: (-r["rank_score"], r["state"]))
+    return rows
+
+
 def overview_context(
     corpus: Corpus,
     card: Scorecard,
@@ -897,26 +985,8 @@ def overview_context(
     links: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     calendar = period in CALENDAR_KINDS
-    rows: list[dict[str, Any]] = []
-    for state in card.states:
-        st = corpus.states.get(state)
-        groups = _group_rows(card, state)
-        overall = groups[-1]
-        end = card.groups.get((state, "overall", card.periods[-1].id)) if card.periods else None
-        rows.append(
-            {
-                "state": state,
-                "name": st.name if st else state,
-                "short": short_name(st) if st else state,
-                "overall": overall,
-                "groups": groups,
-                "counts": _counts(card, state),
-                "links": (links or {}).get(state, {}),
-                "rank_score": end.score if end is not None and end.score is not None else -1.0,
-            }
-        )
-    # ranked: the highest overall score in the last period first; unscored states last, by code
-    rows.sort(key=lambda r: (-r["rank_score"], r["state"]))
+    rows = _overview_rows(corpus, card, links or {})
+    _band_order(card, rows)
     for i, r in enumerate(rows):
         colour, marker = charts.style_of(i)
         r["colour"], r["marker"] = colour, _MARKER_NAMES.get(marker, marker)
@@ -931,6 +1001,7 @@ def overview_context(
     unscored = [r["state"] for r in rows if f"{r['state']} ({r['short']})" not in series]
     scored = [code for code in card.states if code not in unscored]
     without = _without_score(corpus, card, unscored)
+    bands = _overview_bands(rows)
     return {
         "meta": {
             # the title names the states with a score; the others are named below it, with the reason
@@ -947,16 +1018,18 @@ def overview_context(
             "states": list(card.states),
             "periods": [p.id for p in card.periods],
         },
-        "periods": [_period_dict(p) for p in card.periods],
+        "periods": [_period_dict(p, card.as_of) for p in card.periods],
         "chart": charts.labelled(
             charts.small_multiples(
                 "overview",
                 [p.id for p in card.periods],
                 series,
-                title="Overall score per state (0-100), ranked by the last period",
+                title="Overall score per state (0-100) with its sensitivity band; ordered by the last period",
+                bands=bands,
             ),
-            "Small multiples: one panel per state with the overall score (0-100) per period, ranked by the last "
-            "period: " + ", ".join(series) + ". The table below gives every number.",
+            "Small multiples: one panel per state with the overall score (0-100) per period and its sensitivity "
+            "band shaded, in the order of the last period's score (not a ranking: states whose bands overlap are "
+            "ties, see the summary): " + ", ".join(series) + ". The table below gives every number.",
         ),
         "states": rows,
         "legend": _legend(),
@@ -1044,7 +1117,7 @@ def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
                         md_escape(r["target"]),
                         md_escape(f"{r['baseline']['progress']} {r['baseline']['detail']}".strip()),
                         md_escape(f"{r['current']['progress']} {r['current']['detail']}".strip()),
-                        md_escape(r["verdict"]),
+                        md_escape(r["verdict_text"]),
                         md_escape(", ".join(e["id"] for e in r["evidence"])),
                     ]
                 )
@@ -1053,12 +1126,15 @@ def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
         out.append("")
         if gs["timeline"]:
             _md_timeline(gs["timeline"], out)
+        if gs.get("hindsight"):
+            _md_timeline(gs["hindsight"], out)
     if g["timeline"]:
         _md_timeline(g["timeline"], out)
 
 
 def _md_timeline(t: dict[str, Any], out: list[str]) -> None:
     """The verdicts per period, in words, split by period so every line fits 100 characters."""
+    out += [f"{md_escape(t['title'])}:", ""]
     rows = [(md_escape(r["goal"]), [md_escape(c["label"]) for c in r["cells"]]) for r in t["rows"]]
     out += md_split_table("goal", t["periods"], rows, heading="####")
 
@@ -1198,12 +1274,18 @@ def _md_without_score(m: dict[str, Any]) -> list[str]:
 def render_overview_markdown(ctx: dict[str, Any]) -> str:
     m = ctx["meta"]
     periods = [p["id"] for p in ctx["periods"]]
+    partial = {p["id"] for p in ctx["periods"] if p.get("partial")}
+
+    def label(pid: str) -> str:  # method 3: ^ marks the period that contains the as-of date
+        return short_period(pid) + ("^" if pid in partial else "")
+
     out = [
         f"# {md_escape(m['title'])}",
         "",
         f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
         "",
         *_md_without_score(m),
+        *[md_escape(x) + "\n" for x in ctx.get("summary") or []],
         "## Overall score per state (0-100)",
         "",
     ]
@@ -1214,10 +1296,12 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
         )
         for s in ctx["states"]
     ]
-    out += md_split_table("state", periods, rows, heading="###", short=short_period)
+    out += md_split_table("state", periods, rows, heading="###", short=label)
     key = (
         "Each cell: the overall score (0-100) and its status symbol; the coverage of each score is in the "
-        "state's basket tables below."
+        "state's basket tables below. States are listed by the last period's score; this is not a ranking: "
+        "where sensitivity bands overlap the states are ties (see the summary above and docs/scoring.md, "
+        "Method 3)."
         + (
             f" Columns: {short_period(periods[0])} = {periods[0]}."
             if periods and short_period(periods[0]) != periods[0]
@@ -1241,6 +1325,8 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
                     ["ie" if c["status"] == "insufficient-evidence" else c["score"] for c in g["cells"]],
                 )
             )
+            if any(c["band"] for c in g["cells"]):
+                rows.append(("band", [c["band"] for c in g["cells"]]))
             rows.append(
                 (
                     "assessed/in force",
@@ -1253,7 +1339,7 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
                     ["-" if n else f"{c['observations']}/{c['sources']}" for c, n in zip(g["cells"], nif, strict=True)],
                 )
             )
-        out += md_split_table("group", periods, rows, heading="####", short=short_period)
+        out += md_split_table("group", periods, rows, heading="####", short=label)
         if s["links"].get("md"):
             out += [f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})", ""]
     _md_goals(ctx["goals"], out)

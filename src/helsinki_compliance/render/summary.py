@@ -22,6 +22,7 @@ _WORDS = {
     "violation": "violation",
     "not-assessed": "not assessed",
     "not-in-force": "not in force",
+    "not-yet": "not yet (the period begins after the as-of date)",
     "insufficient-evidence": "too little evidence to score",
 }
 
@@ -156,6 +157,39 @@ def state_summary(
     return [s for s in out if s]
 
 
+def band_groups(card: Scorecard, period: str, states: Sequence[str]) -> list[list[str]]:
+    """``states`` (highest overall score first) in groups that the sensitivity bands separate: a state
+    joins the group above when its band reaches the lowest band of that group (method 3)."""
+    groups: list[list[str]] = []
+    floor = 0.0
+    for s in states:
+        g = card.groups[(s, "overall", period)]
+        lo, hi = g.band if g.band is not None else (g.score or 0.0, g.score or 0.0)
+        if groups and hi >= floor:
+            groups[-1].append(s)
+            floor = min(floor, lo)
+        else:
+            groups.append([s])
+            floor = lo
+    return groups
+
+
+def _ordered_sentence(card: Scorecard, period: str, states: Sequence[str]) -> str:
+    """The overview's order of states: only where bands separate; the rest are named as ties."""
+
+    def one(s: str) -> str:
+        g = card.groups[(s, "overall", period)]
+        band = f" (band {round(g.band[0] * 100)}-{round(g.band[1] * 100)})" if g.band else ""
+        return f"{s} {round((g.score or 0.0) * 100)}{band}"
+
+    groups = band_groups(card, period, states)
+    parts = [one(g[0]) if len(g) == 1 else "tied: " + ", ".join(one(s) for s in g) for g in groups]
+    return (
+        f"Overall score in {period}, ordered only where the sensitivity bands separate (states whose bands "
+        f"overlap are ties, not a ranking): " + "; then ".join(parts) + "."
+    )
+
+
 def overview_summary(corpus: Corpus, card: Scorecard) -> list[str]:
     """The overview's summary: who scores highest and lowest at the end, who moved most, the evidence."""
     if not card.periods:
@@ -169,8 +203,7 @@ def overview_summary(corpus: Corpus, card: Scorecard) -> list[str]:
     ends.sort(key=lambda x: (-x[0], x[1]))
     out = []
     if ends:
-        ranked = ", ".join(f"{s} {round(v * 100)}" for v, s in ends)
-        out.append(f"Overall score in {last}, highest first: {ranked}.")
+        out.append(_ordered_sentence(card, last, [s for _, s in ends]))
     unscored = [s for s in card.states if all(v != s for _, v in ends)]
     if unscored:
         out.append(f"Too little evidence for an overall score in {last}: {', '.join(unscored)}.")

@@ -13,7 +13,14 @@ from helsinki_compliance.engine.coverage import INSUFFICIENT, MIN_COMMITMENTS, M
 from helsinki_compliance.engine.evaluation import Scorecard
 from helsinki_compliance.model.corpus import Corpus
 
-SYMBOLS = {"compliant": "C", "partial": "P", "violation": "V", "not-assessed": ".", "not-in-force": "-"}
+SYMBOLS = {
+    "compliant": "C",
+    "partial": "P",
+    "violation": "V",
+    "not-assessed": ".",
+    "not-in-force": "-",
+    "not-yet": "~",
+}
 #: the symbol of a basket or overall score resting on too little evidence (coverage.py)
 GROUP_SYMBOLS = {"insufficient-evidence": "ie"}
 COLOURS = {"compliant": "green", "partial": "yellow", "violation": "red"}
@@ -24,12 +31,15 @@ LEGEND_ENTRIES = (
     ". not assessed (no evidence)",
     "- not in force",
     "* analyst assessment",
+    "~ not yet (the period begins after the as-of date)",
+    "^ partial period (the as-of date falls inside it)",
 )
 LEGEND = "  ".join(LEGEND_ENTRIES)
 GROUP_LEGEND = (
     f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
     f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; "
-    "under each score its coverage: commitments assessed, commitments in force, observations, sources"
+    "under each score its coverage: commitments assessed, commitments in force, observations, sources; "
+    "band = the score's range under the documented alternative method choices (docs/scoring.md, Method 3)"
 )
 COVERAGE_ROWS = ("assessed", "in force", "observations", "sources")
 #: the width a scorecard's prose (legend, totals) wraps at when none is given; the Markdown scorecard's lines fit it
@@ -71,12 +81,14 @@ def group_score_text(gs: Any) -> str:
     """A group score as printed: 0-100, ``ie`` (insufficient evidence) or ``--`` (none)."""
     if gs.status == INSUFFICIENT:
         return "ie"
+    if gs.status == "not-yet":
+        return "~"
     return "--" if gs.score is None else f"{round(gs.score * 100):d}"
 
 
 def group_coverage_texts(gs: Any) -> tuple[str, str]:
     """``assessed/in force`` and ``observations/sources`` of a group score."""
-    if gs.status == "not-in-force":
+    if gs.status in ("not-in-force", "not-yet"):
         return "-", "-"
     return f"{gs.assessed}/{gs.in_force}", f"{gs.coverage.observations}/{len(gs.coverage.sources)}"
 
@@ -107,7 +119,16 @@ SCORECARD_CSV_COLUMNS = [
     "state", "period", "period_start", "period_end", "commitment", "instrument", "basket", "chapter",
     "status", "score", "confidence", "computed_status", "assessment", "observations", "sources", "row",
     "assessed", "in_force", "n_observations", "n_sources", "evidence_from", "evidence_to", "stale",
+    "as_of", "partial_period", "band_low", "band_high",
 ]  # fmt: skip
+
+
+def band_text(gs: Any) -> str:
+    """A group score's sensitivity band as printed (0-100), or empty."""
+    if gs.band is None or gs.score is None:
+        return ""
+    lo, hi = (round(x * 100) for x in gs.band)
+    return f"{lo}-{hi}"
 
 
 def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
@@ -143,6 +164,7 @@ def _cell_row(card: Scorecard, state: str, c: Any, p: Any, sources: dict[str, st
         cv.first.isoformat() if cv.first else "",
         cv.last.isoformat() if cv.last else "",
         "yes" if cell.stale else "",
+        card.as_of.isoformat(), "yes" if cell.partial_period else "", "", "",
     ]  # fmt: skip
 
 
@@ -160,6 +182,9 @@ def _group_row(card: Scorecard, state: str, g: str, p: Any) -> list[Any]:
         cv.first.isoformat() if cv.first else "",
         cv.last.isoformat() if cv.last else "",
         "yes" if cv.stale else "",
+        card.as_of.isoformat(), "yes" if gs.partial_period else "",
+        "" if gs.band is None or gs.score is None else f"{gs.band[0]:.4f}",
+        "" if gs.band is None or gs.score is None else f"{gs.band[1]:.4f}",
     ]  # fmt: skip
 
 
@@ -186,6 +211,11 @@ def short_period(pid: str) -> str:
     return pid[2:] if len(pid) == 4 and pid.isdigit() else pid
 
 
+def _col(card: Scorecard, p: Any) -> str:
+    """A period's column label; ``^`` marks a period that contains the as-of date (partial)."""
+    return short_period(p.id) + ("^" if p.start <= card.as_of < p.end else "")
+
+
 def scorecard_table(card: Scorecard, style: Any = None, columns: int = TEXT_WIDTH) -> str:
     """A terminal table: commitments down (grouped), periods across, a symbol per cell; the
     legend and totals wrap at words to ``columns`` (the CLI passes the terminal's width)."""
@@ -193,8 +223,13 @@ def scorecard_table(card: Scorecard, style: Any = None, columns: int = TEXT_WIDT
     out: list[str] = []
     labels = [f"basket {b} score" for b in {c.basket for c in card.commitments}]
     width = max([len(c.id) for c in card.commitments] + [len(x) for x in labels] + [24])
-    cols = [short_period(p.id) for p in card.periods]
-    colw = max([len(c) for c in cols] + [2] + [len(str(gs.coverage.observations)) for gs in card.groups.values()])
+    cols = [_col(card, p) for p in card.periods]
+    colw = max(
+        [len(c) for c in cols]
+        + [2]
+        + [len(str(gs.coverage.observations)) for gs in card.groups.values()]
+        + [len(band_text(gs)) for gs in card.groups.values()]
+    )
     for state in card.states:
         out.append(f"{state} — scorecard as of {card.as_of.isoformat()}")
         out.append(" " * (width + 3) + " ".join(c.rjust(colw) for c in cols))
@@ -214,12 +249,15 @@ def scorecard_table(card: Scorecard, style: Any = None, columns: int = TEXT_WIDT
                 gs = card.groups[(state, g, p.id)]
                 text = group_score_text(gs)
                 vals.append(style(text.rjust(colw), gs.status if gs.status != INSUFFICIENT else "not-assessed"))
-                nif = gs.status == "not-in-force"
+                nif = gs.status in ("not-in-force", "not-yet")
                 numbers = (gs.assessed, gs.in_force, gs.coverage.observations, len(gs.coverage.sources))
                 for row, n in zip(cover, numbers, strict=True):
                     row.append(("-" if nif else str(n)).rjust(colw))
             label = "overall score (0-100)" if g == "overall" else f"basket {g} score"
             out.append(f"  {label.ljust(width)} " + " ".join(vals))
+            bands = [band_text(card.groups[(state, g, p.id)]) for p in card.periods]
+            if any(bands):
+                out.append(f"  {'  band'.ljust(width)} " + " ".join(b.rjust(colw) for b in bands))
             for name, row in zip(COVERAGE_ROWS, cover, strict=True):
                 out.append(f"  {('  ' + name).ljust(width)} " + " ".join(row))
         counts: dict[str, int] = {}
@@ -315,6 +353,7 @@ def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
     their own, and a key to the abbreviations."""
     out: list[str] = []
     ids = [p.id for p in card.periods]
+    labels = {p.id: _col(card, p) for p in card.periods}
     n = len(ids)
     for state in card.states:
         out.append(f"### {state} — as of {card.as_of.isoformat()}\n")
@@ -324,24 +363,28 @@ def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
             for c in members:
                 rows.append((f"`{c.id}`", [_symbol(card, state, c.id, p.id).replace("*", "\\*") for p in card.periods]))
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
-            scores, assessed, observed = [], [], []
+            scores, assessed, observed, bands = [], [], [], []
             for p in card.periods:
                 gs = card.groups[(state, g, p.id)]
                 scores.append(group_score_text(gs).replace("--", "–"))
+                bands.append(band_text(gs))
                 a, o = group_coverage_texts(gs)
                 assessed.append(a)
                 observed.append(o)
             rows.append((f"**{'overall' if g == 'overall' else 'basket ' + g} score**", scores))
+            if any(bands):
+                rows.append(("band", bands))
             rows.append(("assessed/in force", assessed))
             rows.append(("obs./sources", observed))
-        out.extend(md_split_table("commitment", ids, rows, width=width, short=short_period))
+        out.extend(md_split_table("commitment", ids, rows, width=width, short=labels.__getitem__))
     years = [i for i in ids if len(i) == 4 and i.isdigit()]
     key = [f"Columns: {short_period(years[0])} = {years[0]} (a year by its last two digits)."] if years else []
     key.append("Cells: " + "; ".join(e.replace("*", "\\*") for e in LEGEND_ENTRIES) + ".")
     key.append(
         f"Score rows: 0-100; ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or "
         f"fewer than {MIN_OBSERVATIONS} observations); – = nothing assessed. Under each score its coverage: "
-        "commitments assessed / in force, observations (obs.) / sources."
+        "commitments assessed / in force, observations (obs.) / sources; band = the score's range under the "
+        "documented alternative method choices (docs/scoring.md, Method 3)."
     )
     for k in key:
         out.extend(wrap_text(k, width))

@@ -171,6 +171,8 @@ def test_the_fresh_samples_fixes_hold(observations: dict[str, dict[str, Any]]) -
     # 'alarming reports' recalled by the Parliamentary Assembly are an allegation
     pace = observations["rec.ro.minorities-denied-culture-1985"]
     assert (pace.get("attribution") or {}).get("type") == "allegation"
+    # one bishop allowed back to his duties (1982) is one event, not a change of religious policy
+    assert observations["rec.su80.sladkevicius-allowed-return-1982"].get("context")
     # draft regulations are a plan
     draft = observations["rec.su86.draft-emigration-rules-1988-09"]
     assert (draft.get("attribution") or {}).get("type") == "plan"

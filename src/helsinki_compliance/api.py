@@ -149,8 +149,9 @@ def stats(corpus: Corpus) -> dict[str, Any]:
 
 
 def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
-    """Coverage per state and year: observations dated within the year, their sources and the
-    commitments they cite (observations whose dates span several years are counted under "range")."""
+    """Coverage per state and year: observations dated within the year, their sources, the kinds of those
+    sources (press, government document, ...) and the commitments they cite (observations whose dates span
+    several years are counted under "range")."""
     cells: dict[str, dict[str, tuple[int, set[str], set[str]]]] = {}
     for o in corpus.observations:
         year = str(o.date.start.year) if o.date.start.year == o.date.end.year else "range"
@@ -158,7 +159,12 @@ def by_state_year(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
         cells[o.state][year] = (n + 1, srcs | {o.source}, comms | set(o.commitments))
     return {
         state: {
-            year: {"observations": n, "sources": len(srcs), "commitments": len(comms)}
+            year: {
+                "observations": n,
+                "sources": len(srcs),
+                "source_kinds": len({corpus.sources[s].kind for s in srcs if s in corpus.sources}),
+                "commitments": len(comms),
+            }
             for year, (n, srcs, comms) in sorted(years.items())
         }
         for state, years in sorted(cells.items())

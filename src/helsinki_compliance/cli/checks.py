@@ -127,7 +127,7 @@ def test_rules(obj: Ctx, commitment: str | None) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--by-year", is_flag=True, help="Per state and year: observations, sources, commitments cited.")
+@click.option("--by-year", is_flag=True, help="Per state and year: observations, sources, kinds of source, commitments cited.")
 @click.option("--state", "states", multiple=True, help="With --by-year: only these states (repeatable).")
 @click.pass_obj
 @handle_errors

@@ -350,9 +350,10 @@ def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
 
 
 def render_by_year(table: dict[str, dict[str, dict[str, int]]]) -> str:
-    """``stats --by-year``: one line per state and year (observations, sources, commitments cited)."""
-    lines = [f"{'state':<6}{'year':<8}{'observations':>13}{'sources':>9}{'commitments':>13}"]
+    """``stats --by-year``: one line per state and year (observations, sources, kinds of source, commitments cited)."""
+    lines = [f"{'state':<6}{'year':<8}{'observations':>13}{'sources':>9}{'kinds':>7}{'commitments':>13}"]
     for state, years in table.items():
         for year, c in years.items():
-            lines.append(f"{state:<6}{year:<8}{c['observations']:>13}{c['sources']:>9}{c['commitments']:>13}")
+            counts = f"{c['observations']:>13}{c['sources']:>9}{c['source_kinds']:>7}{c['commitments']:>13}"
+            lines.append(f"{state:<6}{year:<8}{counts}")
     return "\n".join(lines) + "\n"

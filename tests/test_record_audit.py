@@ -60,6 +60,8 @@ COPY_HOSTS = frozenset(
         "hungarianhistory.com",
         "ujbtk.hu",
         "sgie.pl",
+        "info.5y1.org",
+        "lege5.ro",
     }
 )
 

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from helsinki_compliance.engine.columnar import write_parquet
+from helsinki_compliance.engine.detentions import open_detentions
 from helsinki_compliance.engine.diff import diff
 from helsinki_compliance.engine.evaluation import Evaluator
 from helsinki_compliance.engine.explain import explain_cell
 from helsinki_compliance.engine.selection import periods, resolve_states, scorecard
 from helsinki_compliance.engine.staleness import corpus_clock
-from helsinki_compliance.errors import UsageError, did_you_mean
+from helsinki_compliance.errors import Problem, UsageError, did_you_mean
 from helsinki_compliance.load import pipeline
 from helsinki_compliance.load.config import DATA_DIRS, DataConfig, base_chain, data_config, writable
 from helsinki_compliance.model.corpus import Corpus
@@ -77,6 +78,18 @@ def data_roots(data: str | Path | None = None) -> list[tuple[Path, tuple[str, ..
 def default_as_of(corpus: Corpus) -> date:
     """The default as-of date of every command and report: the corpus's clock (engine/staleness.py)."""
     return corpus_clock(corpus.observations)
+
+
+def open_detention_warnings(corpus: Corpus, own_only: bool = False) -> list[Problem]:
+    """`validate`'s warnings about named persons' detentions left open on evidence older than the horizon
+    (engine/detentions.py), each at the line of the latest report (``own_only``: not those of a base corpus)."""
+    out = []
+    for d in open_detentions(corpus):
+        origin = corpus.origin("observations", d.last.id)
+        file, line = (origin.file, origin.line) if origin else ("observations", 0)
+        if not (own_only and Path(file).is_absolute()):
+            out.append(Problem(file, line, "standing", d.message(), "warning"))
+    return out
 
 
 def parse_as_of(text: str, what: str = "as-of date") -> date:

@@ -36,6 +36,7 @@ def validate(obj: Ctx, strict: bool) -> None:
     # a corpus that extends another is answerable for its own files; the base's warnings are counted
     own = [w for w in corpus.warnings if cfg.base is None or not Path(w.file).is_absolute()]
     inherited = len(corpus.warnings) - len(own)
+    own += api.open_detention_warnings(corpus, own_only=cfg.base is not None)
     for w in own:
         echo(str(w), err=True)
     if inherited and obj.verbose:

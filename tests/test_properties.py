@@ -25,12 +25,11 @@ import helsinki_compliance as hc
 from conftest import REPO
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
 from helsinki_compliance.engine.explain import explain_cell
-from helsinki_compliance.engine.rules import event_predicate
 from helsinki_compliance.load.semantics import what_rules_read
 from helsinki_compliance.model import records
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import calendar_periods
-from helsinki_compliance.model.records import STATUSES, EventRule, Observation, Standing, StandingRule
+from helsinki_compliance.model.records import STATUSES, EventRule, Observation, Standing, StandingRule, event_predicate
 
 BASE: Corpus = hc.load(REPO)
 STATES = ["SU", "PL", "CS"]

@@ -33,7 +33,7 @@ from helsinki_compliance.engine.evaluation import (
     group_scores,
     status_for_score,
 )
-from helsinki_compliance.engine.rules import Finding
+from helsinki_compliance.engine.rules import KINDS, Finding, kind_of
 from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method, is_known
 from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
@@ -86,14 +86,15 @@ def _rescored(cell: Cell, method: Method, findings: tuple[Finding, ...] | None =
 
 
 def _horizon_cell(ev: Evaluator, cell: Cell, commitment: Commitment, period: Period, as_of: date) -> Cell:
-    """``cell`` under another horizon: only standing findings age, so only standing rules are re-evaluated."""
-    standing = [r for r in commitment.rules if r.kind == "standing"]
+    """``cell`` under another horizon: only findings of a kind that ages (standing) change, so only those rules
+    are re-evaluated."""
+    standing = [r for r in commitment.rules if kind_of(r).ages]
     if cell.status in ("not-in-force", NOT_YET) or not standing:
         return cell
     in_force = ev.in_force(commitment, cell.state, period)
     assert in_force is not None  # the cell is in force
     found = ev.findings(commitment, cell.state, period.start, period.end, as_of, in_force, rules=standing)
-    kept = tuple(f for f in cell.findings if f.rule_kind != "standing")
+    kept = tuple(f for f in cell.findings if not KINDS[f.rule_kind].ages)
     return _rescored(cell, ev.method, kept + tuple(f for f in found if f.scored))
 
 

@@ -23,10 +23,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from helsinki_compliance.engine.predicates import is_law_event, is_ranged_event
 from helsinki_compliance.engine.staleness import known_date, law_effective
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
-from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.storage import MANIFEST, WriteSet, manifest_text, ours, read_manifest, recover, sha256
 
 #: columns stored dictionary-encoded (few distinct values, repeated on every row)
@@ -112,8 +112,8 @@ def observation_columns(corpus: Corpus) -> dict[str, list[Any]]:
         cols["e"].append(o.date.end.toordinal())
         cols["known"].append(known_date(o).toordinal())
         cols["law_eff"].append(law.toordinal() if law is not None else None)
-        cols["law_event"].append(o.law is not None and st is None)
-        cols["ranged_event"].append(o.date.precision is Precision.RANGE and st is None and m is None)
+        cols["law_event"].append(is_law_event(o))
+        cols["ranged_event"].append(is_ranged_event(o))
         cols["metric_name"].append(m.name if m else None)
         cols["metric_value"].append(m.value if m else None)
         cols["metric_unit"].append(m.unit if m else None)

@@ -36,6 +36,7 @@ from datetime import date
 from typing import Any
 
 from helsinki_compliance.engine import coverage as cov
+from helsinki_compliance.engine.kinds import event as _builtin_kinds  # noqa: F401 (registers the kinds)
 from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, WindowIndex, evaluate_rule
 from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method
 from helsinki_compliance.model.corpus import Corpus

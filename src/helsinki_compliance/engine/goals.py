@@ -44,15 +44,8 @@ from typing import Any
 from helsinki_compliance.engine import goalwindow as gw
 from helsinki_compliance.engine.evaluation import Evaluator, combine, group_scores
 from helsinki_compliance.engine.evaluation import Scorecard as _Scorecard
-from helsinki_compliance.engine.rules import (
-    Finding,
-    StateEvidence,
-    Window,
-    aggregate,
-    evaluate_rule,
-    format_number,
-    latest_key,
-)
+from helsinki_compliance.engine.kinds.metric import aggregate, format_number, latest_key
+from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, evaluate_rule
 from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
 from helsinki_compliance.model.conditions import compare

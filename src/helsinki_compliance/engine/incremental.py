@@ -26,19 +26,18 @@ from __future__ import annotations
 
 import copy
 from bisect import insort
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from helsinki_compliance.engine.evaluation import Cell, Evaluator, Scorecard, group_scores
-from helsinki_compliance.engine.staleness import is_known, law_effective
+from helsinki_compliance.engine.rules import kind_of
+from helsinki_compliance.engine.staleness import is_known
 from helsinki_compliance.errors import Problem
 from helsinki_compliance.load.files import read_files
 from helsinki_compliance.load.semantics import build_corpus
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
-from helsinki_compliance.model.dates import Precision
 from helsinki_compliance.model.periods import Period
 from helsinki_compliance.model.records import Commitment, Observation
 
@@ -111,47 +110,9 @@ def affected_cells(
             for rule in c.rules:
                 if not rule.reads(o, c.id):
                     continue
-                hit = _AFFECTED[rule.kind](rule, o, periods, first_day)
+                hit = kind_of(rule).affects(rule, o, periods, first_day)
                 out.update((o.state, c.id, p.id) for p in hit)
     return out
-
-
-def _standing_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
-    """A condition is carried forward: every period ending on or after its first day."""
-    return [p for p in periods if p.end >= first_day]
-
-
-def _event_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
-    """The periods holding the event; a legal improvement lasts from its in-force date; a range counts at its end."""
-    if o.law is not None and rule.status != "violation":
-        return [p for p in periods if p.end >= min(first_day, law_effective(o) or first_day)]
-    hit = _metric_periods(rule, o, periods, first_day)
-    if o.date.precision is Precision.RANGE:
-        hit += [p for p in periods if p.start <= o.date.end <= p.end]
-    return hit
-
-
-def _metric_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
-    """The periods that hold the observation's whole date interval."""
-    return [p for p in periods if p.start <= o.date.start and o.date.end <= p.end]
-
-
-def _figure_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
-    """The periods that hold the figure and, for a rule banding against the state's earlier level, the
-    periods whose earlier years include the figure's year (method 3, "Figures that count")."""
-    hit = _metric_periods(rule, o, periods, first_day)
-    if rule.earlier is not None:
-        year = o.date.end.year
-        hit += [p for p in periods if year < p.start.year <= year + rule.earlier.years and p not in hit]
-    return hit
-
-
-#: Which periods an observation can affect, by rule kind (the registry is keyed by ``kind``, never by class).
-_AFFECTED: dict[str, Callable[[Any, Observation, Sequence[Period], date], list[Period]]] = {
-    "standing": _standing_periods,
-    "event": _event_periods,
-    "metric": _figure_periods,
-}
 
 
 def changed_cells(

@@ -3,8 +3,8 @@
 :class:`SqlEvaluator` is the reference :class:`~.evaluation.Evaluator` with one step replaced: for a
 scorecard it runs the compiled queries (engine/sql/compile.py) once, for every state, period,
 commitment and event or metric rule together, and then builds each finding from the evidence the
-query returned with the reference's own functions (:func:`.rules.event_findings`,
-:func:`.rules.metric_findings`). Everything after the findings (combination, banding, coverage,
+query returned with the reference's own functions (each kind's ``findings``
+builder, engine/kinds/). Everything after the findings (combination, banding, coverage,
 assessments, basket and overall scores) is the reference's code. What SQL does is the part that
 grows with the corpus: finding, among all observations, those each rule reads in each cell.
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,13 +26,7 @@ from typing import Any, Protocol
 
 from helsinki_compliance.engine.columnar import observation_table, plain, require_pyarrow, write_parquet
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
-from helsinki_compliance.engine.rules import (
-    Finding,
-    Window,
-    evaluate_rule,
-    event_findings,
-    metric_findings,
-)
+from helsinki_compliance.engine.rules import Finding, Window, kind_of
 from helsinki_compliance.engine.sql.compile import Compiled, carried_query, compile_rules, window_query
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
@@ -259,10 +253,11 @@ class SqlEvaluator(Evaluator):
         window = Window(self.evidence(state), start, end, as_of, in_force, commitment.id)
         out: list[Finding] = []
         for i, rule in enumerate(commitment.rules):
-            if (commitment.id, i) not in self._compiled:
+            kind = kind_of(rule)
+            if (commitment.id, i) not in self._compiled or kind.findings is None:
                 self.stats.reference_evaluations += 1
-                if rule.kind == "standing":  # reads the state's timelines, not the window's observations
-                    out.extend(evaluate_rule(rule, window))
+                if kind.timeline:  # reads the state's timelines, not the window's observations
+                    out.extend(kind.evaluate(rule, window))
                 else:
                     out.extend(super().findings(commitment, state, start, end, as_of, in_force, [rule]))
                 continue
@@ -276,15 +271,8 @@ class SqlEvaluator(Evaluator):
             carried = [r for r in pair[1] if ev.scored(obs[r], as_of)]
             if not matched and not carried:
                 continue
-            out.extend(_FINDINGS[rule.kind](rule, window, _at(obs, matched), _at(obs, carried)))
+            out.extend(kind.findings(rule, window, _at(obs, matched), _at(obs, carried)))
         return out
-
-
-#: The reference's own finding builders, by rule kind (the registry is keyed by ``kind``, never by class).
-_FINDINGS: dict[str, Callable[[Any, Window, list[Observation], list[Observation]], list[Finding]]] = {
-    "event": event_findings,
-    "metric": lambda rule, window, matched, carried: metric_findings(rule, window, matched),
-}
 
 
 def _at(observations: list[Observation], rows: list[int]) -> list[Observation]:

@@ -1,6 +1,7 @@
 """Rules compiled to SQL: one compiler for every SQL engine (DuckDB runs it; Spark runs it transpiled).
 
-What is compiled. For every **event** and **metric** rule the compiler emits a predicate over the
+What is compiled. For every rule whose kind has SQL (engine/kinds/: **event** and **metric**; each
+kind module writes its own predicate with the helpers here) the compiler emits a predicate over the
 hot observation table (engine/columnar.py): kinds as ``IN``, tags and cited commitments as list
 predicates, claims, and the rule's ``where`` condition tree with the reference's semantics (a
 missing field compares false, ``ne``/``not_in`` are the negation of ``eq``/``in``, ``exists``
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from helsinki_compliance.engine.rules import kind_of
 from helsinki_compliance.model.conditions import (
     LIST_FIELDS,
     AllOf,
@@ -35,7 +37,7 @@ from helsinki_compliance.model.conditions import (
     Not,
     comparison_problem,
 )
-from helsinki_compliance.model.records import Commitment, EventRule, MetricRule
+from helsinki_compliance.model.records import Commitment
 
 #: observation field (as a condition names it) -> column of the hot table
 FIELD_COLUMNS = {
@@ -86,7 +88,7 @@ def literal(v: Any) -> str:
     raise Unsupported(f"a value of type {type(v).__name__}")
 
 
-def _strings(values: Sequence[str]) -> str:
+def strings(values: Sequence[str]) -> str:
     return ", ".join(literal(v) for v in values)
 
 
@@ -155,29 +157,6 @@ def counts_sql(include_claims: bool) -> str:
     return "(hearsay IS NULL OR hearsay = 'claim')" if include_claims else "hearsay IS NULL"
 
 
-def event_sql(rule: EventRule, commitment: str) -> str:
-    """The event rule's match (engine.rules.event_predicate) as a predicate on one observation."""
-    m = rule.match
-    parts = []
-    if m.kinds:
-        parts.append(f"kind IN ({_strings(sorted(set(m.kinds)))})")
-    parts.append(counts_sql(m.include_claims))
-    if m.tags_any:
-        parts.append("(" + " OR ".join(f"list_contains(tags, {literal(t)})" for t in m.tags_any) + ")")
-    parts.extend(f"list_contains(tags, {literal(t)})" for t in m.tags_all)
-    if m.cited:
-        parts.append(f"list_contains(commitments, {literal(commitment)})")
-    if m.where is not None:
-        parts.append(condition_sql(m.where))
-    return " AND ".join(parts) if parts else "TRUE"
-
-
-def metric_sql(rule: MetricRule) -> str:
-    """The figures a metric rule reads (records.metric_predicate), as a predicate on one observation."""
-    where = f" AND {condition_sql(rule.where)}" if rule.where is not None else ""
-    return f"metric_name IN ({_strings(rule.series)}) AND {counts_sql(rule.include_claims)}{where}"
-
-
 @dataclass(frozen=True)
 class CompiledRule:
     """One event or metric rule of one commitment, compiled."""
@@ -205,14 +184,12 @@ def compile_rules(commitments: Sequence[Commitment]) -> Compiled:
     reference: dict[tuple[str, int], str] = {}
     for c in commitments:
         for i, rule in enumerate(c.rules):
+            compile_one = kind_of(rule).sql
+            if compile_one is None:
+                reference[(c.id, i)] = f"{rule.kind} rule"
+                continue
             try:
-                if isinstance(rule, EventRule):
-                    pred, lasting = event_sql(rule, c.id), rule.status != "violation"
-                elif isinstance(rule, MetricRule):
-                    pred, lasting = metric_sql(rule), False
-                else:
-                    reference[(c.id, i)] = "standing rule"
-                    continue
+                pred, lasting = compile_one(rule, c.id)
             except Unsupported as exc:
                 reference[(c.id, i)] = f"not compiled: {exc}"
                 continue

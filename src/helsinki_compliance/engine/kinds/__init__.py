@@ -1,0 +1,12 @@
+"""The rule kinds, one module each; importing this package registers them (engine/rules.py ``KINDS``).
+
+A kind module owns the kind's reference evaluation, the periods an observation can affect
+(incremental re-scoring), its SQL predicate (or none: the SQL engines then leave its rules to the
+reference, counted) and its finding builder. CONTRIBUTING.md, "Add a rule kind".
+"""
+
+from __future__ import annotations
+
+from helsinki_compliance.engine.kinds import event, metric, standing
+
+__all__ = ["event", "metric", "standing"]

@@ -1,0 +1,213 @@
+"""Standing rules: a condition (with a subject) carried forward along its timeline until it ends, with ages and endings."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from helsinki_compliance.engine.rules import (
+    Finding,
+    Kind,
+    StateEvidence,
+    Window,
+    register_kind,
+    since_of,
+)
+from helsinki_compliance.engine.staleness import (
+    STALE_CONFIDENCE_FACTOR,
+    TOO_OLD,
+    age_class,
+)
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import (
+    Observation,
+    StandingRule,
+    tags_ok,
+)
+
+
+def _midpoint(a: str, b: str) -> str:
+    """A condition in effect for part of the period and ended in it: between the two outcomes."""
+    return a if a == b else "partial"
+
+
+def _at_most_partial(status: str) -> str:
+    return "partial" if status == "compliant" else status
+
+
+def ended_status(rule: StandingRule, effect: str, in_period: bool, during: bool = False) -> tuple[str, str] | None:
+    """(status, severity) of a standing rule's finding once its condition has ended, by the ending's effect
+    (vocabulary ``endings:``; docs/scoring.md "Endings with a reason"), or None for no finding.
+
+    ``in_period``: the ending is reported in the period; ``during``: the condition was also in effect in it.
+
+    * ``compliant``: the rule's ``when_ended`` (between it and ``while_in_effect`` in the period of the ending);
+    * ``partial``: the same, at most partial (a release bought with a recantation);
+    * ``violation``: a serious violation in the period of the ending (a death in custody, an expulsion
+      abroad), never a compliant ending; no finding later (the person was not freed);
+    * ``neutral``: no credit for the ending (a sentence served in full): the in-effect status in the period
+      of the ending, no finding later.
+    """
+    when_ended = rule.when_ended
+    if effect == "violation":
+        return ("violation", "serious") if in_period else None
+    if effect == "neutral":
+        return (rule.while_in_effect, rule.severity) if during else None
+    if effect == "partial" and when_ended is not None:
+        when_ended = _at_most_partial(when_ended)  # type: ignore[assignment]
+    if during:
+        return (_midpoint(rule.while_in_effect, when_ended) if when_ended else rule.while_in_effect), rule.severity
+    return (when_ended, rule.severity) if when_ended else None
+
+
+def _reason(ender: Observation | None, evidence: StateEvidence) -> str:
+    """How the condition ended, in words, for the finding's detail (empty when no reason is recorded)."""
+    if ender is None or ender.standing is None:
+        return ""
+    general = " for every subject" if ender.standing.all_subjects else ""
+    if ender.standing.ended_by is None:
+        return f"; ended{general} by {ender.id}" if general else ""
+    effect = evidence.effect(ender)
+    return f"; ended{general} by {ender.standing.ended_by} ({ender.id}; effect: {effect})"
+
+
+# long: per (condition, subject) timeline, the state carried in, the events in the window, its age; the
+# order of these steps is the method (docs/scoring.md), so it is kept in one place
+def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
+    findings: list[Finding] = []
+    condition = rule.condition
+    for timeline in w.evidence.by_condition.get(condition, ()):
+        subject = timeline.subject
+        if rule.subjects is not None and subject not in rule.subjects:
+            continue
+        track = (timeline.all if rule.include_claims else timeline.facts).known_at(w.as_of)
+        ends = track.ends
+        # events[:known] are known by the as-of date
+        known = len(ends) if track.filtered else bisect_right(ends, w.as_of)
+        if not known:
+            continue
+        events = track.events
+        if rule.tags_any or rule.tags_all:
+            tags = track.tags_known(known)
+            if not tags_ok(tags, rule.tags_any, rule.tags_all):
+                continue
+        first_in = bisect_left(ends, w.start, 0, known)  # events[:first_in] end before the period
+        last_in = bisect_right(ends, w.end, first_in, known)
+        last_before = events[first_in - 1] if first_in else None
+        # method 2: an observation that began before the window and ends in it sets the state at its end
+        # (it counts, but is not "observed in the period")
+        ending = events[first_in:last_in]
+        inside = [e for e in ending if w.start <= e.date.start]
+        # positions, never model equality: ``ending`` is events[first_in:last_in]
+        covering = [
+            e
+            for i, e, first_day in track.since
+            if i < known and not first_in <= i < last_in and first_day <= w.end and e.date.end >= w.start
+        ]
+        start_state = last_before.standing.in_effect if last_before else None  # type: ignore[union-attr]
+        held = start_state is True or any(e.standing.in_effect for e in ending) or bool(covering)  # type: ignore[union-attr]
+        if ending:
+            end_state: bool | None = ending[-1].standing.in_effect  # type: ignore[union-attr]
+        elif covering and any(e.date.end >= w.end for e in covering):
+            end_state = True
+        else:
+            end_state = start_state
+        label = f"{condition}" + (f" [{subject}]" if subject else "")
+        carried = not ending and not covering
+        # evidence age: the latest observation confirming the condition in effect (ended conditions do not age)
+        confirming = [e for e in (*([last_before] if last_before else []), *ending, *covering) if e.standing.in_effect]  # type: ignore[union-attr]
+        latest = max(confirming, key=lambda e: (e.date.end, e.id)) if confirming else None
+        horizon = w.evidence.method.horizon_years
+        age = age_class(latest.date.end, w.end, horizon) if latest is not None else "fresh"
+        age_note = ""
+        if latest is not None and age == TOO_OLD:
+            age_note = (
+                f"; last known {latest.date.text} ({latest.source}, {latest.locator}) — too old to score"
+                f" (more than {horizon} years before {w.end}; method 3 horizon)"
+            )
+        elif latest is not None and age != "fresh":
+            age_note = f"; last confirmed {latest.date.text} ({latest.source}, {latest.locator})" + (
+                "; stale: confidence halved" if age == "stale" else "; very stale: confidence and weight halved"
+            )
+        status: str
+        severity: str = rule.severity
+        ender = (ending[-1] if ending else last_before) if end_state is False else None
+        effect = w.evidence.effect(ender) if ender is not None else "compliant"
+        why = _reason(ender, w.evidence)
+        if w.snapshot:
+            if end_state is True:
+                status, detail = rule.while_in_effect, f"{label} in effect at {w.end} -> {rule.while_in_effect}"
+            elif end_state is False and ender is not None:
+                decided = ended_status(rule, effect, w.start <= ender.date.end)
+                if decided is None:
+                    continue
+                status, severity = decided
+                detail = f"{label} ended by {w.end}{why} -> {status}"
+                age, age_note = "fresh", ""
+            else:
+                continue
+        elif held and end_state is False:
+            decided = ended_status(rule, effect, True, during=True)
+            assert decided is not None
+            status, severity = decided
+            detail = f"{label} was in effect and ended during the period{why} -> {status}"
+            age, age_note = "fresh", ""
+        elif held:
+            status = rule.while_in_effect
+            if carried:
+                how = "carried forward from an earlier observation"
+            elif inside:
+                how = "observed in the period"
+            elif not covering and since_of(ending[-1]) is None:
+                e0 = ending[-1]
+                how = f"reported by {e0.id} dated {e0.date.text}, which ends in the period; counted at its end"
+            else:
+                c0 = covering[0] if covering else ending[-1]
+                how = (
+                    f"a standing condition over {since_of(c0)}..{c0.date.end}, "
+                    f"from {c0.id} dated {c0.date.text}; not observed in the period itself"
+                )
+            detail = f"{label} in effect ({how}) -> {status}"
+        elif end_state is False and (decided := ended_status(rule, effect, bool(ending))) is not None:
+            status, severity = decided
+            how = (
+                "its end observed in the period"
+                if inside
+                else f"its end reported by {ending[-1].id} dated {ending[-1].date.text}, counted at its end"
+                if ending
+                else "ended before the period; no observation says it resumed"
+            )
+            detail = f"{label} not in effect ({how}){why} -> {status}"
+            age, age_note = "fresh", ""
+        else:
+            continue
+        # the observations that establish this: the last one before, plus those in the period
+        evidence = [*([last_before] if last_before else []), *ending, *covering]
+        ids = tuple(dict.fromkeys(o.id for o in evidence))
+        findings.append(
+            Finding(
+                rule=rule.id,
+                rule_kind="standing",
+                status=status,
+                severity=severity,
+                observations=ids,
+                detail=detail + age_note,
+                confidence=w.mean_confidence(evidence) * (STALE_CONFIDENCE_FACTOR if age != "fresh" else 1.0),
+                carried=carried,
+                subject=subject,
+                age=age,
+                last_confirmed=latest.id if latest is not None and age != "fresh" else None,
+            )
+        )
+    return findings
+
+
+def standing_periods(rule: Any, o: Observation, periods: Sequence[Period], first_day: date) -> list[Period]:
+    """A condition is carried forward: every period ending on or after its first day."""
+    return [p for p in periods if p.end >= first_day]
+
+
+# no SQL yet: the SQL engines leave standing rules to this reference evaluation (counted, engine/sql_engine.py)
+register_kind(Kind("standing", evaluate_standing, standing_periods, timeline=True, ages=True))

@@ -183,6 +183,7 @@ def engine(root: Path) -> dict[str, Any]:
 def engines(root: Path) -> dict[str, Any]:
     """Issue #19: the all-states yearly scorecard on each engine, in one process, checked equal to the reference."""
     from helsinki_compliance import api
+    from helsinki_compliance.engine import selection
     from helsinki_compliance.engine.evaluation import Evaluator
     from helsinki_compliance.engine.sql_engine import DuckDBBackend, SparkBackend, SqlEvaluator
     from helsinki_compliance.model.periods import calendar_periods
@@ -204,8 +205,43 @@ def engines(root: Path) -> dict[str, Any]:
         out[f"{name}_equal"] = other.cells == card.cells and other.groups == card.groups
         out[f"{name}_summary"] = ev.stats.summary()
         del other
+    del card
+    # issue #25: what `scorecard --state all` runs (evaluation and the sensitivity bands), per engine
+    cards = {}
+    for name in ("python", "duckdb"):
+        out[f"cli_scorecard_{name}"], cards[name] = _timed(
+            lambda name=name: selection.scorecard(
+                corpus, states=states, period="year", first=1975, last=2025, as_of=AS_OF, engine=name, membership=False
+            )
+        )
+    out["cli_equal"] = (
+        cards["python"].cells == cards["duckdb"].cells and cards["python"].groups == cards["duckdb"].groups
+    )
+    out["cli_duckdb_summary"] = cards["duckdb"].engine_summary
     out["peak_mb"] = _peak_mb()
     return out
+
+
+def engine_targets(size: str, r: dict[str, Any]) -> str:
+    """Issue #25's targets for the engines, from one ``--engines`` run (``json_loads`` from the floors)."""
+    lines = []
+    for what, py, db in (
+        ("evaluation", "scorecard", "scorecard_duckdb"),
+        ("scorecard as the CLI runs it (with bands)", "cli_scorecard_python", "cli_scorecard_duckdb"),
+    ):
+        speed = r[py] / r[db]
+        lines.append(
+            f"- {size} {what}: python {r[py]:.1f} s, duckdb {r[db]:.1f} s: DuckDB {speed:.2f}x faster "
+            f"(target >= 3x: {'met' if speed >= 3 else 'missed'})"
+        )
+        if "json_loads" in r:
+            run = r["warm_load"] + r[db]
+            ratio = run / r["json_loads"]
+            lines.append(
+                f"  warm DuckDB run {run:.1f} s = {ratio:.1f}x json.loads ({r['json_loads']:.2f} s) "
+                f"(target <= 3x: {'met' if ratio <= 3 else 'missed'})"
+            )
+    return "\n".join(lines)
 
 
 def memory(root: Path) -> dict[str, Any]:
@@ -377,7 +413,11 @@ def main() -> None:
         for size in [s.strip() for s in args.sizes.split(",") if s.strip()]:
             root = ensure_corpus(size, SIZES[size], args.work, args.seed)
             r = _run_child("engines-child", root)
+            cached = root / ".bench-floors.json"
+            if cached.exists():
+                r["json_loads"] = json.loads(cached.read_text())["json_loads"]
             print(json.dumps({size: r}, indent=1))
+            print(engine_targets(size, r))
         return
     if args.floors:
         print(json.dumps(floors(args.floors)))

@@ -91,6 +91,9 @@ def _horizon_cell(ev: Evaluator, cell: Cell, commitment: Commitment, period: Per
     standing = [r for r in commitment.rules if kind_of(r).ages]
     if cell.status in ("not-in-force", NOT_YET) or not standing:
         return cell
+    if not any(KINDS[f.rule_kind].ages for f in (*cell.findings, *cell.too_old)):
+        # a horizon changes a finding's age, never whether there is one: no aging finding here, none there
+        return _rescored(cell, ev.method)
     in_force = ev.in_force(commitment, cell.state, period)
     assert in_force is not None  # the cell is in force
     found = ev.findings(commitment, cell.state, period.start, period.end, as_of, in_force, rules=standing)

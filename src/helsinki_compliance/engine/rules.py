@@ -361,7 +361,8 @@ class Kind:
     leave its rules to the reference, counted); ``findings``: the findings from the evidence SQL
     selected (matched in the window, carried in); ``timeline``: the kind reads the state's timelines,
     not the window's observations (the reference evaluates it on an empty window); ``ages``: its findings
-    age with their evidence (a scoring horizon changes them: engine/bands.py re-evaluates only these)."""
+    age with their evidence (a scoring horizon changes their age, never whether there is one: engine/bands.py
+    re-evaluates only these)."""
 
     name: str
     evaluate: Evaluate

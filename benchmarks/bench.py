@@ -246,11 +246,11 @@ def engine_targets(size: str, r: dict[str, Any]) -> str:
 
 def memory(root: Path) -> dict[str, Any]:
     """A fresh process that only loads the corpus warm: resident memory per observation, peak of a load."""
-    from helsinki_compliance.load import files as loading
+    from helsinki_compliance.load import pipeline
 
     gc.collect()
     before = _rss_mb()
-    corpus = loading.load(root, cache=True)
+    corpus = pipeline.load(root, cache=True)
     gc.collect()
     n = len(corpus.observations)
     return {

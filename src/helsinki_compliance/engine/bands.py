@@ -34,7 +34,7 @@ from helsinki_compliance.engine.evaluation import (
     status_for_score,
 )
 from helsinki_compliance.engine.rules import KINDS, Finding, kind_of
-from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method, is_known
+from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method, age_class, is_known
 from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
@@ -85,15 +85,26 @@ def _rescored(cell: Cell, method: Method, findings: tuple[Finding, ...] | None =
     return replace(cell, findings=found, status=status, score=score, confidence=confidence)
 
 
+def _same_ages(cell: Cell, period: Period, horizon: int | None) -> bool:
+    """Whether every aging finding of ``cell`` (scored or too old) has the same age under ``horizon``: then the
+    standing rules would find the same findings again (the wording of a scored finding's age names no horizon)."""
+    return all(
+        f.confirmed_on is None or age_class(f.confirmed_on, period.end, horizon) == f.age
+        for f in (*cell.findings, *cell.too_old)
+        if KINDS[f.rule_kind].ages
+    )
+
+
 def _horizon_cell(ev: Evaluator, cell: Cell, commitment: Commitment, period: Period, as_of: date) -> Cell:
     """``cell`` under another horizon: only findings of a kind that ages (standing) change, so only those rules
     are re-evaluated."""
     standing = [r for r in commitment.rules if kind_of(r).ages]
     if cell.status in ("not-in-force", NOT_YET) or not standing:
         return cell
-    if not any(KINDS[f.rule_kind].ages for f in (*cell.findings, *cell.too_old)):
-        # a horizon changes a finding's age, never whether there is one: no aging finding here, none there
-        return _rescored(cell, ev.method)
+    if _same_ages(cell, period, ev.method.horizon_years):
+        # a horizon changes a finding's age, never whether there is one: where no age changes, nothing does
+        kept = tuple(f for f in cell.findings if not KINDS[f.rule_kind].ages)
+        return _rescored(cell, ev.method, kept + tuple(f for f in cell.findings if KINDS[f.rule_kind].ages))
     in_force = ev.in_force(commitment, cell.state, period)
     assert in_force is not None  # the cell is in force
     found = ev.findings(commitment, cell.state, period.start, period.end, as_of, in_force, rules=standing)

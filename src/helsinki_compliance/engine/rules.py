@@ -52,6 +52,9 @@ class Finding:
     subject: str | None = None
     age: str = "fresh"  # fresh, stale, very-stale or too-old (see staleness.py)
     last_confirmed: str | None = None  # for a condition in effect: the latest observation confirming it
+    # the day its age is counted from (the latest confirmation's end), None when it does not age; not part of
+    # the finding's value or output: the bands re-age a finding under another horizon with it (engine/bands.py)
+    confirmed_on: date | None = field(default=None, compare=False, repr=False)
 
     @property
     def scored(self) -> bool:

@@ -106,6 +106,8 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             for i, e, first_day in track.since
             if i < known and not first_in <= i < last_in and first_day <= w.end and e.date.end >= w.start
         ]
+        if last_before is None and not ending and not covering:
+            continue  # nothing known of this subject by the period's end: no state, no finding
         start_state = last_before.standing.in_effect if last_before else None  # type: ignore[union-attr]
         held = start_state is True or any(e.standing.in_effect for e in ending) or bool(covering)  # type: ignore[union-attr]
         if ending:
@@ -145,7 +147,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                     continue
                 status, severity = decided
                 detail = f"{label} ended by {w.end}{why} -> {status}"
-                age, age_note = "fresh", ""
+                age, age_note, latest = "fresh", "", None  # an ended condition does not age
             else:
                 continue
         elif held and end_state is False:
@@ -153,7 +155,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
             assert decided is not None
             status, severity = decided
             detail = f"{label} was in effect and ended during the period{why} -> {status}"
-            age, age_note = "fresh", ""
+            age, age_note, latest = "fresh", "", None  # an ended condition does not age
         elif held:
             status = rule.while_in_effect
             if carried:
@@ -180,7 +182,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 else "ended before the period; no observation says it resumed"
             )
             detail = f"{label} not in effect ({how}){why} -> {status}"
-            age, age_note = "fresh", ""
+            age, age_note, latest = "fresh", "", None  # an ended condition does not age
         else:
             continue
         # the observations that establish this: the last one before, plus those in the period
@@ -199,6 +201,7 @@ def evaluate_standing(rule: StandingRule, w: Window) -> list[Finding]:
                 subject=subject,
                 age=age,
                 last_confirmed=latest.id if latest is not None and age != "fresh" else None,
+                confirmed_on=latest.date.end if latest is not None else None,
             )
         )
     return findings

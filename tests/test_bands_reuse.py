@@ -1,0 +1,64 @@
+"""The sensitivity bands re-age standing findings under a shorter horizon instead of re-evaluating them
+(engine/bands.py ``_same_ages``): every cell must equal the one the standing rules give when evaluated again."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helsinki_compliance import api as hc
+from helsinki_compliance.engine.bands import HORIZONS, _horizon_cell, _rescored, _same_ages
+from helsinki_compliance.engine.evaluation import NOT_YET, Cell, Evaluator
+from helsinki_compliance.engine.rules import KINDS, kind_of
+from helsinki_compliance.engine.staleness import Method
+from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.model.periods import Period
+from helsinki_compliance.model.records import Commitment
+from helsinki_compliance.tools.synth import synthesize
+
+
+def _evaluated_again(ev: Evaluator, cell: Cell, c: Commitment, p: Period, as_of: date) -> Cell:
+    """The cell under ``ev``'s horizon with its standing rules evaluated again (what bands did before)."""
+    standing = [r for r in c.rules if kind_of(r).ages]
+    if cell.status in ("not-in-force", NOT_YET) or not standing:
+        return cell
+    in_force = ev.in_force(c, cell.state, p)
+    assert in_force is not None
+    found = ev.findings(c, cell.state, p.start, p.end, as_of, in_force, rules=standing)
+    kept = tuple(f for f in cell.findings if not KINDS[f.rule_kind].ages)
+    return _rescored(cell, ev.method, kept + tuple(f for f in found if f.scored))
+
+
+def _check(corpus: Corpus, states: list[str], first: int, last: int, as_of: date) -> tuple[int, int]:
+    periods = hc.periods(corpus, "year", first, last)
+    card = Evaluator(corpus).scorecard(states, periods, as_of)
+    reused = evaluated = 0
+    for horizon in HORIZONS:
+        ev = Evaluator(corpus, Method(horizon_years=horizon))
+        for s in states:
+            for p in periods:
+                for c in card.commitments:
+                    cell = card.cells[(s, c.id, p.id)]
+                    want = _evaluated_again(ev, cell, c, p, as_of)
+                    assert _horizon_cell(ev, cell, c, p, as_of) == want, (horizon, s, c.id, p.id)
+                    if any(KINDS[f.rule_kind].ages for f in cell.findings):
+                        same = _same_ages(cell, p, horizon)
+                        reused, evaluated = reused + same, evaluated + (not same)
+    return reused, evaluated
+
+
+def test_reaged_findings_equal_evaluated_ones_on_the_bundled_corpus() -> None:
+    corpus = hc.load()
+    reused, evaluated = _check(corpus, ["SU", "CS", "PL", "DD"], 1975, 2000, date(2000, 12, 31))
+    assert reused > 0 and evaluated > 0  # both paths are exercised
+
+
+@pytest.mark.slow
+def test_reaged_findings_equal_evaluated_ones_on_a_synthetic_corpus(tmp_path: Path) -> None:
+    synthesize(hc.load(), tmp_path / "synth", observations=5_000, seed=7)
+    corpus = hc.load(tmp_path / "synth")
+    states = sorted({o.state for o in corpus.observations})[:8]
+    reused, evaluated = _check(corpus, states, 1975, 2025, date(2025, 12, 31))
+    assert reused > 0 and evaluated > 0

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helsinki_compliance import api as hc
 from helsinki_compliance.engine import engines
@@ -19,6 +21,7 @@ from helsinki_compliance.engine.selection import scorecard
 from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.tools.synth import synthesize
+from test_sql_engine import random_corpus
 
 pytest.importorskip("duckdb")
 
@@ -63,6 +66,21 @@ def test_duckdb_equals_python_on_named_periods_and_groups(bundled: Corpus, state
     got = _card(bundled, "duckdb", states, period)
     assert got.engine == "duckdb" and ref.engine == "python"
     assert_same_cards(bundled, ref, got)
+
+
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(1, 60),
+    period=st.sampled_from(["review-meetings", "madrid", "gorbachev", "half"]),
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_duckdb_equals_python_on_random_corpora_over_named_periods(
+    bundled: Corpus, seed: int, n: int, period: str
+) -> None:
+    corpus = random_corpus(bundled, seed, n)
+    ref = _card(corpus, "python", ["SU", "PL"], period, 1985, 1991)
+    got = _card(corpus, "duckdb", ["SU", "PL"], period, 1985, 1991)
+    assert_same_cards(corpus, ref, got)
 
 
 @pytest.mark.slow

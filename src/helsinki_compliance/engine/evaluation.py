@@ -272,12 +272,14 @@ def combine(findings: Sequence[Finding], method: Method = DEFAULT_METHOD) -> tup
     if not findings:
         return "not-assessed", None, None
 
-    def weight(f: Finding) -> float:
-        return f.weight if method.severity_weights else f.weight / SEVERITY_WEIGHTS[f.severity]
-
-    total = sum(weight(f) for f in findings)
-    score = sum(weight(f) * f.score for f in findings) / total
-    confidence = sum(weight(f) * f.confidence for f in findings) / total
+    if method.severity_weights:
+        weights = [f.weight for f in findings]
+    else:
+        weights = [f.weight / SEVERITY_WEIGHTS[f.severity] for f in findings]
+    # each weight computed once; the sums add the same terms in the same order as before
+    total = sum(weights)
+    score = sum(w * f.score for w, f in zip(weights, findings, strict=True)) / total
+    confidence = sum(w * f.confidence for w, f in zip(weights, findings, strict=True)) / total
     return status_for_score(score), score, confidence
 
 

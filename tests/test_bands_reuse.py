@@ -1,5 +1,5 @@
 """The sensitivity bands re-age standing findings under a shorter horizon instead of re-evaluating them
-(engine/bands.py ``_same_ages``): every cell must equal the one the standing rules give when evaluated again."""
+(engine/bands.py ``_reaged``): every cell must equal the one the standing rules give when evaluated again."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helsinki_compliance import api as hc
-from helsinki_compliance.engine.bands import HORIZONS, _horizon_cell, _rescored, _same_ages
+from helsinki_compliance.engine.bands import HORIZONS, _horizon_cell, _reaged, _rescored
 from helsinki_compliance.engine.evaluation import NOT_YET, Cell, Evaluator
 from helsinki_compliance.engine.rules import KINDS, kind_of
 from helsinki_compliance.engine.staleness import Method
@@ -31,11 +31,13 @@ def _evaluated_again(ev: Evaluator, cell: Cell, c: Commitment, p: Period, as_of:
     return _rescored(cell, ev.method, kept + tuple(f for f in found if f.scored))
 
 
-def _check(corpus: Corpus, states: list[str], first: int, last: int, as_of: date) -> tuple[int, int]:
+def _check(corpus: Corpus, states: list[str], first: int, last: int, as_of: date) -> dict[str, int]:
+    """Every cell under every horizon of the bands (and a longer one): re-aged equals evaluated again.
+    Returns how often each path was taken: ages unchanged, some findings too old now, evaluated again."""
     periods = hc.periods(corpus, "year", first, last)
     card = Evaluator(corpus).scorecard(states, periods, as_of)
-    reused = evaluated = 0
-    for horizon in HORIZONS:
+    paths = {"same": 0, "dropped": 0, "evaluated": 0}
+    for horizon in (*HORIZONS, 12):
         ev = Evaluator(corpus, Method(horizon_years=horizon))
         for s in states:
             for p in periods:
@@ -44,15 +46,18 @@ def _check(corpus: Corpus, states: list[str], first: int, last: int, as_of: date
                     want = _evaluated_again(ev, cell, c, p, as_of)
                     assert _horizon_cell(ev, cell, c, p, as_of) == want, (horizon, s, c.id, p.id)
                     if any(KINDS[f.rule_kind].ages for f in cell.findings):
-                        same = _same_ages(cell, p, horizon)
-                        reused, evaluated = reused + same, evaluated + (not same)
-    return reused, evaluated
+                        found = _reaged(cell, p, horizon)
+                        path = (
+                            "evaluated" if found is None else "same" if len(found) == len(cell.findings) else "dropped"
+                        )
+                        paths[path] += 1
+    return paths
 
 
 def test_reaged_findings_equal_evaluated_ones_on_the_bundled_corpus() -> None:
     corpus = hc.load()
-    reused, evaluated = _check(corpus, ["SU", "CS", "PL", "DD"], 1975, 2000, date(2000, 12, 31))
-    assert reused > 0 and evaluated > 0  # both paths are exercised
+    paths = _check(corpus, ["SU", "CS", "PL", "DD", "HU", "RO"], 1975, 2005, date(2005, 12, 31))
+    assert all(paths.values()), paths  # every path is exercised
 
 
 @pytest.mark.slow
@@ -60,5 +65,5 @@ def test_reaged_findings_equal_evaluated_ones_on_a_synthetic_corpus(tmp_path: Pa
     synthesize(hc.load(), tmp_path / "synth", observations=5_000, seed=7)
     corpus = hc.load(tmp_path / "synth")
     states = sorted({o.state for o in corpus.observations})[:8]
-    reused, evaluated = _check(corpus, states, 1975, 2025, date(2025, 12, 31))
-    assert reused > 0 and evaluated > 0
+    paths = _check(corpus, states, 1975, 2025, date(2025, 12, 31))
+    assert all(paths.values()), paths

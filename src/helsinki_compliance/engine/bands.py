@@ -34,7 +34,7 @@ from helsinki_compliance.engine.evaluation import (
     status_for_score,
 )
 from helsinki_compliance.engine.rules import KINDS, Finding, kind_of
-from helsinki_compliance.engine.staleness import DEFAULT_METHOD, Method, age_class, is_known
+from helsinki_compliance.engine.staleness import DEFAULT_METHOD, TOO_OLD, Method, age_class, is_known
 from helsinki_compliance.model import conflicts
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
@@ -85,31 +85,46 @@ def _rescored(cell: Cell, method: Method, findings: tuple[Finding, ...] | None =
     return replace(cell, findings=found, status=status, score=score, confidence=confidence)
 
 
-def _same_ages(cell: Cell, period: Period, horizon: int | None) -> bool:
-    """Whether every aging finding of ``cell`` (scored or too old) has the same age under ``horizon``: then the
-    standing rules would find the same findings again (the wording of a scored finding's age names no horizon)."""
-    return all(
-        f.confirmed_on is None or age_class(f.confirmed_on, period.end, horizon) == f.age
-        for f in (*cell.findings, *cell.too_old)
-        if KINDS[f.rule_kind].ages
-    )
+def _reaged(cell: Cell, period: Period, horizon: int | None) -> tuple[Finding, ...] | None:
+    """The scored findings of ``cell`` under another ``horizon``, re-aged without evaluating the rules again, or
+    None when only an evaluation can tell (a finding too old under the method would be scored under ``horizon``).
+
+    A horizon changes a finding's age, never whether there is one, and only between "too old" and its own
+    class (staleness.age_class): a finding whose age stays the same is found again word for word (the wording
+    of a scored finding's age names no horizon), one that becomes too old is not scored."""
+    kept: list[Finding] = []
+    aged: list[Finding] = []
+    for f in cell.findings:
+        if not KINDS[f.rule_kind].ages:
+            kept.append(f)
+            continue
+        age = f.age if f.confirmed_on is None else age_class(f.confirmed_on, period.end, horizon)
+        if age == f.age:
+            aged.append(f)
+        elif age != TOO_OLD:
+            return None
+    for f in cell.too_old:
+        if KINDS[f.rule_kind].ages and (
+            f.confirmed_on is None or age_class(f.confirmed_on, period.end, horizon) != TOO_OLD
+        ):
+            return None
+    return (*kept, *aged)
 
 
 def _horizon_cell(ev: Evaluator, cell: Cell, commitment: Commitment, period: Period, as_of: date) -> Cell:
-    """``cell`` under another horizon: only findings of a kind that ages (standing) change, so only those rules
-    are re-evaluated."""
+    """``cell`` under another horizon: only findings of a kind that ages (standing) change; they are re-aged
+    (:func:`_reaged`), or their rules evaluated again where that cannot tell."""
     standing = [r for r in commitment.rules if kind_of(r).ages]
     if cell.status in ("not-in-force", NOT_YET) or not standing:
         return cell
-    if _same_ages(cell, period, ev.method.horizon_years):
-        # a horizon changes a finding's age, never whether there is one: where no age changes, nothing does
-        kept = tuple(f for f in cell.findings if not KINDS[f.rule_kind].ages)
-        return _rescored(cell, ev.method, kept + tuple(f for f in cell.findings if KINDS[f.rule_kind].ages))
+    found = _reaged(cell, period, ev.method.horizon_years)
+    if found is not None:
+        return _rescored(cell, ev.method, found)
     in_force = ev.in_force(commitment, cell.state, period)
     assert in_force is not None  # the cell is in force
-    found = ev.findings(commitment, cell.state, period.start, period.end, as_of, in_force, rules=standing)
+    again = ev.findings(commitment, cell.state, period.start, period.end, as_of, in_force, rules=standing)
     kept = tuple(f for f in cell.findings if not KINDS[f.rule_kind].ages)
-    return _rescored(cell, ev.method, kept + tuple(f for f in found if f.scored))
+    return _rescored(cell, ev.method, kept + tuple(f for f in again if f.scored))
 
 
 def add_bands(corpus: Corpus, card: Scorecard) -> None:

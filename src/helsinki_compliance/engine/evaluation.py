@@ -222,7 +222,16 @@ class Scorecard:
         return pd.DataFrame.from_records(self.to_records())
 
     def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
+        """Every cell with its findings and their observation ids (the scorecard's evidence inline)."""
         sources = {o.id: o.source for o in corpus.observations} if corpus else None
+        return {
+            **self.to_dict_head(),
+            "cells": [self.cells[k].to_dict(sources) for k in sorted(self.cells)],
+            "groups": [self.groups[k].to_dict() for k in sorted(self.groups)],
+        }
+
+    def to_dict_head(self) -> dict[str, Any]:
+        """The scorecard's as-of date, method, states, periods and commitments (no cells, no groups)."""
         return {
             "as_of": self.as_of.isoformat(),
             "method": {
@@ -259,8 +268,6 @@ class Scorecard:
                 }
                 for c in self.commitments
             ],
-            "cells": [self.cells[k].to_dict(sources) for k in sorted(self.cells)],
-            "groups": [self.groups[k].to_dict() for k in sorted(self.groups)],
         }
 
 

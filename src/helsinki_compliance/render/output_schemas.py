@@ -13,6 +13,7 @@ from typing import Any, get_args
 from helsinki_compliance.engine.coverage import INSUFFICIENT
 from helsinki_compliance.engine.goals import VERDICTS
 from helsinki_compliance.model.records import FindingStatus, Severity, Status
+from helsinki_compliance.render.scorecard_out import EVIDENCE_COLUMNS
 
 _BASE = "https://helsinki-compliance.example/schemas/"
 TIERS = ("immediate", "intermediate", "long-range")
@@ -136,6 +137,7 @@ def _defs() -> dict[str, Any]:
         },
         optional=("age", "last_confirmed", "scored"),  # added by methods 2 and 3
     )
+    count = {"type": "integer", "minimum": 0}
     cell = _obj(
         {
             "state": STR,
@@ -146,20 +148,17 @@ def _defs() -> dict[str, Any]:
             "confidence": OPT_NUM,
             "computed_status": {"$ref": "#/$defs/status"},
             "computed_score": OPT_NUM,
-            "assessment": {"type": ["object", "null"]},
-            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
-            "observations": IDS,
-            "sources": IDS,
-            "coverage": {"$ref": "#/$defs/coverage"},
+            "assessment": {"type": ["string", "null"], "description": "the id of the analyst assessment applied"},
+            "findings": {**count, "description": "findings scored or shown; their evidence: --evidence"},
+            "too_old": {**count, "description": "method 3: conditions beyond the scoring horizon, shown, not scored"},
+            "observations": {**count, "description": "observations behind the cell"},
+            "sources": {**count, "description": "sources behind the cell"},
+            "evidence_from": {"type": ["string", "null"]},
+            "evidence_to": {"type": ["string", "null"]},
+            "stale_findings": count,
             "stale": {"type": "boolean"},
-            "too_old": {
-                "type": "array",
-                "items": {"$ref": "#/$defs/finding"},
-                "description": "method 3: conditions last confirmed beyond the scoring horizon, shown, not scored",
-            },
             "partial_period": {"type": "boolean", "description": "method 3: the as-of date falls inside the period"},
-        },
-        optional=("coverage", "stale", "too_old", "partial_period"),  # methods 2 and 3: older reports lack them
+        }
     )
     group = _obj(
         {
@@ -255,8 +254,14 @@ def _schema(name: str, title: str, root: dict[str, Any], description: str) -> di
     }
 
 
-def output_schemas() -> dict[str, dict[str, Any]]:
-    """The output schemas keyed by file name."""
+def _evidence_root() -> dict[str, Any]:
+    row = {"type": "array", "items": {"type": ["string", "boolean", "null"]}}
+    return _obj(
+        {"columns": {"type": "array", "items": _enum(EVIDENCE_COLUMNS)}, "evidence": {"type": "array", "items": row}}
+    )
+
+
+def _report_root() -> dict[str, Any]:
     change = _obj({"commitment": STR, "before": {"$ref": "#/$defs/status"}, "after": {"$ref": "#/$defs/status"}})
     report_root = _obj(
         {
@@ -297,6 +302,12 @@ def output_schemas() -> dict[str, dict[str, Any]]:
         },
         optional=("goals", "conflicts"),
     )
+    return report_root
+
+
+def output_schemas() -> dict[str, dict[str, Any]]:
+    """The output schemas keyed by file name."""
+    report_root = _report_root()
     return {
         "output-goals.schema.json": _schema(
             "output-goals.schema.json",
@@ -323,7 +334,13 @@ def output_schemas() -> dict[str, dict[str, Any]]:
             "output-scorecard.schema.json",
             "helsinki-compliance scorecard --format json",
             {"$ref": "#/$defs/scorecard"},
-            "Cells (state x commitment x period) with status, score, confidence and findings; group scores per basket.",
+            "Cells (state x commitment x period) with status, score, confidence and counts; group scores per basket.",
+        ),
+        "output-evidence.schema.json": _schema(
+            "output-evidence.schema.json",
+            "helsinki-compliance scorecard --evidence FILE.json (and a report's -evidence.json)",
+            _evidence_root(),
+            "One row per observation behind a finding of a cell: state, commitment, period, rule, finding, observation, source.",
         ),
         "output-report.schema.json": _schema(
             "output-report.schema.json",

@@ -47,6 +47,7 @@ from helsinki_compliance.model.records import CONFIDENCE_VALUES, SEVERITY_WEIGHT
 from helsinki_compliance.model.states import membership_error, short_name
 from helsinki_compliance.render import charts, summary
 from helsinki_compliance.render.outputs import OutputSet
+from helsinki_compliance.render.scorecard_out import evidence_json, evidence_rows, scorecard_record
 from helsinki_compliance.render.tables import (
     BASKET_ORDER,
     GROUP_SYMBOLS,
@@ -149,10 +150,20 @@ def report_names(
     """The file names :func:`write_report` writes for these arguments, in writing order."""
     codes = list(dict.fromkeys(selection.resolve_states(corpus, states)))
     fmts = _formats(formats)
-    names = [f"{_stem(code, period, first, last)}.{fmt}" for code in codes for fmt in state_formats(code, fmts, full)]
+    names = [
+        name
+        for code in codes
+        for fmt in state_formats(code, fmts, full)
+        for name in _state_files(_stem(code, period, first, last), fmt)
+    ]
     if len(codes) > 1:
         names += [f"{_stem('overview', period, first, last)}.{fmt}" for fmt in fmts if fmt in OVERVIEW_FORMATS]
     return names
+
+
+def _state_files(stem: str, fmt: str) -> list[str]:
+    """The files of one state's report in one format: the JSON has its evidence table beside it."""
+    return [f"{stem}.{fmt}", f"{stem}-evidence.json"] if fmt == "json" else [f"{stem}.{fmt}"]
 
 
 def _write(files: OutputSet, name: str, text: str, allowed: set[str]) -> Path:
@@ -1405,7 +1416,7 @@ def state_json(corpus: Corpus, card: Scorecard, ctx: dict[str, Any]) -> str:
     return to_json(
         {
             "report": ctx["meta"],
-            "scorecard": card.to_dict(corpus),
+            "scorecard": scorecard_record(card),
             "observations": observations,
             "goals": ctx["goals_data"],
             "changes": changes,
@@ -1489,6 +1500,10 @@ def write_report(
             for fmt in files:
                 step(files[fmt])
                 written.append(_write(out, files[fmt], render_state(corpus, sub, code, fmt, ctx), allowed))
+                if fmt == "json":
+                    name = f"{stem}-evidence.json"
+                    step(name)
+                    written.append(_write(out, name, evidence_json(evidence_rows(sub, corpus)), allowed))
         if len(codes) > 1:
             stem = _stem("overview", period, first, last)
             ov = [fmt for fmt in fmts if fmt in OVERVIEW_FORMATS]

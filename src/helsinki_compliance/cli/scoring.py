@@ -25,6 +25,7 @@ from helsinki_compliance.engine.explain import render_text
 from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
 )
+from helsinki_compliance.model import defaults
 from helsinki_compliance.render.scorecard_out import (
     evidence_bytes,
     evidence_format,
@@ -46,15 +47,15 @@ from helsinki_compliance.storage import atomic_write
     "--state",
     "states",
     multiple=True,
-    default=["SU"],
+    default=[defaults.STATE],
     show_default=True,
     help="State: a code, name or alias (USSR, GDR, ČSSR), any case; repeatable; or 'all'.",
 )
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
 )
-@click.option("--from", "first", type=YEAR, default=1975, show_default=True)
-@click.option("--to", "last", type=YEAR, default=1991, show_default=True)
+@click.option("--from", "first", type=YEAR, default=defaults.FIRST_YEAR, show_default=True)
+@click.option("--to", "last", type=YEAR, default=defaults.LAST_YEAR, show_default=True)
 @click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
 @click.option("--fail-on", type=click.Choice(["violation", "partial"]), help="Exit 1 if any cell is this bad or worse.")
 @click.option(
@@ -136,7 +137,7 @@ def scorecard(
 
 @main.command()
 @click.argument("commitment")
-@click.option("--state", default="SU", show_default=True)
+@click.option("--state", default=defaults.STATE, show_default=True)
 @click.option("--period", required=True, help="A period id: 1977, 1977-H2, 1977-Q3, 1977-07, or a named period.")
 @AS_OF
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

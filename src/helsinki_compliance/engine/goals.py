@@ -55,6 +55,7 @@ from helsinki_compliance.engine.rules import (
 )
 from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period, calendar_periods
@@ -374,7 +375,7 @@ def timeline(
 
 
 #: The goal set used when none is named: the bundled Schifter memo's.
-DEFAULT_GOAL_SET = "schifter-1987"
+DEFAULT_GOAL_SET = defaults.GOAL_SET
 
 
 def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.conditions import NUMERIC_OPERATORS, Condition, compile_condition
 from helsinki_compliance.model.dates import DateSpec, parse_date
 
@@ -800,7 +801,7 @@ class RuleTestCase(Strict):
     """Given these observations, the rule's finding in the period must have this status."""
 
     name: Text = Field(description="what the case shows, in words")
-    state: StateCode = Field(default="SU", description="the state the fixture observations concern")
+    state: StateCode = Field(default=defaults.STATE, description="the state the fixture observations concern")
     period: Text = Field(description="a period id: year, half, quarter, month, or a named period")
     as_of: DateField | None = Field(default=None, description="evaluate as of this date (default: far future)")
     observations: list[dict[str, Any]] = Field(

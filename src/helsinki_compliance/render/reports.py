@@ -1,6 +1,6 @@
 """Compliance reports: one file set per state (HTML, Markdown, JSON, CSV) and an overview.
 
-:func:`write_report` evaluates the corpus and writes, for each state,
+:func:`write_report` writes (after :func:`helsinki_compliance.api.report` has evaluated the corpus), for each state,
 ``{state}-{period}-{first}-{last}.{html,md,json,csv}`` (for a named period or group such as
 ``review-meetings``: ``{state}-{period}.{ext}``), plus, when more than one state is reported,
 ``overview-{period}-{first}-{last}.{html,md}``.
@@ -1452,12 +1452,11 @@ def render_overview(ctx: dict[str, Any], fmt: str) -> str:
 
 def write_report(
     corpus: Corpus,
+    card: Scorecard,
     *,
-    states: Sequence[str],
     period: str,
     first: int,
     last: int,
-    as_of: date,
     out_dir: str | Path,
     formats: Iterable[str] = FORMATS,
     goals: dict[str, Any] | None = None,
@@ -1465,28 +1464,25 @@ def write_report(
     full: Collection[str] | None = None,
     diff: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """Evaluate and write the report files; return their paths in writing order.
+    """Write the report files of an evaluated scorecard (:func:`helsinki_compliance.api.report`
+    evaluates, then calls this); return their paths in writing order. One file per state and
+    format (the states of ``card``), and an overview when there are several states.
 
     ``diff``: a :func:`.engine.diff.diff` result shown in each state's report (what changed between two as-of dates).
 
     ``full``: the states whose report is written in every format; the others get only
     :data:`LIGHT_FORMATS` (None: every state in every format).
 
-    ``progress`` (optional) is called with ``"evaluate"`` once, then with each file name just
-    before that file is rendered: ``1 + len(report_names(...))`` calls in all.
+    ``progress`` (optional) is called with each file name just before that file is rendered.
     """
     step = progress or (lambda _s: None)
     fmts = _formats(formats)
-    codes = list(dict.fromkeys(selection.resolve_states(corpus, states)))
+    codes = list(card.states)
     if not codes:
         raise UsageError("no state to report on")
     names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=fmts, full=full)
     allowed = set(names)
     with OutputSet(Path(out_dir), "report") as out:
-        step("evaluate")
-        card = selection.scorecard(
-            corpus, states=codes, period=period, first=first, last=last, as_of=as_of, membership=False
-        )
         written: list[Path] = []
         links: dict[str, dict[str, str]] = {}
         for code in codes:

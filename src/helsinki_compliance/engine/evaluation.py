@@ -309,6 +309,14 @@ class Evaluator:
         self._windows: dict[tuple[str, date, date, date, date], tuple[list[Observation], WindowIndex]] = {}
         self._window_state: str | None = None
 
+    def indexed_evidence(self) -> dict[str, StateEvidence]:
+        """The states whose evidence this evaluator has indexed so far (a copy of the mapping)."""
+        return dict(self._evidence)
+
+    def adopt_evidence(self, indexed: dict[str, StateEvidence]) -> None:
+        """Use another evaluator's indexes for these states (their observations must be the same)."""
+        self._evidence.update(indexed)
+
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:
             # method 2: of observations reporting one fact differently, only the one kept at the

@@ -170,7 +170,7 @@ def changed_cells(
     ev = Evaluator(after)
     changed_states = {o.state for o in new}
     if evaluator is not None:
-        ev._evidence = {s: e for s, e in evaluator._evidence.items() if s not in changed_states}
+        ev.adopt_evidence({s: e for s, e in evaluator.indexed_evidence().items() if s not in changed_states})
     keys = affected_cells(new, card.periods, card.as_of, card.commitments, card.states)
     by_id = {c.id: c for c in card.commitments}
     periods = {p.id: p for p in card.periods}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -34,7 +34,6 @@ from helsinki_compliance.model.dates import DateSpec, parse_date
 # ---------------------------------------------------------------- vocabulary of values
 
 #: Statuses a finding can have, best first.
-FINDING_STATUSES = ("compliant", "partial", "violation")
 #: The full, closed status vocabulary of a cell.
 STATUSES = ("compliant", "partial", "violation", "not-assessed", "not-in-force", "not-yet")
 STATUS_SCORES = {"compliant": 1.0, "partial": 0.5, "violation": 0.0}
@@ -477,9 +476,6 @@ class RuleBase(Strict):
     two rules read the same evidence (:meth:`signature`) and with what outcome (:meth:`outcome`).
     """
 
-    #: Whether the rule's evidence is carried forward into later periods (standing conditions).
-    carries_forward: ClassVar[bool] = False
-
     id: Id = Field(description="unique within its commitment or goal")
     description: str | None = Field(default=None, description="what the rule looks for, in words")
     severity: Severity = Field(
@@ -612,8 +608,6 @@ class StandingRule(RuleBase):
     when_ended: FindingStatus | None = Field(
         default=None, description="the status once it is known to have ended; absent = no finding then"
     )
-
-    carries_forward: ClassVar[bool] = True
 
     def references(self) -> Iterator[Reference]:
         yield ("condition",), self.condition, "conditions", "condition"

@@ -207,9 +207,9 @@ def test_refuses_other_names_and_bad_arguments(corpus: hc.Corpus, tmp_path: Path
     with pytest.raises(UsageError):
         report(corpus, tmp_path / "out", formats=["pdf"])
     with pytest.raises(UsageError):
-        reporting._write(tmp_path, "../evil.html", "x", {"../evil.html"})
+        reporting.write_file(tmp_path, "../evil.html", "x", {"../evil.html"})
     with pytest.raises(UsageError):
-        reporting._write(tmp_path, "SU-year-1975-1980.html", "x", {"PL-year-1975-1980.html"})
+        reporting.write_file(tmp_path, "SU-year-1975-1980.html", "x", {"PL-year-1975-1980.html"})
     assert not (tmp_path.parent / "evil.html").exists()
 
 
@@ -573,7 +573,7 @@ def test_the_su_report_and_the_overview_as_a_reader_sees_them(tmp_path: Path) ->
     if browser is None:
         pytest.skip("no headless Chromium installed (apt-get install chromium)")
     corpus = hc.load()
-    codes = reporting.selection.resolve_states(corpus, ["all"])
+    codes = api.resolve_states(corpus, ["all"])
     goals = hc_goals.report_goals(corpus, codes, first=1975, last=1991, as_of=AS_OF)
     api.report(
         corpus, states=codes, period="year", first=1975, last=1991, as_of=AS_OF, out_dir=tmp_path / "out",

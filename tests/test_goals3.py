@@ -11,39 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from conftest import REPO, make_data, obs
+from conftest import REPO, jamming_goal_set, make_data, obs
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.engine import goals
 
-GOAL_SET = {
-    "goal_sets": [
-        {
-            "id": "g",
-            "title": "G",
-            "source": "src",
-            "state": "SU",
-            "baseline": "1985-12-31",
-            "goals": [
-                {
-                    "id": "jamming",
-                    "tier": "immediate",
-                    "title": "No jamming",
-                    "target": "No station jammed.",
-                    "rules": [
-                        {
-                            "id": "jammed",
-                            "kind": "standing",
-                            "condition": "radio-jamming",
-                            "while_in_effect": "violation",
-                            "when_ended": "compliant",
-                            "severity": "serious",
-                        }
-                    ],
-                }
-            ],
-        }
-    ]
-}
+GOAL_SET = jamming_goal_set()
 WEAK = {
     "sources": [{"id": "weak", "title": "W", "author": "W", "date": "1990", "kind": "press", "reliability": "medium"}]
 }

@@ -339,6 +339,8 @@ def test_conflicting_reports_of_one_fact_are_flagged_and_resolved_by_reliability
 
     assert "Conflicting reports of the same fact" in render_text(e)
     r = CliRunner().invoke(main, ["--data", str(corpus.root), "validate"])
+    assert "1 informational" in r.output and "differently from" not in r.output  # kept so on purpose: counted
+    r = CliRunner().invoke(main, ["--data", str(corpus.root), "-v", "validate"])
     assert "reports fact 'voa-jamming-ends' differently from strong" in r.output
 
 

@@ -28,7 +28,7 @@ class Problem:
     path: str
     message: str
     level: Literal["error", "warning"] = "error"
-    #: a warning about something kept so on purpose (a context observation no rule reads, a fact
+    #: a warning about something kept so on purpose (a context observation no rule reads, citing no commitment; a fact
     #: reported two ways with one reading kept, background before a state joined): ``validate``
     #: counts it and shows it only with ``--verbose``
     informational: bool = False

@@ -26,9 +26,9 @@ from helsinki_compliance.storage import atomic_write
 def validate(obj: Ctx, strict: bool) -> None:
     """Check every data file; print FILE:LINE: path: message for each problem.
 
-    Warnings about what is so on purpose (an observation no rule reads, kept as context; a fact
-    reported two ways, one reading kept; background dated before a state joined) are counted as
-    informational and printed only with -v. --strict fails on every warning.
+    Warnings about what is so on purpose (an observation citing no commitment that no rule reads,
+    kept as context; a fact reported two ways, one reading kept; background dated before a state
+    joined) are counted as informational and printed only with -v. --strict fails on every warning.
 
     \b
     Examples:

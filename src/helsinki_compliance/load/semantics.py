@@ -376,7 +376,8 @@ def _check_observations(reg: Registry, today: date | None) -> None:
         _check_observation(reg, o, obs, today)
         if not read.covers(obs):
             message = f"no rule reads an observation of kind {obs.kind!r} with these tags" + _cited_reads(obs, reg)
-            reg.rep.add(o, ("kind",), message, "warning", info=True)  # context: recorded, not scored
+            # informational for context (it cites no commitment); one citing a commitment that never reads it is to act on
+            reg.rep.add(o, ("kind",), message, "warning", info=not obs.commitments)
     # observations reporting one fact differently (model.conflicts): the kept one is named
     for conflict in find_conflicts(reg.observations.values(), reg.sources):
         for oid in conflict.set_aside:

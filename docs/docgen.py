@@ -11,8 +11,10 @@ A block looks like this in Markdown (the HTML comments hide the generator from r
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -171,3 +173,55 @@ def corpus_summary() -> None:
         f"background (`context: true`), shown and never scored."
     )
     cog.outl(textwrap.fill(paragraph, 100, break_on_hyphens=False))
+
+
+# ---------------------------------------------------------------- docs/scoring.md: figures of the bundled corpus
+
+
+def scorecard_json(state: str, first: int, last: int, as_of: str = "1991-12-31") -> dict[str, Any]:
+    command = f"helsinki-compliance scorecard --state {state} --from {first} --to {last} --as-of {as_of} --format json"
+    result: dict[str, Any] = json.loads(run(command))
+    return result
+
+
+def overall(state: str, year: int, as_of: str = "1991-12-31") -> dict[str, Any]:
+    """The overall group score of ``state`` in ``year`` (a JSON dict: score, assessed, in_force, coverage, band)."""
+    card = scorecard_json(state, year, year, as_of)
+    return next(g for g in card["groups"] if g["group"] == "overall")
+
+
+def percent(score: float | None) -> str:
+    return "ie" if score is None else str(round(100 * score))
+
+
+def carried_cells(state: str, year: int, as_of: str = "1991-12-31") -> tuple[int, int]:
+    """(cells with a status, cells whose scored findings are all carried in from earlier periods)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "evidence.json"
+        card = json.loads(
+            run(
+                f"helsinki-compliance scorecard --state {state} --from {year} --to {year} --as-of {as_of} "
+                f"--format json --evidence {path}"
+            )
+        )
+        evidence = json.loads(path.read_text(encoding="utf-8"))
+    col = {name: i for i, name in enumerate(evidence["columns"])}
+    fresh = {  # cells with a scored finding not carried in from an earlier period
+        (r[col["commitment"]], r[col["period"]])
+        for r in evidence["evidence"]
+        if r[col["scored"]] and not r[col["carried"]]
+    }
+    rated = [c for c in card["cells"] if c["status"] in ("compliant", "partial", "violation")]
+    carried = [c for c in rated if (c["commitment"], c["period"]) not in fresh]
+    return len(rated), len(carried)
+
+
+def claims() -> int:
+    """Observations recording a claim, belief, allegation or plan (never scored as fact)."""
+    return sum(1 for o in corpus().observations if o.claim or o.attribution is not None)
+
+
+def share(state: str, first: int = 1975, last: int = 1991) -> tuple[int, int]:
+    """(observations about ``state`` dated within first-last, all observations dated within first-last)."""
+    within = [o for o in corpus().observations if first <= o.date.start.year and o.date.end.year <= last]
+    return sum(1 for o in within if o.state == state), len(within)

@@ -107,6 +107,30 @@ SOURCES = [
 ]
 
 
+JAMMING_RULE = {
+    "id": "jammed",
+    "kind": "standing",
+    "condition": "radio-jamming",
+    "while_in_effect": "violation",
+    "when_ended": "compliant",
+    "severity": "serious",
+}
+
+
+def jamming_goal_set(baseline: str = "1985-12-31", *more_rules: dict[str, Any]) -> dict[str, Any]:
+    """A goal set of one goal, "no jamming", read by a standing rule on radio-jamming (and ``more_rules``)."""
+    goal = {
+        "id": "jamming",
+        "tier": "immediate",
+        "title": "No jamming",
+        "target": "No station jammed.",
+        "rules": [JAMMING_RULE, *more_rules],
+    }
+    return {
+        "goal_sets": [{"id": "g", "title": "G", "source": "src", "state": "SU", "baseline": baseline, "goals": [goal]}]
+    }
+
+
 def obs(oid: str, date: str, kind: str, **extra: Any) -> dict[str, Any]:
     base = {
         "id": oid,

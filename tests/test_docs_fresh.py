@@ -60,3 +60,23 @@ def test_every_internal_link_resolves(page: Path) -> None:
         elif anchor and dest.suffix == ".md" and anchor not in anchors(dest):
             broken.append(target)
     assert not broken, f"{page.name}: {broken}"
+
+
+@pytest.mark.parametrize("page", DOCS, ids=lambda p: p.name)
+def test_every_module_path_in_the_docs_exists(page: Path) -> None:
+    """A module named in the docs (`src/helsinki_compliance/engine/staleness.py`, `engine/goals.py`) exists; a
+    bare `staleness.py` names one module of the package, wherever it lives."""
+    package = REPO / "src" / "helsinki_compliance"
+    names = {p.name for p in package.rglob("*.py")}
+    missing = []
+    for full in re.findall(r"src/helsinki_compliance/[a-z_/]+\.py", page.read_text(encoding="utf-8")):
+        if not (REPO / full).exists():
+            missing.append(full)
+    for code in re.findall(r"`([^`\s]+\.py)`", page.read_text(encoding="utf-8")):
+        relative = code.removeprefix("src/helsinki_compliance/")
+        if "/" in relative and not relative.startswith(("tests/", "benchmarks/", "docs/", ".")):
+            if not (package / relative).exists() and not (REPO / code).exists():
+                missing.append(code)
+        elif "/" not in relative and relative not in names and not (REPO / "tests" / relative).exists():
+            missing.append(code)
+    assert not missing, f"{page.name}: {sorted(set(missing))}"

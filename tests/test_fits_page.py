@@ -24,7 +24,6 @@ import helsinki_compliance as hc
 from conftest import REPO, make_data, obs
 from helsinki_compliance import api
 from helsinki_compliance.engine import goals as hc_goals
-from helsinki_compliance.render.reports import write_report
 
 AS_OF = date(1991, 12, 31)
 WIDTHS = (1280, 1024)
@@ -200,7 +199,7 @@ def wide_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(REPO / "commitments", root / "commitments", dirs_exist_ok=True)
     corpus = hc.load(root)
     out = tmp / "out"
-    write_report(
+    api.report(
         corpus, states=["SU", "PL", "CS"], period="quarter", first=1975, last=1991, as_of=AS_OF, out_dir=out,
         formats=["html"],
     )  # fmt: skip
@@ -233,7 +232,7 @@ def small_overview(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]  # fmt: skip
     corpus = hc.load(make_data(tmp / "data", rows))
     out = tmp / "out"
-    write_report(
+    api.report(
         corpus, states=["SU", "PL", "CS"], period="year", first=1985, last=1991, as_of=AS_OF, out_dir=out,
         formats=["html"],
     )  # fmt: skip
@@ -265,7 +264,7 @@ def bundled_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     codes = api.resolve_states(corpus, ["all"])
     goals = hc_goals.report_goals(corpus, codes, first=1975, last=1991, as_of=AS_OF)
     out = tmp_path_factory.mktemp("bundled") / "out"
-    write_report(
+    api.report(
         corpus, states=codes, period="year", first=1975, last=1991, as_of=AS_OF, out_dir=out,
         formats=["html"], goals=goals, full={"SU"},
     )  # fmt: skip

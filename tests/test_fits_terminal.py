@@ -12,15 +12,8 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from helsinki_compliance.cli.main import main
+from helsinki_compliance.render.tables import LEGEND_ENTRIES
 
-LEGEND_ENTRIES = (
-    "C compliant",
-    "P partial",
-    "V violation",
-    ". not assessed (no evidence)",
-    "- not in force",
-    "* analyst assessment",
-)
 AS_OF = "1991-12-31"
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from conftest import REPO, make_data, obs
+from conftest import REPO, jamming_goal_set, make_data, obs
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.engine import goals
 from helsinki_compliance.engine.evaluation import Evaluator
@@ -89,35 +89,7 @@ def test_the_sql_engine_equals_the_reference_beyond_the_horizon(tmp_path: Path) 
 
 
 def test_goals_do_not_score_a_condition_beyond_the_horizon(tmp_path: Path) -> None:
-    goal_set = {
-        "goal_sets": [
-            {
-                "id": "g",
-                "title": "G",
-                "source": "src",
-                "state": "SU",
-                "baseline": "1985-12-31",
-                "goals": [
-                    {
-                        "id": "jamming",
-                        "tier": "immediate",
-                        "title": "No jamming",
-                        "target": "No station jammed.",
-                        "rules": [
-                            {
-                                "id": "jammed",
-                                "kind": "standing",
-                                "condition": "radio-jamming",
-                                "while_in_effect": "violation",
-                                "when_ended": "compliant",
-                                "severity": "serious",
-                            }
-                        ],
-                    }
-                ],
-            }
-        ]
-    }
+    goal_set = jamming_goal_set()
     corpus = hc.load(make_data(tmp_path / "g", [jam("j", "1975-08", "voa", True)], extra={"goals/g.yaml": goal_set}))
     g = goals.track(corpus, "g", as_of=date(1987, 12, 31))["goals"][0]
     # the 1975 report is too old to be the baseline of 1985 or the state of 1987: nothing to judge

@@ -71,7 +71,9 @@ def test_every_committed_report_json_matches_the_report_schema() -> None:
     files = sorted(p for p in (REPO / "reports").glob("*.json") if not p.name.startswith("."))  # not the manifest
     assert files
     for f in files:
-        assert _errors("output-report.schema.json", json.loads(f.read_text(encoding="utf-8"))) == [], f.name
+        name = "output-evidence.schema.json" if f.name.endswith("-evidence.json") else "output-report.schema.json"
+        assert _errors(name, json.loads(f.read_text(encoding="utf-8"))) == [], f.name
+    assert any(f.name.endswith("-evidence.json") for f in files)
 
 
 def test_committed_schemas_are_fresh(tmp_path: Path) -> None:

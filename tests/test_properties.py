@@ -133,7 +133,6 @@ def corpora(min_size: int = 0, max_size: int = 25) -> st.SearchStrategy[list[Obs
 
 def with_observations(obs: list[Observation]) -> Corpus:
     corpus = dataclasses.replace(BASE, observations=list(obs))
-    corpus.__dict__.pop("_by_state", None)
     return corpus
 
 
@@ -341,7 +340,6 @@ def test_a_tagged_report_brings_a_subjects_untagged_end_into_a_filtered_rule() -
 
     def score(obs: list[Observation]) -> float | None:
         corpus = dataclasses.replace(BASE, observations=obs, commitments={"t.jam": commitment})
-        corpus.__dict__.pop("_by_state", None)
         return Evaluator(corpus).cell(commitment, "SU", year, AS_OF).score
 
     before, after = score([ended, ban]), score([ended, ban, jammed])

@@ -17,11 +17,12 @@ import pytest
 
 import helsinki_compliance as hc
 from conftest import BROADCAST, make_data, obs
+from helsinki_compliance import api
 from helsinki_compliance.engine import goals as hc_goals
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.render import charts
 from helsinki_compliance.render import reports as reporting
-from helsinki_compliance.render.reports import report_names, write_report
+from helsinki_compliance.render.reports import report_names
 
 AS_OF = date(1991, 12, 31)
 NASTY = "<script>alert(1)</script> =cmd|' /C calc'!A0 *bold* | pipe"
@@ -108,7 +109,7 @@ def report(corpus: hc.Corpus, out: Path, **kw: Any) -> list[Path]:
         formats=["html", "md", "json", "csv"],
     )
     args.update(kw)
-    return write_report(corpus, **args)
+    return api.report(corpus, **args)
 
 
 class Page(HTMLParser):
@@ -179,10 +180,12 @@ def test_file_names_and_progress(corpus: hc.Corpus, tmp_path: Path) -> None:
         "SU-year-1975-1980.html",
         "SU-year-1975-1980.md",
         "SU-year-1975-1980.json",
+        "SU-year-1975-1980-evidence.json",
         "SU-year-1975-1980.csv",
         "PL-year-1975-1980.html",
         "PL-year-1975-1980.md",
         "PL-year-1975-1980.json",
+        "PL-year-1975-1980-evidence.json",
         "PL-year-1975-1980.csv",
         "overview-year-1975-1980.html",
         "overview-year-1975-1980.md",
@@ -204,9 +207,9 @@ def test_refuses_other_names_and_bad_arguments(corpus: hc.Corpus, tmp_path: Path
     with pytest.raises(UsageError):
         report(corpus, tmp_path / "out", formats=["pdf"])
     with pytest.raises(UsageError):
-        reporting._write(tmp_path, "../evil.html", "x", {"../evil.html"})
+        reporting.write_file(tmp_path, "../evil.html", "x", {"../evil.html"})
     with pytest.raises(UsageError):
-        reporting._write(tmp_path, "SU-year-1975-1980.html", "x", {"PL-year-1975-1980.html"})
+        reporting.write_file(tmp_path, "SU-year-1975-1980.html", "x", {"PL-year-1975-1980.html"})
     assert not (tmp_path.parent / "evil.html").exists()
 
 
@@ -570,9 +573,9 @@ def test_the_su_report_and_the_overview_as_a_reader_sees_them(tmp_path: Path) ->
     if browser is None:
         pytest.skip("no headless Chromium installed (apt-get install chromium)")
     corpus = hc.load()
-    codes = reporting.selection.resolve_states(corpus, ["all"])
+    codes = api.resolve_states(corpus, ["all"])
     goals = hc_goals.report_goals(corpus, codes, first=1975, last=1991, as_of=AS_OF)
-    write_report(
+    api.report(
         corpus, states=codes, period="year", first=1975, last=1991, as_of=AS_OF, out_dir=tmp_path / "out",
         formats=["html"], goals=goals, full={"SU"},
     )  # fmt: skip

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,8 +28,11 @@ from helsinki_compliance.load import pipeline
 from helsinki_compliance.load.config import DATA_DIRS, DataConfig, base_chain, data_config, writable
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.dates import DateError, parse_day
+from helsinki_compliance.model.defaults import FIRST_YEAR, LAST_YEAR
 from helsinki_compliance.model.periods import parse_period
+from helsinki_compliance.render import reports as _reports
 from helsinki_compliance.render.file_schemas import schemas, write_schemas
+from helsinki_compliance.render.reports import report_names
 
 __all__ = [
     "Corpus",
@@ -49,6 +53,8 @@ __all__ = [
     "resolve_states",
     "diff",
     "export_parquet",
+    "report",
+    "report_names",
 ]
 
 
@@ -206,3 +212,38 @@ def export_parquet(corpus: Corpus, out: str | Path) -> list[Path]:
     if not str(out).strip():
         raise UsageError("export: empty output directory; name one ('.' for the current directory)")
     return write_parquet(corpus, Path(out))
+
+
+def report(
+    corpus: Corpus,
+    *,
+    states: Sequence[str],
+    as_of: date,
+    out_dir: str | Path,
+    period: str = "year",
+    first: int = FIRST_YEAR,
+    last: int = LAST_YEAR,
+    formats: Iterable[str] = _reports.FORMATS,
+    goals: dict[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
+    full: Collection[str] | None = None,
+    diff: dict[str, Any] | None = None,
+) -> list[Path]:
+    """Evaluate ``states`` and write their reports to ``out_dir``; return the paths in writing order.
+
+    ``goals``: :func:`.engine.goals.report_goals` data shown in the reports; ``full``: the states
+    written in every format (the rest in Markdown and CSV; None: all); ``diff``: an
+    :func:`.engine.diff.diff` result shown in each state's report. ``progress`` is called with
+    ``"evaluate"`` once, then with each file name before it is rendered: ``1 + len(report_names(...))``
+    calls in all."""
+    step = progress or (lambda _s: None)
+    codes = list(dict.fromkeys(resolve_states(corpus, states)))
+    if not codes:
+        raise UsageError("no state to report on")
+    _reports.report_names(corpus, states=codes, period=period, first=first, last=last, formats=formats, full=full)
+    step("evaluate")
+    card = scorecard(corpus, states=codes, period=period, first=first, last=last, as_of=as_of, membership=False)
+    return _reports.write_report(
+        corpus, card, period=period, first=first, last=last, out_dir=out_dir, formats=formats,
+        goals=goals, progress=step, full=full, diff=diff,
+    )  # fmt: skip

@@ -28,6 +28,10 @@ class Problem:
     path: str
     message: str
     level: Literal["error", "warning"] = "error"
+    #: a warning about something kept so on purpose (a context observation no rule reads, citing no commitment; a fact
+    #: reported two ways with one reading kept, background before a state joined): ``validate``
+    #: counts it and shows it only with ``--verbose``
+    informational: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

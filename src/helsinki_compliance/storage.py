@@ -86,11 +86,6 @@ def new_file_mode() -> int:
     return 0o666 & ~umask()
 
 
-def new_dir_mode() -> int:
-    """The permissions a new directory gets under the user's umask (0755 under the usual 022)."""
-    return 0o777 & ~umask()
-
-
 def write_temp(path: Path, data: str | bytes, *, durable: bool = True, mode: int | None = None) -> Path:
     """Write ``data`` to a new temporary file beside ``path`` and return it.
 

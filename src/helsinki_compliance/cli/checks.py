@@ -26,6 +26,10 @@ from helsinki_compliance.storage import atomic_write
 def validate(obj: Ctx, strict: bool) -> None:
     """Check every data file; print FILE:LINE: path: message for each problem.
 
+    Warnings about what is so on purpose (an observation citing no commitment that no rule reads,
+    kept as context; a fact reported two ways, one reading kept; background dated before a state
+    joined) are counted as informational and printed only with -v. --strict fails on every warning.
+
     \b
     Examples:
       helsinki-compliance validate
@@ -37,8 +41,10 @@ def validate(obj: Ctx, strict: bool) -> None:
     own = [w for w in corpus.warnings if cfg.base is None or not Path(w.file).is_absolute()]
     inherited = len(corpus.warnings) - len(own)
     own += api.open_detention_warnings(corpus, own_only=cfg.base is not None)
+    notes = [w for w in own if w.informational]
     for w in own:
-        echo(str(w), err=True)
+        if obj.verbose or not w.informational:
+            echo(str(w), err=True)
     if inherited and obj.verbose:
         for w in corpus.warnings:
             if w not in own:
@@ -46,7 +52,8 @@ def validate(obj: Ctx, strict: bool) -> None:
     echo(
         f"ok: {len(corpus.files)} files, {len(corpus.commitments)} commitments, "
         f"{sum(len(c.rules) for c in corpus.commitments.values())} rules, {len(corpus.observations)} observations, "
-        f"{len(corpus.sources)} sources, {len(corpus.cases)} cases; {len(own)} warnings"
+        f"{len(corpus.sources)} sources, {len(corpus.cases)} cases; {len(own) - len(notes)} warnings"
+        + (f", {len(notes)} informational (kept so on purpose; -v shows them)" if notes else "")
         + (f" (and {inherited} in the data it extends; -v shows them)" if inherited else "")
     )
     if strict and own:

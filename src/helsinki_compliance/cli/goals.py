@@ -7,6 +7,7 @@ import click
 from helsinki_compliance import api
 from helsinki_compliance.cli.app import AS_OF, Ctx, as_of_date, echo, handle_errors, load_corpus, main, style
 from helsinki_compliance.engine import goals as goals_mod
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.dates import MAX_YEAR, MIN_YEAR
 from helsinki_compliance.render.goal_tables import render_goals, render_timeline
 from helsinki_compliance.render.tables import (
@@ -16,7 +17,7 @@ from helsinki_compliance.render.tables import (
 
 @main.command("goals")
 @click.option(
-    "--goal-set", default=None, help="Goal set id (default: schifter-1987, or the only goal set of the corpus)."
+    "--goal-set", default=None, help=f"Goal set id (default: {defaults.GOAL_SET}, or the only goal set of the corpus)."
 )
 @click.option("--state", default=None, help="State (default: the goal set's state).")
 @click.option(

@@ -18,6 +18,7 @@ from helsinki_compliance.errors import (
     UsageError,
     did_you_mean,
 )
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.dates import DateError, parse_date
 from helsinki_compliance.observe import core as obs_mod
 from helsinki_compliance.observe import drafts as obs_drafts
@@ -104,7 +105,7 @@ def _prompt_fields(corpus: api.Corpus) -> dict[str, Any]:
         return proc
 
     opts: dict[str, Any] = {}
-    opts["state"] = ask("state", default="SU", type=click.Choice(sorted(corpus.states)), show_choices=False)
+    opts["state"] = ask("state", default=defaults.STATE, type=click.Choice(sorted(corpus.states)), show_choices=False)
     opts["date"] = ask("date (1988-11-30, 1988-11, 1988, 1988-Q4, or a range A/B)", value_proc=checked("date"))
     opts["dated_by"] = ask("dated by (the words that date it)", value_proc=checked("dated_by"))
     opts["kind"] = ask("kind", type=click.Choice(sorted(voc.kinds)), show_choices=False)
@@ -440,8 +441,8 @@ def observe_show(obj: Ctx, obs_id: str, fmt: str) -> None:
         raise UsageError(f"no observation {obs_id!r}{did_you_mean(obs_id, found)}")
     o = found[obs_id]
     origin = corpus.origin("observations", obs_id)
-    last = max(1991, o.date.end.year)
-    cells = obs_mod.cited_in(corpus, o, max(1975, o.date.start.year), last, api.default_as_of(corpus))
+    last = max(defaults.LAST_YEAR, o.date.end.year)
+    cells = obs_mod.cited_in(corpus, o, max(defaults.FIRST_YEAR, o.date.start.year), last, api.default_as_of(corpus))
     if fmt == "json":
         echo(
             to_json(

@@ -16,6 +16,7 @@ from click.shell_completion import CompletionItem
 
 from helsinki_compliance import api
 from helsinki_compliance.cli.app import Ctx, handle_errors, load_corpus, main
+from helsinki_compliance.model import defaults
 from helsinki_compliance.observe import sources as sources_mod
 from helsinki_compliance.render.tables import to_json
 
@@ -254,10 +255,12 @@ def _score(x: float | None) -> str:
 @click.option(
     "--as-of", "dates", multiple=True, required=True, metavar="DATE", help="Give twice: the earlier and the later date."
 )
-@click.option("--state", "states", multiple=True, default=("SU",), show_default=True, shell_complete=complete("states"))
+@click.option(
+    "--state", "states", multiple=True, default=(defaults.STATE,), show_default=True, shell_complete=complete("states")
+)
 @click.option("--period", default="year", show_default=True)
-@click.option("--from", "first", type=int, default=1975, show_default=True)
-@click.option("--to", "last", type=int, default=1991, show_default=True)
+@click.option("--from", "first", type=int, default=defaults.FIRST_YEAR, show_default=True)
+@click.option("--to", "last", type=int, default=defaults.LAST_YEAR, show_default=True)
 @_FMT
 @click.pass_obj
 @handle_errors

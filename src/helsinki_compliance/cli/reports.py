@@ -10,7 +10,8 @@ from helsinki_compliance import api
 from helsinki_compliance.cli.app import YEAR, Ctx, as_of_date, echo, handle_errors, load_corpus, main
 from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.engine.selection import years_asked
-from helsinki_compliance.render.reports import FORMATS, report_names, write_report
+from helsinki_compliance.model import defaults
+from helsinki_compliance.render.reports import FORMATS
 
 
 @main.command()
@@ -18,13 +19,13 @@ from helsinki_compliance.render.reports import FORMATS, report_names, write_repo
     "--state",
     "states",
     multiple=True,
-    help="State: a code, name or alias (USSR, GDR), any case; repeatable; or 'all'. Default: SU, then an all-states overview.",
+    help="State: a code, name or alias (USSR, GDR), any case; repeatable; or 'all'. Default: every state with evidence, then an all-states overview.",
 )
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
 )
-@click.option("--from", "first", type=YEAR, default=1975, show_default=True)
-@click.option("--to", "last", type=YEAR, default=1991, show_default=True)
+@click.option("--from", "first", type=YEAR, default=defaults.FIRST_YEAR, show_default=True)
+@click.option("--to", "last", type=YEAR, default=defaults.LAST_YEAR, show_default=True)
 @click.option("--out", default="reports", show_default=True, metavar="DIR")
 @click.option(
     "--format",
@@ -67,10 +68,10 @@ def report(
     # the default set: every format for the states with a goal set (the USSR), Markdown and CSV for the rest
     full = None if (states or formats) else {gs.state for gs in corpus.goal_sets.values()}
     goal_data = goals_mod.report_goals(corpus, codes, first=first, last=last, as_of=at)
-    names = report_names(corpus, states=codes, period=period, first=first, last=last, formats=wanted, full=full)
+    names = api.report_names(corpus, states=codes, period=period, first=first, last=last, formats=wanted, full=full)
     show = not obj.quiet and sys.stderr.isatty()
     with click.progressbar(length=len(names) + 1, label="writing reports", file=sys.stderr) if show else _null() as bar:
-        written = write_report(
+        written = api.report(
             corpus,
             states=codes,
             period=period,

@@ -25,12 +25,21 @@ from helsinki_compliance.engine.explain import render_text
 from helsinki_compliance.errors import (
     EXIT_GATE_FAILED,
 )
+from helsinki_compliance.model import defaults
+from helsinki_compliance.render.scorecard_out import (
+    evidence_bytes,
+    evidence_format,
+    evidence_rows,
+    json_rows_text,
+    scorecard_record,
+)
 from helsinki_compliance.render.tables import (
     scorecard_csv,
     scorecard_markdown,
     scorecard_table,
     to_json,
 )
+from helsinki_compliance.storage import atomic_write
 
 
 @main.command()
@@ -38,15 +47,15 @@ from helsinki_compliance.render.tables import (
     "--state",
     "states",
     multiple=True,
-    default=["SU"],
+    default=[defaults.STATE],
     show_default=True,
     help="State: a code, name or alias (USSR, GDR, ČSSR), any case; repeatable; or 'all'.",
 )
 @click.option(
     "--period", default="year", show_default=True, help="year, half, quarter, month, a named period or group."
 )
-@click.option("--from", "first", type=YEAR, default=1975, show_default=True)
-@click.option("--to", "last", type=YEAR, default=1991, show_default=True)
+@click.option("--from", "first", type=YEAR, default=defaults.FIRST_YEAR, show_default=True)
+@click.option("--to", "last", type=YEAR, default=defaults.LAST_YEAR, show_default=True)
 @click.option("--commitment", "commitments", multiple=True, help="Only these commitments (prefix match).")
 @click.option("--fail-on", type=click.Choice(["violation", "partial"]), help="Exit 1 if any cell is this bad or worse.")
 @click.option(
@@ -57,6 +66,12 @@ from helsinki_compliance.render.tables import (
     help=f"python (the reference), duckdb, spark; auto: duckdb from {DUCKDB_FROM:,} observations when installed.",
 )
 @click.option("--master", metavar="URL", help="Spark master URL for --engine spark (default local[2]).")
+@click.option(
+    "--evidence",
+    metavar="FILE",
+    help="Also write the observation ids behind every finding to FILE (.json, .csv or .parquet); "
+    "the JSON scorecard itself carries only counts.",
+)
 @AS_OF
 @FORMAT
 @click.pass_obj
@@ -71,6 +86,7 @@ def scorecard(
     fail_on: str | None,
     engine: str,
     master: str | None,
+    evidence: str | None,
     as_of: str | None,
     fmt: str,
 ) -> None:
@@ -82,9 +98,12 @@ def scorecard(
       helsinki-compliance scorecard --state PL --period review-meetings --format markdown
       helsinki-compliance scorecard --state SU --period quarter --from 1987 --to 1988 --format csv
       helsinki-compliance scorecard --state all --engine spark --master local[2]
+      helsinki-compliance scorecard --state all --format json --evidence evidence.parquet > card.json
     """
     if master is not None and engine != "spark":
         raise click.BadParameter("--master is for --engine spark only", param_hint="--master")
+    evidence_path = obj.path(evidence, "--evidence") if evidence is not None else None
+    evidence_fmt = evidence_format(evidence_path) if evidence_path is not None else ""
     corpus = load_corpus(obj)
     card = api.scorecard(
         corpus,
@@ -99,8 +118,10 @@ def scorecard(
     )
     if card.engine_summary:
         obj.info(card.engine_summary)
+    if evidence_path is not None:
+        atomic_write(evidence_path, evidence_bytes(evidence_rows(card, corpus), evidence_fmt))
     if fmt == "json":
-        echo(to_json(card.to_dict(corpus)), nl=False)
+        echo(json_rows_text(scorecard_record(card)), nl=False)
     elif fmt == "csv":
         echo(scorecard_csv(card, corpus), nl=False)
     elif fmt == "markdown":
@@ -116,7 +137,7 @@ def scorecard(
 
 @main.command()
 @click.argument("commitment")
-@click.option("--state", default="SU", show_default=True)
+@click.option("--state", default=defaults.STATE, show_default=True)
 @click.option("--period", required=True, help="A period id: 1977, 1977-H2, 1977-Q3, 1977-07, or a named period.")
 @AS_OF
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)

@@ -17,6 +17,7 @@ from typing import Any
 from helsinki_compliance.engine import goals as goals_mod
 from helsinki_compliance.engine import selection
 from helsinki_compliance.errors import UsageError
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.corpus import Corpus
 
 __all__ = ["diff"]
@@ -114,8 +115,8 @@ def diff(
     before: date,
     after: date,
     period: str = "year",
-    first: int = 1975,
-    last: int = 1991,
+    first: int = defaults.FIRST_YEAR,
+    last: int = defaults.LAST_YEAR,
     goals: bool = True,
 ) -> dict[str, Any]:
     """Every cell and goal of ``states`` whose status or score moved between the two as-of dates."""

@@ -223,7 +223,16 @@ class Scorecard:
         return pd.DataFrame.from_records(self.to_records())
 
     def to_dict(self, corpus: Corpus | None = None) -> dict[str, Any]:
+        """Every cell with its findings and their observation ids (the scorecard's evidence inline)."""
         sources = {o.id: o.source for o in corpus.observations} if corpus else None
+        return {
+            **self.to_dict_head(),
+            "cells": [self.cells[k].to_dict(sources) for k in sorted(self.cells)],
+            "groups": [self.groups[k].to_dict() for k in sorted(self.groups)],
+        }
+
+    def to_dict_head(self) -> dict[str, Any]:
+        """The scorecard's as-of date, method, states, periods and commitments (no cells, no groups)."""
         return {
             "as_of": self.as_of.isoformat(),
             "method": {
@@ -260,8 +269,6 @@ class Scorecard:
                 }
                 for c in self.commitments
             ],
-            "cells": [self.cells[k].to_dict(sources) for k in sorted(self.cells)],
-            "groups": [self.groups[k].to_dict() for k in sorted(self.groups)],
         }
 
 
@@ -304,6 +311,14 @@ class Evaluator:
         self._evidence: dict[str, StateEvidence] = {}
         self._windows: dict[tuple[str, date, date, date, date], tuple[list[Observation], WindowIndex]] = {}
         self._window_state: str | None = None
+
+    def indexed_evidence(self) -> dict[str, StateEvidence]:
+        """The states whose evidence this evaluator has indexed so far (a copy of the mapping)."""
+        return dict(self._evidence)
+
+    def adopt_evidence(self, indexed: dict[str, StateEvidence]) -> None:
+        """Use another evaluator's indexes for these states (their observations must be the same)."""
+        self._evidence.update(indexed)
 
     def evidence(self, state: str) -> StateEvidence:
         if state not in self._evidence:

@@ -48,6 +48,7 @@ from helsinki_compliance.engine.kinds.metric import aggregate, format_number, la
 from helsinki_compliance.engine.rules import Finding, StateEvidence, Window, evaluate_rule
 from helsinki_compliance.engine.staleness import corpus_clock
 from helsinki_compliance.errors import UsageError, did_you_mean
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.conditions import compare
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period, calendar_periods
@@ -367,7 +368,7 @@ def timeline(
 
 
 #: The goal set used when none is named: the bundled Schifter memo's.
-DEFAULT_GOAL_SET = "schifter-1987"
+DEFAULT_GOAL_SET = defaults.GOAL_SET
 
 
 def _goal_set(corpus: Corpus, goal_set: str | None) -> GoalSet:

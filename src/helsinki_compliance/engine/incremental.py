@@ -24,7 +24,7 @@ the loaded registries, so that ``observe add`` costs time in proportion to what 
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from bisect import insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -65,15 +65,12 @@ def add_observations(corpus: Corpus, new: Iterable[Observation]) -> Corpus:
     The state index is carried over, so no pass over the whole corpus is made beyond one list copy.
     """
     added = sorted(new, key=_order)
-    out = copy.copy(corpus)
-    out.__dict__.pop("_by_state", None)
-    out.__dict__.pop("_ids", None)
     obs = list(corpus.observations)
     for o in added:
         insort(obs, o, key=_order)
-    out.observations = obs
-    old_index: dict[str, list[Observation]] | None = corpus.__dict__.get("_by_state")
-    if old_index:
+    out = dataclasses.replace(corpus, observations=obs)
+    old_index = corpus.index.by_state
+    if old_index is not None:
         index = dict(old_index)
         for state in {o.state for o in added}:
             merged = list(index.get(state, []))
@@ -81,7 +78,7 @@ def add_observations(corpus: Corpus, new: Iterable[Observation]) -> Corpus:
                 if o.state == state:
                     insort(merged, o, key=_order)
             index[state] = merged
-        out.__dict__["_by_state"] = index
+        out.reindex(by_state=index)
     return out
 
 
@@ -134,7 +131,7 @@ def changed_cells(
     ev = Evaluator(after)
     changed_states = {o.state for o in new}
     if evaluator is not None:
-        ev._evidence = {s: e for s, e in evaluator._evidence.items() if s not in changed_states}
+        ev.adopt_evidence({s: e for s, e in evaluator.indexed_evidence().items() if s not in changed_states})
     keys = affected_cells(new, card.periods, card.as_of, card.commitments, card.states)
     by_id = {c.id: c for c in card.commitments}
     periods = {p.id: p for p in card.periods}
@@ -175,9 +172,7 @@ def check_observations(
     _, more = build_corpus(corpus.root, [*registries, *parsed])
     problems.extend(more)
     new = [item for pf in parsed if pf.key == "observations" for item in pf.items]
-    ids: set[str] | None = corpus.__dict__.get("_ids")
-    if ids is None:
-        ids = corpus.__dict__.setdefault("_ids", {o.id for o in corpus.observations})
+    ids = corpus.observation_ids()
     for pf in parsed:
         if pf.key != "observations":
             problems.append(Problem(shown, 1, "", f"expected an observations file, found {pf.key!r}"))

@@ -77,7 +77,6 @@ def run_case(corpus: Corpus, test: RuleTest, case: RuleTestCase) -> CaseResult:
         sources={**corpus.sources, "fixture": FIXTURE_SOURCE},
         assessments=[],
     )
-    mini.__dict__.pop("_by_state", None)
     ev = Evaluator(mini)
     as_of = case.as_of.end if case.as_of else date(9999, 12, 31)
     in_force = ev.in_force(commitment, case.state, period)

@@ -10,6 +10,7 @@ from helsinki_compliance.engine.bands import add_bands
 from helsinki_compliance.engine.evaluation import Scorecard
 from helsinki_compliance.engine.sql_engine import SqlEvaluator
 from helsinki_compliance.errors import UsageError
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period, select_periods
 from helsinki_compliance.model.states import membership_error, suggest_state
@@ -65,8 +66,8 @@ def scorecard(
     *,
     states: Sequence[str],
     period: str = "year",
-    first: int = 1975,
-    last: int = 1991,
+    first: int = defaults.FIRST_YEAR,
+    last: int = defaults.LAST_YEAR,
     as_of: date,
     commitments: Sequence[str] | None = None,
     engine: str = "auto",

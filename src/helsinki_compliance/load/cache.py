@@ -99,7 +99,7 @@ def user_cache_dir() -> Path:
     return base / "helsinki-compliance"
 
 
-def _private_dir(path: Path) -> bool:
+def private_dir(path: Path) -> bool:
     """Create ``path`` (0700) if missing; whether it is a real directory of this user, closed to others."""
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -116,7 +116,7 @@ def _private_dir(path: Path) -> bool:
 def load_secret(directory: Path) -> bytes | None:
     """The per-user secret in ``directory`` (created, 0600, when missing), or None when it cannot be
     trusted: a symbolic link, not a regular file, another user's, readable by others, wrong size."""
-    if not _private_dir(directory):
+    if not private_dir(directory):
         return None
     path = directory / SECRET_NAME
     try:
@@ -172,7 +172,7 @@ class FileCache:
         self.rejected = 0  # entries present but unusable (corrupt, forged, foreign, invalid)
         self.written = 0
         self.key = load_secret(self.root)  # None: the cache is off for this run
-        if self.key is not None and not _private_dir(self.dir):
+        if self.key is not None and not private_dir(self.dir):
             self.key = None
 
     @property
@@ -192,7 +192,7 @@ class FileCache:
             return None
         path = self._path(sha)
         try:
-            if not _private_dir(path.parent):
+            if not private_dir(path.parent):
                 raise RefusedFile("not a private directory", path.parent)
             blob = read_bounded(path, MAX_ENTRY_BYTES, follow_symlinks=False)
         except FileNotFoundError:
@@ -268,7 +268,7 @@ class FileCache:
         ).encode("utf-8")
         path = self._path(sha)
         try:
-            if not _private_dir(path.parent):
+            if not private_dir(path.parent):
                 return
             if path.is_symlink() or (path.exists() and not path.is_file()):
                 path.unlink()  # a link or special file where an entry belongs: replaced, never followed

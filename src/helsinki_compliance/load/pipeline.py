@@ -13,6 +13,7 @@ from helsinki_compliance.load.cache import FileCache
 from helsinki_compliance.load.config import base_chain
 from helsinki_compliance.load.files import DATA_DIRS, discover, read_files
 from helsinki_compliance.load.semantics import build_corpus
+from helsinki_compliance.load.snapshot import Snapshots, snapshot_key
 from helsinki_compliance.model.corpus import Corpus
 
 
@@ -31,7 +32,8 @@ def load(
     reuse the bundled catalogue); ``base_dirs`` are the directories of it to load. ``today``
     bounds observation dates (default: no bound).
     ``cache``: read unchanged files from, and write parsed files to, the per-user cache
-    (:mod:`.cache`; never anything under ``root``).
+    (:mod:`.cache`; never anything under ``root``); when nothing changed since a load without
+    errors, the validated corpus itself is read back (:mod:`.snapshot`).
     """
     root = Path(root)
     if storage.pending(root):  # a write interrupted by a kill (observe, source add): finished first
@@ -44,12 +46,16 @@ def load(
         for directory, dirs in base_chain(Path(base), base_dirs):
             files.extend(discover(directory, dirs=dirs))
     files.extend(discover(root, [Path(p) for p in extra_files]))
+    snapshots, key = _snapshot_key(root, files, today) if cache else (None, "")
     # Loading builds millions of small objects and no cycles: the cyclic collector would only
     # re-scan them (about a sixth of a 100k-observation load). It is paused while loading and the
     # caller's setting is restored afterwards.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        hit = snapshots.get(root, key) if snapshots is not None else None
+        if hit is not None:
+            return hit
         parsed, problems = read_files(root, files, FileCache() if cache else None)
         if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
             raise DataError(problems)
@@ -64,4 +70,18 @@ def load(
     assert corpus is not None
     corpus.warnings = sorted(p for p in problems if p.level == "warning")
     corpus.files = [p.path for p in parsed]
+    if snapshots is not None:
+        snapshots.put(root, key, corpus)
     return corpus
+
+
+def _snapshot_key(root: Path, files: Sequence[Path], today: date | None) -> tuple[Snapshots | None, str]:
+    """The snapshot store and the key of this load (None when a file cannot be read: no snapshot)."""
+    snapshots = Snapshots()
+    if snapshots.key is None:
+        return None, ""
+    try:
+        contents = [(p, storage.read_bounded(p)) for p in files]
+    except OSError:
+        return None, ""
+    return snapshots, snapshot_key(root, contents, today)

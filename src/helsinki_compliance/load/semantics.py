@@ -68,11 +68,13 @@ class _Reporter:
         doc = self._docs[origin.file]
         return doc.line((*origin.path, *sub)) if doc else origin.line
 
-    def add(self, origin: Origin, sub: Iterable[str | int], message: str, level: str = "error") -> None:
+    def add(
+        self, origin: Origin, sub: Iterable[str | int], message: str, level: str = "error", *, info: bool = False
+    ) -> None:
+        """Report a problem; ``info``: a warning about what is so on purpose (:attr:`Problem.informational`)."""
         sub = tuple(sub)
-        self.problems.append(
-            Problem(origin.file, self._line(origin, sub), format_path((*origin.path, *sub)), message, level)  # type: ignore[arg-type]
-        )
+        line, path = self._line(origin, sub), format_path((*origin.path, *sub))
+        self.problems.append(Problem(origin.file, line, path, message, level, info))  # type: ignore[arg-type]
 
 
 @dataclass
@@ -374,7 +376,8 @@ def _check_observations(reg: Registry, today: date | None) -> None:
         _check_observation(reg, o, obs, today)
         if not read.covers(obs):
             message = f"no rule reads an observation of kind {obs.kind!r} with these tags" + _cited_reads(obs, reg)
-            reg.rep.add(o, ("kind",), message, "warning")
+            # informational for context (it cites no commitment); one citing a commitment that never reads it is to act on
+            reg.rep.add(o, ("kind",), message, "warning", info=not obs.commitments)
     # observations reporting one fact differently (model.conflicts): the kept one is named
     for conflict in find_conflicts(reg.observations.values(), reg.sources):
         for oid in conflict.set_aside:
@@ -382,7 +385,7 @@ def _check_observations(reg: Registry, today: date | None) -> None:
                 f"reports fact {conflict.fact!r} differently from {conflict.kept}, which is kept "
                 f"({conflict.reason}); this one is set aside, not scored"
             )
-            reg.rep.add(reg.origin("observations", oid), ("fact",), message, "warning")
+            reg.rep.add(reg.origin("observations", oid), ("fact",), message, "warning", info=True)  # both kept
 
 
 def _cited_reads(obs: Observation, reg: Registry) -> str:
@@ -465,7 +468,8 @@ def _check_observation(reg: Registry, o: Origin, obs: Observation, today: date |
     elif outside and obs.commitments:  # no commitment binds a state outside its dates
         reg.rep.add(o, ("commitments",), f"{outside}: it cannot bear on a commitment; refused")
     elif outside:  # background (a law in force, a condition carried into the state's first period)
-        reg.rep.add(o, ("date",), f"{outside} (background: scored only through a condition it carries in)", "warning")
+        message = f"{outside} (background: scored only through a condition it carries in)"
+        reg.rep.add(o, ("date",), message, "warning", info=True)
 
 
 def _check_known_by(reg: Registry, o: Origin, obs: Observation, today: date | None) -> None:

@@ -469,8 +469,3 @@ class _NoKey:
 
 
 _NO_KEY: Any = _NoKey()
-
-
-def dump(data: Any) -> str:
-    """Dump plain data as block-style YAML with keys in the given order (for writers)."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)

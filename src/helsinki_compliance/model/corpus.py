@@ -43,6 +43,20 @@ class ParsedFile:
     source: Path | None = None
 
 
+class CorpusIndex:
+    """The corpus's derived lookups, built on first use: observations by state, observation ids, state names.
+
+    A :class:`Corpus` made by ``dataclasses.replace`` gets a fresh, empty index; one changed in place
+    (``corpus.observations = ...``) must call :meth:`Corpus.reindex`."""
+
+    __slots__ = ("by_state", "ids", "state_names")
+
+    def __init__(self) -> None:
+        self.by_state: dict[str, list[Observation]] | None = None
+        self.ids: set[str] | None = None
+        self.state_names: dict[str, str] | None = None
+
+
 @dataclass
 class Corpus:
     """Everything loaded from a data directory, validated and indexed."""
@@ -63,16 +77,35 @@ class Corpus:
     named_periods: dict[str, Period] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    index: CorpusIndex = field(default_factory=CorpusIndex, init=False, repr=False, compare=False)
+
+    def reindex(self, by_state: dict[str, list[Observation]] | None = None) -> None:
+        """Drop the derived lookups (after ``observations`` or ``states`` changed in place);
+        ``by_state``: an already-built index of the new observations by state, to keep."""
+        self.index = CorpusIndex()
+        self.index.by_state = by_state
+
+    def observations_by_state(self) -> dict[str, list[Observation]]:
+        """Every observation by state, in corpus order (built once; do not change the lists)."""
+        idx = self.index.by_state
+        if idx is None:
+            idx = {}
+            for o in self.observations:
+                idx.setdefault(o.state, []).append(o)
+            self.index.by_state = idx
+        return idx
+
+    def observation_ids(self) -> set[str]:
+        """The ids of every observation (built once; do not change the set)."""
+        if self.index.ids is None:
+            self.index.ids = {o.id for o in self.observations}
+        return self.index.ids
 
     def origin(self, kind: str, item_id: str) -> Origin | None:
         return self.origins.get((kind, item_id))
 
     def observations_of(self, state: str) -> list[Observation]:
-        idx = self.__dict__.setdefault("_by_state", {})
-        if not idx:
-            for o in self.observations:
-                idx.setdefault(o.state, []).append(o)
-        return list(idx.get(state, []))
+        return list(self.observations_by_state().get(state, []))
 
     def in_force_from(self, commitment: Commitment, state: str) -> date | None:
         """The first day ``commitment`` binds ``state`` (None: never, e.g. unknown state)."""
@@ -84,10 +117,9 @@ class Corpus:
 
     def state_code(self, text: str) -> str | None:
         """The code of the state ``text`` names: a code, name or alias (``USSR``, ``east germany``), else None."""
-        names = self.__dict__.get("_state_names")
-        if names is None:
-            names = self.__dict__["_state_names"] = state_names(self.states)
-        return find_state(self.states, text, names)
+        if self.index.state_names is None:
+            self.index.state_names = state_names(self.states)
+        return find_state(self.states, text, self.index.state_names)
 
     def state_left(self, state: str) -> date | None:
         st = self.states.get(state)

@@ -25,13 +25,6 @@ class Period:
     label: str
     kind: str
 
-    def contains(self, span: DateSpec) -> bool:
-        return span.within(self.start, self.end)
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
 
 class PeriodError(ValueError):
     def __init__(self, period_id: str, message: str) -> None:

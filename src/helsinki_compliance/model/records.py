@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -27,13 +27,13 @@ from pydantic import (
     model_validator,
 )
 
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.conditions import NUMERIC_OPERATORS, Condition, compile_condition
 from helsinki_compliance.model.dates import DateSpec, parse_date
 
 # ---------------------------------------------------------------- vocabulary of values
 
 #: Statuses a finding can have, best first.
-FINDING_STATUSES = ("compliant", "partial", "violation")
 #: The full, closed status vocabulary of a cell.
 STATUSES = ("compliant", "partial", "violation", "not-assessed", "not-in-force", "not-yet")
 STATUS_SCORES = {"compliant": 1.0, "partial": 0.5, "violation": 0.0}
@@ -476,9 +476,6 @@ class RuleBase(Strict):
     two rules read the same evidence (:meth:`signature`) and with what outcome (:meth:`outcome`).
     """
 
-    #: Whether the rule's evidence is carried forward into later periods (standing conditions).
-    carries_forward: ClassVar[bool] = False
-
     id: Id = Field(description="unique within its commitment or goal")
     description: str | None = Field(default=None, description="what the rule looks for, in words")
     severity: Severity = Field(
@@ -611,8 +608,6 @@ class StandingRule(RuleBase):
     when_ended: FindingStatus | None = Field(
         default=None, description="the status once it is known to have ended; absent = no finding then"
     )
-
-    carries_forward: ClassVar[bool] = True
 
     def references(self) -> Iterator[Reference]:
         yield ("condition",), self.condition, "conditions", "condition"
@@ -800,7 +795,7 @@ class RuleTestCase(Strict):
     """Given these observations, the rule's finding in the period must have this status."""
 
     name: Text = Field(description="what the case shows, in words")
-    state: StateCode = Field(default="SU", description="the state the fixture observations concern")
+    state: StateCode = Field(default=defaults.STATE, description="the state the fixture observations concern")
     period: Text = Field(description="a period id: year, half, quarter, month, or a named period")
     as_of: DateField | None = Field(default=None, description="evaluate as of this date (default: far future)")
     observations: list[dict[str, Any]] = Field(

@@ -38,6 +38,7 @@ from helsinki_compliance.load import files as loading
 from helsinki_compliance.load import pipeline
 from helsinki_compliance.load.config import data_root
 from helsinki_compliance.load.semantics import build_corpus
+from helsinki_compliance.model import defaults
 from helsinki_compliance.model.conflicts import find as find_conflicts
 from helsinki_compliance.model.corpus import Corpus, Origin, ParsedFile
 from helsinki_compliance.model.periods import calendar_periods
@@ -244,7 +245,7 @@ def add(
     today: date | None = None,
     base: Path | None = None,
     base_dirs: Sequence[str] = loading.DATA_DIRS,
-    first: int = 1975,
+    first: int = defaults.FIRST_YEAR,
     last: int | None = None,
     cache: bool = False,
 ) -> AddResult:
@@ -278,7 +279,7 @@ def add(
                 after,
                 sorted({o.state for o in new}),
                 first=min([first, *(o.date.start.year for o in new)]),
-                last=last or max([1991, *(o.date.end.year for o in new)]),
+                last=last or max([defaults.LAST_YEAR, *(o.date.end.year for o in new)]),
                 as_of=today,
                 new=added,
             )

@@ -153,17 +153,7 @@ def states(obj: Ctx, fmt: str) -> None:
 def sources_cmd(obj: Ctx, fmt: str) -> None:
     """The registered sources an observation can cite (add one with `source add`)."""
     corpus = load_corpus(obj)
-    data = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "author": s.author,
-            "date": s.date.text,
-            "kind": s.kind,
-            "reliability": s.reliability,
-        }
-        for s in sorted(corpus.sources.values(), key=lambda s: s.id)
-    ]
+    data = [s.summary() for s in sorted(corpus.sources.values(), key=lambda s: s.id)]
     if fmt == "json":
         click.echo(to_json(data), nl=False)
         return

@@ -232,6 +232,17 @@ class Source(Strict):
     )
     note: str | None = Field(default=None, description="free remarks")
 
+    def summary(self) -> dict[str, str]:
+        """The fields a listing of sources shows (the `sources` command, a report's list of sources)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "author": self.author,
+            "date": self.date.text,
+            "kind": self.kind,
+            "reliability": self.reliability,
+        }
+
     @model_validator(mode="after")
     def _text_only_when_public_domain(self) -> Source:
         if self.text is not None and self.licence != "public-domain":

@@ -53,18 +53,7 @@ def source_list(corpus: Corpus, evidence: list[dict[str, Any]]) -> list[dict[str
         s = corpus.sources.get(sid)
         if s is None:
             continue
-        out.append(
-            {
-                "id": s.id,
-                "title": s.title,
-                "author": s.author,
-                "date": s.date.text,
-                "kind": s.kind,
-                "reliability": s.reliability,
-                "url": s.url or "",
-                "note": s.note or "",
-            }
-        )
+        out.append({**s.summary(), "url": s.url or "", "copy_url": s.copy_url or "", "note": s.note or ""})
     return out
 
 

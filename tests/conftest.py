@@ -131,6 +131,14 @@ def jamming_goal_set(baseline: str = "1985-12-31", *more_rules: dict[str, Any]) 
     }
 
 
+def jam(oid: str, date_: str, subject: str, in_effect: bool, since: str | None = None, **extra: Any) -> dict[str, Any]:
+    """A report that radio jamming of ``subject`` holds (or has ended); ``extra`` fields of the observation."""
+    standing = {"condition": "radio-jamming", "subject": subject, "in_effect": in_effect}
+    if since is not None:
+        standing["since"] = since
+    return obs(oid, date_, "jamming", tags=["radio"], standing=standing, **extra)
+
+
 def obs(oid: str, date: str, kind: str, **extra: Any) -> dict[str, Any]:
     base = {
         "id": oid,

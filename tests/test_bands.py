@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 import helsinki_compliance as hc
-from conftest import REPO, make_data, obs
+from conftest import REPO, jam, make_data, obs
 from helsinki_compliance.engine.bands import variants
 from helsinki_compliance.engine.evaluation import Evaluator, group_scores
 from helsinki_compliance.engine.staleness import Method
@@ -22,17 +22,6 @@ from helsinki_compliance.render import summary
 from helsinki_compliance.render.tables import scorecard_csv, scorecard_markdown, scorecard_table
 
 AS_OF = date(1991, 12, 31)
-
-
-def jam(oid: str, date_: str, subject: str, in_effect: bool, **kw: Any) -> dict[str, Any]:
-    return obs(
-        oid,
-        date_,
-        "jamming",
-        tags=["radio"],
-        standing={"condition": "radio-jamming", "subject": subject, "in_effect": in_effect},
-        **kw,
-    )
 
 
 ROWS = [

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import helsinki_compliance as hc
-from conftest import make_data, obs
+from conftest import jam, make_data, obs
 
 AS_OF = date(2000, 1, 1)
 
@@ -14,16 +14,6 @@ AS_OF = date(2000, 1, 1)
 def card(tmp_path: Path, observations: list, period: str = "year", first: int = 1975, last: int = 1991, **extra):
     corpus = hc.load(make_data(tmp_path / "d", observations, extra=extra.get("extra")))
     return hc.scorecard(corpus, states=["SU"], period=period, first=first, last=last, as_of=extra.get("as_of", AS_OF))
-
-
-def jam(oid: str, date_: str, subject: str, in_effect: bool, **kw) -> dict:
-    return obs(
-        oid,
-        date_,
-        "jamming",
-        tags=["radio"],
-        standing={"condition": "radio-jamming", "subject": subject, "in_effect": in_effect, **kw},
-    )
 
 
 def test_no_evidence_is_not_assessed_never_compliant(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from conftest import REPO, jamming_goal_set, make_data, obs
+from conftest import REPO, jamming_goal_set, make_data
+from conftest import jam as conftest_jam
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.engine import goals
 
@@ -22,14 +23,7 @@ WEAK = {
 
 
 def jam(oid: str, date_: str, in_effect: bool, **kw: Any) -> dict[str, Any]:
-    return obs(
-        oid,
-        date_,
-        "jamming",
-        tags=["radio"],
-        standing={"condition": "radio-jamming", "subject": "voa", "in_effect": in_effect},
-        **kw,
-    )
+    return conftest_jam(oid, date_, "voa", in_effect, **kw)
 
 
 def _goal(root: Path, rows: list[dict[str, Any]], at: date) -> dict[str, Any]:

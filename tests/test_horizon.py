@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from conftest import REPO, jamming_goal_set, make_data, obs
+from conftest import REPO, jam, jamming_goal_set, make_data, obs
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.engine import goals
 from helsinki_compliance.engine.evaluation import Evaluator
@@ -19,16 +19,6 @@ from helsinki_compliance.engine.sql_engine import DuckDBBackend, SqlEvaluator
 from helsinki_compliance.engine.staleness import HORIZON_YEARS
 
 AS_OF = date(1991, 12, 31)
-
-
-def jam(oid: str, date_: str, subject: str, in_effect: bool) -> dict[str, Any]:
-    return obs(
-        oid,
-        date_,
-        "jamming",
-        tags=["radio"],
-        standing={"condition": "radio-jamming", "subject": subject, "in_effect": in_effect},
-    )
 
 
 def _card(root: Path, rows: list[dict[str, Any]], first: int = 1976, last: int = 1991) -> Any:

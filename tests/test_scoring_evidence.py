@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from conftest import BROADCAST, EMIGRATION, MONITORS, REPO, jamming_goal_set, make_data, obs, write_yaml
+from conftest import BROADCAST, EMIGRATION, MONITORS, REPO, jam, jamming_goal_set, make_data, obs, write_yaml
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.engine import goals
 from helsinki_compliance.engine.evaluation import Evaluator
@@ -28,16 +28,6 @@ def _card(root: Path, observations: list[dict[str, Any]], first: int = 1975, las
     corpus = hc.load(make_data(root, observations, commitments=kw.get("commitments"), extra=kw.get("extra")))
     return corpus, hc.scorecard(
         corpus, states=["SU"], period="year", first=first, last=last, as_of=kw.get("as_of", AS_OF)
-    )
-
-
-def jam(oid: str, date_: str, subject: str, in_effect: bool, **kw: Any) -> dict[str, Any]:
-    return obs(
-        oid,
-        date_,
-        "jamming",
-        tags=["radio"],
-        standing={"condition": "radio-jamming", "subject": subject, "in_effect": in_effect, **kw},
     )
 
 

@@ -180,6 +180,18 @@ def test_the_fresh_samples_fixes_hold(observations: dict[str, dict[str, Any]]) -
     assert (draft.get("attribution") or {}).get("type") == "plan"
 
 
+def test_the_second_samples_fix_holds(observations: dict[str, dict[str, Any]]) -> None:
+    """The defect found in the second fresh sample of docs/audit.md stays fixed: what the paper reports
+    Amnesty International 'said' about the renaming of Bulgaria's Turks is Amnesty's allegation, as the
+    accusation beside it in the same brief is; the renaming still rests on a reading that is not attributed."""
+    amnesty = observations["rec.bg.renaming-of-turks-1984-85"]
+    assert (amnesty.get("attribution") or {}).get("type") == "allegation"
+    beside = observations["rec.bg.turks-imprisoned-relocated-1986"]
+    assert (beside.get("attribution") or {}).get("type") == "allegation"
+    other = observations["rec.bg.renaming-of-turks-bhc"]
+    assert other["fact"] == amnesty["fact"] and not other.get("attribution") and not other.get("context")
+
+
 # ---------------------------------------------------------------- citations that last
 
 

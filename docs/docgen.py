@@ -53,13 +53,6 @@ def console(command: str, lang: str = "text") -> None:
     cog.outl("```")
 
 
-def output(command: str, lang: str = "text") -> None:
-    """A fenced block with the command's output only."""
-    cog.outl(f"```{lang}")
-    cog.out(run(command).rstrip("\n") + "\n")
-    cog.outl("```")
-
-
 def corpus() -> Any:
     return api.load(REPO)
 

@@ -24,20 +24,11 @@ import helsinki_compliance as hc
 from conftest import REPO, make_data, obs
 from helsinki_compliance import api
 from helsinki_compliance.engine import goals as hc_goals
+from test_reporting import CHROMIUM_FLAGS
 
 AS_OF = date(1991, 12, 31)
 WIDTHS = (1280, 1024)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
+FLAGS = CHROMIUM_FLAGS
 
 PROBE = """<script>
 window.addEventListener('load', async () => {

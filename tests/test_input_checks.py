@@ -124,25 +124,15 @@ def test_whitespace_only_text_is_refused(tmp_path: Path, field: str) -> None:
         hc.load(_one(tmp_path, **{field: "   "}))
 
 
+def add_source(root: Path, sid: str, title: str) -> Result:
+    """`source add` of a press source with ``title`` (the other fields valid)."""
+    fields = ("--id", sid, "--title", title, "--author", "A", "--date", "1988", "--kind", "press")
+    return run(root, "source", "add", *fields, "--reliability", "low")
+
+
 def test_a_whitespace_only_source_title_is_refused(tmp_path: Path) -> None:
     root = make_data(tmp_path / "d")
-    r = run(
-        root,
-        "source",
-        "add",
-        "--id",
-        "blank-title",
-        "--title",
-        "  ",
-        "--author",
-        "A",
-        "--date",
-        "1988",
-        "--kind",
-        "press",
-        "--reliability",
-        "low",
-    )
+    r = add_source(root, "blank-title", "  ")
     bad_input(r)
     assert "blank" in r.output
 
@@ -312,23 +302,7 @@ def test_a_lock_that_cannot_be_created_is_not_called_a_non_regular_file(
 
 def test_a_control_character_in_a_source_title_is_named_by_its_option(tmp_path: Path) -> None:
     root = make_data(tmp_path / "d")
-    r = run(
-        root,
-        "source",
-        "add",
-        "--id",
-        "bell",
-        "--title",
-        "bad\x07title",
-        "--author",
-        "A",
-        "--date",
-        "1988",
-        "--kind",
-        "press",
-        "--reliability",
-        "low",
-    )
+    r = add_source(root, "bell", "bad\x07title")
     bad_input(r)
     assert "title" in r.output and "U+0007" in r.output
     assert ".tmp" not in r.output and not re.search(r"sources\.yaml:\d", r.output)  # no line of a temp file

@@ -51,37 +51,21 @@ def evaluate_event(rule: EventRule, w: Window) -> list[Finding]:
 def event_findings(rule: EventRule, w: Window, matched: list[Observation], carried: list[Observation]) -> list[Finding]:
     """An event rule's findings from the observations it matched in the window (in window order) and the
     legal measures it carries in from earlier (in corpus order); every engine builds them here."""
+
+    def found(observations: tuple[str, ...], detail: str, confidence: float, carried: bool = False) -> Finding:
+        return Finding(rule.id, "event", rule.status, rule.severity, observations, detail, confidence, carried=carried)
+
     findings: list[Finding] = []
     if matched:
         n = len(matched)
         what = ", ".join(sorted({o.kind for o in matched}))
         ranged = sum(1 for o in matched if w.ranged(o))
         note = f"; {ranged} dated by a range that began earlier, counted in the period of its end" if ranged else ""
-        findings.append(
-            Finding(
-                rule=rule.id,
-                rule_kind="event",
-                status=rule.status,
-                severity=rule.severity,
-                observations=tuple(o.id for o in matched),
-                detail=f"{n} observation{'s' if n != 1 else ''} ({what}) in the period{note} -> {rule.status}",
-                confidence=w.mean_confidence(matched),
-            )
-        )
+        detail = f"{n} observation{'s' if n != 1 else ''} ({what}) in the period{note} -> {rule.status}"
+        findings.append(found(tuple(o.id for o in matched), detail, w.mean_confidence(matched)))
     for o in carried:
-        since = law_effective(o)
-        findings.append(
-            Finding(
-                rule=rule.id,
-                rule_kind="event",
-                status=rule.status,
-                severity=rule.severity,
-                observations=(o.id,),
-                detail=f"{o.kind} {o.id} in force since {since} (law dates), carried forward -> {rule.status}",
-                confidence=w.evidence.confidence(o),
-                carried=True,
-            )
-        )
+        detail = f"{o.kind} {o.id} in force since {law_effective(o)} (law dates), carried forward -> {rule.status}"
+        findings.append(found((o.id,), detail, w.evidence.confidence(o), carried=True))
     return findings
 
 

@@ -351,6 +351,23 @@ Evaluate = Callable[[Any, Window], list[Finding]]
 Affects = Callable[[Any, Observation, Sequence[Period], date], list[Period]]
 Compile = Callable[[Any, str], tuple[str, bool]]
 Build = Callable[[Any, Window, list[Observation], list[Observation]], list[Finding]]
+#: one row a timeline kind's query selected for a cell and rule: (subject key, subject, role, observation)
+Picked = tuple[int, str | None, int, Observation]
+
+
+@dataclass(frozen=True)
+class TimelineSql:
+    """How the SQL engines select a timeline kind's evidence: all its rules, states, periods and subjects in one
+    query over the state's timelines (the table ``timelines_t``, engine/sql/timelines.py).
+
+    ``tables``: the tables the query reads besides the shared ones, from the kind's rules ((rule key,
+    commitment, rule) triples); ``query``: the query for an as-of date, returning (state, commitment, pid, rule key, subject key,
+    subject, role, corpus row) rows in the order the reference reads them; ``findings``: one cell's findings of
+    one rule from its rows (:data:`Picked`, in that order), built as the reference builds them."""
+
+    tables: Callable[[Sequence[tuple[int, str, Any]]], dict[str, Any]]
+    query: Callable[[date], str]
+    findings: Callable[[Any, Window, Sequence[Picked]], list[Finding]]
 
 
 @dataclass(frozen=True)
@@ -363,7 +380,8 @@ class Kind:
     table and whether its legal measures last, or None when the kind has no SQL (the SQL engines
     leave its rules to the reference, counted); ``findings``: the findings from the evidence SQL
     selected (matched in the window, carried in); ``timeline``: the kind reads the state's timelines,
-    not the window's observations (the reference evaluates it on an empty window); ``ages``: its findings
+    not the window's observations (the reference evaluates it on an empty window); ``timeline_sql``: for such
+    a kind, its SQL (:class:`TimelineSql`; ``sql`` and ``findings`` are for window kinds); ``ages``: its findings
     age with their evidence (a scoring horizon changes their age, never whether there is one: engine/bands.py
     re-evaluates only these)."""
 
@@ -374,6 +392,7 @@ class Kind:
     findings: Build | None = None
     timeline: bool = False
     ages: bool = False
+    timeline_sql: TimelineSql | None = None
 
 
 #: The registry: rule kind -> its :class:`Kind`. The built-in kinds register when

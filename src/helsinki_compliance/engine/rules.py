@@ -9,7 +9,7 @@ its finding builder. No module branches on a rule's kind or class; they look the
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -351,8 +351,6 @@ Evaluate = Callable[[Any, Window], list[Finding]]
 Affects = Callable[[Any, Observation, Sequence[Period], date], list[Period]]
 Compile = Callable[[Any, str], tuple[str, bool]]
 Build = Callable[[Any, Window, list[Observation], list[Observation]], list[Finding]]
-#: one row a timeline kind's query selected for a cell and rule: (subject key, subject, role, observation)
-Picked = tuple[int, str | None, int, Observation]
 
 
 @dataclass(frozen=True)
@@ -361,13 +359,15 @@ class TimelineSql:
     query over the state's timelines (the table ``timelines_t``, engine/sql/timelines.py).
 
     ``tables``: the tables the query reads besides the shared ones, from the kind's rules ((rule key,
-    commitment, rule) triples); ``query``: the query for an as-of date, returning (state, commitment, pid, rule key, subject key,
-    subject, role, corpus row) rows in the order the reference reads them; ``findings``: one cell's findings of
-    one rule from its rows (:data:`Picked`, in that order), built as the reference builds them."""
+    commitment, rule) triples); ``query``: the query for an as-of date, returning rows that start with the
+    window key (``windows_t.wk``) and the rule key, sorted by them; ``collect``: those rows (and the corpus's
+    observations, by row) as what the kind selected per (window key, rule key); ``findings``: one cell's
+    findings of one rule from what it selected, built as the reference builds them."""
 
     tables: Callable[[Sequence[tuple[int, str, Any]]], dict[str, Any]]
     query: Callable[[date], str]
-    findings: Callable[[Any, Window, Sequence[Picked]], list[Finding]]
+    collect: Callable[[Iterable[tuple[Any, ...]], Sequence[Observation]], Iterator[tuple[int, int, Any]]]
+    findings: Callable[[Any, Window, Any], list[Finding]]
 
 
 @dataclass(frozen=True)

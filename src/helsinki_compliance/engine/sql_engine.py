@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 from helsinki_compliance.engine.columnar import observation_table, plain, require_pyarrow, write_parquet
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
-from helsinki_compliance.engine.rules import KINDS, Finding, Picked, Window, kind_of
+from helsinki_compliance.engine.rules import KINDS, Finding, Window, kind_of
 from helsinki_compliance.engine.sql.compile import Compiled, TimelineRule, carried_query, compile_rules, window_query
 from helsinki_compliance.engine.sql.timelines import timeline_table
 from helsinki_compliance.errors import UsageError
@@ -168,7 +168,7 @@ class SqlEvaluator(Evaluator):
         self.stats = EngineStats(backend.name)
         self._compiled: dict[tuple[str, int], Any] = {}
         self._evidence_rows: dict[_Key, dict[int, tuple[list[int], list[int]]]] = {}
-        self._picked: dict[_Key, dict[int, list[Picked]]] = {}  # timeline kinds: the rows their query selected
+        self._picked: dict[_Key, dict[int, Any]] = {}  # timeline kinds: what their query selected, per rule
 
     def scorecard(
         self,
@@ -231,6 +231,7 @@ class SqlEvaluator(Evaluator):
                     "commitment": pa.array([k[1] for k in windows], type=pa.string()),
                     "pid": pa.array([k[2] for k in windows], type=pa.string()),
                     "inforce": pa.array([v[5].toordinal() for v in windows.values()], type=pa.int32()),
+                    "wk": pa.array(range(len(windows)), type=pa.int32()),
                 }
             ),
         }
@@ -241,7 +242,7 @@ class SqlEvaluator(Evaluator):
             if any(r.lasting for r in compiled.rules):
                 queries.append(carried_query(compiled.rules, as_of, one))
         timeline_kinds = self._timeline_queries(states, compiled.timeline, as_of, tables)
-        results = self.backend.run(self.corpus, tables, [*queries, *(q for _, q in timeline_kinds)])
+        results = self.backend.run(self.corpus, tables, [*queries, *(q for _, _, q in timeline_kinds)])
         index = {r.key: r.index for r in compiled.rules}
         for part, rows in enumerate(results[: len(queries)]):
             for state, cid, pid, rk, r in rows:
@@ -250,28 +251,29 @@ class SqlEvaluator(Evaluator):
                 if pair is None:
                     pair = per_rule[index[rk]] = ([], [])
                 pair[part].append(r)
-        obs = self.corpus.observations
-        for (rules, _), rows in zip(timeline_kinds, results[len(queries) :], strict=True):
-            for state, cid, pid, rk, sk, subject, role, r in rows:
-                per_cell = self._picked.setdefault(windows[(state, cid, pid)], {})
-                per_cell.setdefault(rules[rk], []).append((sk, subject, role, obs[r]))
+        keys = list(windows.values())
+        for (name, rules, _), rows in zip(timeline_kinds, results[len(queries) :], strict=True):
+            select = KINDS[name].timeline_sql
+            assert select is not None
+            for wk, rk, picked in select.collect(rows, self.corpus.observations):
+                self._picked.setdefault(keys[wk], {})[rules[rk]] = picked
 
     def _timeline_queries(
         self, states: list[str], rules: list[TimelineRule], as_of: date, tables: dict[str, Any]
-    ) -> list[tuple[dict[int, int], str]]:
+    ) -> list[tuple[str, dict[int, int], str]]:
         """The query of each timeline kind with rules (its tables added to ``tables``), with its rule keys ->
         rule index; the states' timelines as ``timelines_t``."""
         if not rules:
             return []
         rows = {o.id: r for r, o in enumerate(self.corpus.observations)}
         tables["timelines_t"] = timeline_table({s: self.evidence(s) for s in states}, rows)
-        out: list[tuple[dict[int, int], str]] = []
+        out: list[tuple[str, dict[int, int], str]] = []
         for name in dict.fromkeys(r.kind for r in rules):
             select = KINDS[name].timeline_sql
             assert select is not None
             mine = [r for r in rules if r.kind == name]
             tables.update(select.tables([(r.key, r.commitment, r.rule) for r in mine]))
-            out.append(({r.key: r.index for r in mine}, select.query(as_of)))
+            out.append((name, {r.key: r.index for r in mine}, select.query(as_of)))
         return out
 
     def findings(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from helsinki_compliance.engine.rules import (
     Finding,
     Kind,
-    Picked,
     StateEvidence,
     Timeline,
     TimelineSql,
@@ -19,7 +17,7 @@ from helsinki_compliance.engine.rules import (
     register_kind,
     since_of,
 )
-from helsinki_compliance.engine.sql.standing import COVERING, ENDING, LAST_BEFORE, standing_query, standing_tables
+from helsinki_compliance.engine.sql.standing import ENDING, LAST_BEFORE, standing_query, standing_tables
 from helsinki_compliance.engine.staleness import (
     STALE_CONFIDENCE_FACTOR,
     TOO_OLD,
@@ -78,8 +76,7 @@ def _reason(ender: Observation | None, evidence: StateEvidence) -> str:
     return f"; ended{general} by {ender.standing.ended_by} ({ender.id}; effect: {effect})"
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """What a standing rule reads of one (condition, subject) timeline in one window: the events known by the
     as-of date, in timeline order (end, start, id), that set the state in the period. Every engine selects
     this (the reference by bisection, engine/kinds/standing.py; SQL, engine/sql/timelines.py) and builds
@@ -241,29 +238,38 @@ def standing_periods(rule: Any, o: Observation, periods: Sequence[Period], first
     return [p for p in periods if p.end >= first_day]
 
 
-def picked_findings(rule: StandingRule, w: Window, picked: Sequence[Picked]) -> list[Finding]:
-    """The findings from the rows the SQL engines selected (engine/sql/standing.py) for one cell and rule: one
-    selection per subject key, its events by role in timeline order; then the reference's builder."""
+def collect(rows: Iterable[tuple[Any, ...]], observations: Sequence[Observation]) -> Iterator[tuple[int, int, Any]]:
+    """(window key, rule key, its selections in subject order) from the rows of :func:`standing_query`:
+    (window key, rule key, subject key, subject, role, corpus row), sorted by all but the subject and row
+    (the events of a role in timeline order)."""
+    cell: tuple[int, int] | None = None
+    timeline: tuple[int, int, int] | None = None
     selections: list[Selection] = []
-    run: list[Picked] = []
-    for row in picked:
-        if run and row[0] != run[0][0]:
-            selections.append(_selection(run))
-            run = []
-        run.append(row)
-    if run:
-        selections.append(_selection(run))
-    return standing_findings(rule, w, selections)
+    subject: str | None = None
+    before: Observation | None = None
+    ending: list[Observation] = []
+    covering: list[Observation] = []
+    for wk, rk, sk, who, role, r in rows:
+        if (wk, rk, sk) != timeline:
+            if timeline is not None:
+                selections.append(Selection(subject, before, tuple(ending), tuple(covering)))
+            if (wk, rk) != cell:
+                if cell is not None:
+                    yield cell[0], cell[1], selections
+                cell, selections = (wk, rk), []
+            timeline, subject, before, ending, covering = (wk, rk, sk), who, None, [], []
+        if role == LAST_BEFORE:
+            before = observations[r]
+        elif role == ENDING:
+            ending.append(observations[r])
+        else:
+            covering.append(observations[r])
+    if cell is not None:
+        selections.append(Selection(subject, before, tuple(ending), tuple(covering)))
+        yield cell[0], cell[1], selections
 
 
-def _selection(run: Sequence[Picked]) -> Selection:
-    before = [o for _, _, role, o in run if role == LAST_BEFORE]
-    ending = tuple(o for _, _, role, o in run if role == ENDING)
-    covering = tuple(o for _, _, role, o in run if role == COVERING)
-    return Selection(run[0][1], before[-1] if before else None, ending, covering)
-
-
-STANDING_SQL = TimelineSql(standing_tables, standing_query, picked_findings)
+STANDING_SQL = TimelineSql(standing_tables, standing_query, collect, standing_findings)
 register_kind(
     Kind("standing", evaluate_standing, standing_periods, timeline=True, ages=True, timeline_sql=STANDING_SQL)
 )

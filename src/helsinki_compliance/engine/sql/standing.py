@@ -10,9 +10,10 @@ selects the same for every in-force cell and standing rule in one query over ``t
 SQL text. The last event before a period is an as-of join written with ``LEAD``: the event whose end is
 before the period's start while the next known event's is not, which DuckDB and Spark both run.
 
-Rows come back as (state, commitment, pid, rule key, subject key, subject, role, corpus row), role 0 the last
-event before, 1 the events ending in the period, 2 the covering ones, each in timeline order; the kind
-builds its finding from them with the reference's own builder.
+Rows come back as (window key, rule key, subject key, subject, role, corpus row), role 0 the last event
+before, 1 the events ending in the period, 2 the covering ones, each in timeline order; the kind turns
+them into its selections (engine/kinds/standing.py ``collect``) and builds its findings from them with
+the reference's own builder.
 """
 
 from __future__ import annotations
@@ -96,21 +97,21 @@ kk AS (
      OR ((sr.need_any = 0 OR COALESCE(g.n_any, 0) > 0) AND COALESCE(g.n_all, 0) = sr.need_all)
 ),
 c AS (
-  SELECT w.state, w.commitment, w.pid, p.ps, p.pe, sr.rk
+  SELECT w.wk, w.state, p.ps, p.pe, sr.rk
   FROM windows_t w JOIN st_rules_t sr ON sr.commitment = w.commitment JOIN periods_t p ON p.pid = w.pid
 ),
 picked AS (
-  SELECT c.state, c.commitment, c.pid, c.rk, kk.sk, kk.subject, {LAST_BEFORE} AS role, kk.pos, kk.r
+  SELECT c.wk, c.rk, kk.sk, kk.subject, {LAST_BEFORE} AS role, kk.pos, kk.r
   FROM c JOIN kk ON kk.rk = c.rk AND kk.state = c.state
   WHERE kk.e < c.ps AND kk.next_e >= c.ps
   UNION ALL
-  SELECT c.state, c.commitment, c.pid, c.rk, kk.sk, kk.subject, {ENDING} AS role, kk.pos, kk.r
+  SELECT c.wk, c.rk, kk.sk, kk.subject, {ENDING} AS role, kk.pos, kk.r
   FROM c JOIN kk ON kk.rk = c.rk AND kk.state = c.state
   WHERE kk.e >= c.ps AND kk.e <= c.pe
   UNION ALL
-  SELECT c.state, c.commitment, c.pid, c.rk, kk.sk, kk.subject, {COVERING} AS role, kk.pos, kk.r
+  SELECT c.wk, c.rk, kk.sk, kk.subject, {COVERING} AS role, kk.pos, kk.r
   FROM c JOIN kk ON kk.rk = c.rk AND kk.state = c.state
   WHERE kk.first_day <= c.pe AND kk.e > c.pe
 )
-SELECT state, commitment, pid, rk, sk, subject, role, r FROM picked
-ORDER BY state, commitment, pid, rk, sk, role, pos"""
+SELECT wk, rk, sk, subject, role, r FROM picked
+ORDER BY wk, rk, sk, role, pos"""

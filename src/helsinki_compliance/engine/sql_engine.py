@@ -17,6 +17,7 @@ rule, snapshots) go to the reference as well.
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -178,7 +179,15 @@ class SqlEvaluator(Evaluator):
         commitments: Sequence[Commitment] | None = None,
     ) -> Scorecard:
         comms = list(commitments if commitments is not None else self.corpus.commitments.values())
-        self._select(list(states), list(periods), as_of, comms)
+        # the selection builds hundreds of thousands of rows and selections and no cycles: the cyclic collector
+        # would only re-scan them (as in load/pipeline.py, paused and the caller's setting restored)
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._select(list(states), list(periods), as_of, comms)
+        finally:
+            if was_enabled:
+                gc.enable()
         return super().scorecard(states, periods, as_of, comms)
 
     # long: builds the three small tables, runs the two queries and files their rows per cell; one pass

@@ -11,6 +11,8 @@ findings, so that a wrong selection shows as a difference.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from datetime import date
 from typing import Any
 
@@ -22,7 +24,7 @@ from helsinki_compliance import api
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
 from helsinki_compliance.engine.kinds.standing import Selection, select, standing_findings
 from helsinki_compliance.engine.rules import Window
-from helsinki_compliance.engine.sql_engine import DuckDBBackend, SqlEvaluator
+from helsinki_compliance.engine.sql_engine import DuckDBBackend, SparkBackend, SqlEvaluator
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
 
@@ -201,3 +203,20 @@ def test_the_reference_is_its_selection_then_the_shared_builder(corpus: Corpus) 
     assert a.ending and a.last_before is not None
     without = Selection(a.subject, a.last_before, (), a.covering)
     assert standing_findings(rule, w, [without]) != standing_findings(rule, w, [a])
+
+
+@pytest.mark.slow
+def test_spark_selects_what_the_reference_selects(corpus: Corpus) -> None:
+    """The same query transpiled to Spark SQL (SQLGlot): tags (``UNNEST`` -> ``EXPLODE``), ``LEAD``, the joins."""
+    pytest.importorskip("sqlglot")
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the Spark equality test: install Java (default-jre-headless)")
+        pytest.skip("Java is not installed (outside CI)")
+    periods = api.periods(corpus, "half", 1976, 1991)
+    for as_of in (date(1985, 12, 31), date(1995, 12, 31)):
+        ref = Evaluator(corpus).scorecard(["SU"], periods, as_of)
+        ev = SqlEvaluator(corpus, SparkBackend("local[2]"))
+        _same(corpus, ref, ev.scorecard(["SU"], periods, as_of))
+        assert ev.stats.reference_kinds == {"standing": 0} and ev.stats.reference_evaluations == 0

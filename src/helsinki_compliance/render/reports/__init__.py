@@ -14,8 +14,9 @@ for each state,
   every finding with its evidence, the evidence itself, the sources and the scoring method.
   Everything from data goes through Jinja2 autoescaping.
 * **Markdown** has the same scorecard (:func:`.tables.scorecard_markdown`), the changes, the
-  dossiers, goals and the findings with their evidence (data escaped with
-  :func:`.tables.md_escape`).
+  dossiers, goals and the findings with their evidence, through the Jinja2 templates in
+  ``render/templates/markdown`` (one per section; data escaped by their ``md`` filter,
+  :func:`.markdown_templates.md_escape`).
 * **JSON**: ``{"report": meta, "scorecard": ..., "observations": {...}, "goals": ...,
   "changes": [...], "dossiers": [...]}`` with sorted keys (:func:`.tables.to_json`).
 * **CSV**: :func:`.tables.scorecard_csv` (formula cells neutralised).
@@ -28,7 +29,8 @@ files the manifest says this tool wrote.
 One module per section: :mod:`.names` (file names), :mod:`.fmt` (shared formatting),
 :mod:`.scores` (basket scores, heatmap, changes), :mod:`.drilldown`, :mod:`.dossiers`,
 :mod:`.goals`, :mod:`.evidence`, :mod:`.state` (a state's context), :mod:`.overview`,
-:mod:`.html` (Jinja2 templates), :mod:`.markdown`, :mod:`.json_out`, :mod:`.write`.
+:mod:`.html` (Jinja2 templates), :mod:`.markdown` (the Markdown templates' data), :mod:`.json_out`,
+:mod:`.write`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from typing import Any
 
 from helsinki_compliance.engine.coverage import INSUFFICIENT, MIN_COMMITMENTS, MIN_OBSERVATIONS
 from helsinki_compliance.engine.evaluation import Scorecard
-from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.render.markdown_templates import TEXT_WIDTH, md_escape, md_stars, md_table, render_markdown
 
 SYMBOLS = {
@@ -114,9 +113,12 @@ def write_csv(rows: Iterable[Iterable[Any]]) -> str:
 
 
 #: The columns of ``scorecard --format csv``: one row per cell, then per basket and overall score.
+#: Counts only (``n_observations``, ``n_sources``), so the CSV grows with its cells, not with the
+#: evidence; the observation ids behind each finding are the evidence table
+#: (:func:`.scorecard_out.evidence_rows`: ``scorecard --evidence FILE``, ``report``'s ``-evidence.csv``).
 SCORECARD_CSV_COLUMNS = [
     "state", "period", "period_start", "period_end", "commitment", "instrument", "basket", "chapter",
-    "status", "score", "confidence", "computed_status", "assessment", "observations", "sources", "row",
+    "status", "score", "confidence", "computed_status", "assessment", "row",
     "assessed", "in_force", "n_observations", "n_sources", "evidence_from", "evidence_to", "stale",
     "as_of", "partial_period", "band_low", "band_high",
 ]  # fmt: skip
@@ -130,13 +132,13 @@ def band_text(gs: Any) -> str:
     return f"{lo}-{hi}"
 
 
-def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
-    """The tidy CSV of a scorecard: cells first, then basket and overall scores with their coverage."""
-    sources = {o.id: o.source for o in corpus.observations}
+def scorecard_csv(card: Scorecard) -> str:
+    """The tidy CSV of a scorecard: cells first, then basket and overall scores with their coverage
+    (counts; the evidence ids are in :func:`.scorecard_out.evidence_rows`)."""
     rows: list[list[Any]] = [SCORECARD_CSV_COLUMNS]
     for state in card.states:
         for p in card.periods:
-            rows.extend(_cell_row(card, state, c, p, sources) for c in card.commitments)
+            rows.extend(_cell_row(card, state, c, p) for c in card.commitments)
     # basket and overall scores, each with its coverage (score empty when the evidence is insufficient)
     for state in card.states:
         for p in card.periods:
@@ -145,9 +147,8 @@ def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
     return write_csv(rows)
 
 
-def _cell_row(card: Scorecard, state: str, c: Any, p: Any, sources: dict[str, str]) -> list[Any]:
+def _cell_row(card: Scorecard, state: str, c: Any, p: Any) -> list[Any]:
     cell = card.cells[(state, c.id, p.id)]
-    obs = cell.observations
     cv = cell.coverage
     return [
         state, p.id, p.start.isoformat(), p.end.isoformat(), c.id, c.instrument, c.basket, c.chapter,
@@ -156,8 +157,6 @@ def _cell_row(card: Scorecard, state: str, c: Any, p: Any, sources: dict[str, st
         "" if cell.confidence is None else f"{cell.confidence:.4f}",
         cell.computed_status,
         cell.assessment.id if cell.assessment else "",
-        ";".join(obs),
-        ";".join(sorted({sources[o] for o in obs if o in sources})),
         "cell", "", "",
         cv.observations, len(cv.sources),
         cv.first.isoformat() if cv.first else "",
@@ -174,8 +173,7 @@ def _group_row(card: Scorecard, state: str, g: str, p: Any) -> list[Any]:
         state, p.id, p.start.isoformat(), p.end.isoformat(), "", "", "" if g == "overall" else g, "",
         gs.status,
         "" if gs.score is None else f"{gs.score:.4f}",
-        "", "", "", "",
-        ";".join(cv.sources),
+        "", "", "",
         "overall" if g == "overall" else "basket",
         gs.assessed, gs.in_force, cv.observations, len(cv.sources),
         cv.first.isoformat() if cv.first else "",

@@ -3,7 +3,8 @@
 :func:`write_report` writes, after :func:`helsinki_compliance.api.report` has evaluated the corpus,
 for each state,
 ``{state}-{period}-{first}-{last}.{html,md,json,csv}`` (for a named period or group such as
-``review-meetings``: ``{state}-{period}.{ext}``), plus, when more than one state is reported,
+``review-meetings``: ``{state}-{period}.{ext}``), the JSON and the CSV each with the evidence
+table beside it (``{stem}-evidence.json``, ``{stem}-evidence.csv``), plus, when more than one state is reported,
 ``overview-{period}-{first}-{last}.{html,md}``.
 
 * **HTML** is one self-contained file (inline CSS and SVG, no script, no external resource):
@@ -19,7 +20,8 @@ for each state,
   :func:`.markdown_templates.md_escape`).
 * **JSON**: ``{"report": meta, "scorecard": ..., "observations": {...}, "goals": ...,
   "changes": [...], "dossiers": [...]}`` with sorted keys (:func:`.tables.to_json`).
-* **CSV**: :func:`.tables.scorecard_csv` (formula cells neutralised).
+* **CSV**: :func:`.tables.scorecard_csv` (counts per cell; formula cells neutralised), with its
+  evidence table beside it (``...-evidence.csv``), as the JSON has ``...-evidence.json``.
 
 Output is deterministic: no timestamps, sorted iteration, fixed float formatting, charts with
 a fixed hash salt and no date. Files are written as one set (:class:`.outputs.OutputSet`: all

@@ -34,7 +34,6 @@ LEGEND_ENTRIES = (
     "~ not yet (the period begins after the as-of date)",
     "^ partial period (the as-of date falls inside it)",
 )
-LEGEND = "  ".join(LEGEND_ENTRIES)
 GROUP_LEGEND = (
     f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
     f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; "

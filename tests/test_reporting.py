@@ -182,11 +182,13 @@ def test_file_names_and_progress(corpus: hc.Corpus, tmp_path: Path) -> None:
         "SU-year-1975-1980.json",
         "SU-year-1975-1980-evidence.json",
         "SU-year-1975-1980.csv",
+        "SU-year-1975-1980-evidence.csv",
         "PL-year-1975-1980.html",
         "PL-year-1975-1980.md",
         "PL-year-1975-1980.json",
         "PL-year-1975-1980-evidence.json",
         "PL-year-1975-1980.csv",
+        "PL-year-1975-1980-evidence.csv",
         "overview-year-1975-1980.html",
         "overview-year-1975-1980.md",
     ]

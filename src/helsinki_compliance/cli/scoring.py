@@ -70,7 +70,7 @@ from helsinki_compliance.storage import atomic_write
     "--evidence",
     metavar="FILE",
     help="Also write the observation ids behind every finding to FILE (.json, .csv or .parquet); "
-    "the JSON scorecard itself carries only counts.",
+    "the JSON and CSV scorecards themselves carry only counts.",
 )
 @AS_OF
 @FORMAT
@@ -123,7 +123,7 @@ def scorecard(
     if fmt == "json":
         echo(json_rows_text(scorecard_record(card)), nl=False)
     elif fmt == "csv":
-        echo(scorecard_csv(card, corpus), nl=False)
+        echo(scorecard_csv(card), nl=False)
     elif fmt == "markdown":
         echo(scorecard_markdown(card), nl=False)
     else:

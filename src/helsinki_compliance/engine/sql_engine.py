@@ -26,7 +26,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from helsinki_compliance.engine.columnar import observation_table, plain, require_pyarrow, write_parquet
+from helsinki_compliance.engine.columnar import plain, require_pyarrow, write_parquet
+from helsinki_compliance.engine.columnar_cache import cached_observation_table
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
 from helsinki_compliance.engine.rules import KINDS, Finding, Window, kind_of
 from helsinki_compliance.engine.sql.compile import Compiled, TimelineRule, carried_query, compile_rules, window_query
@@ -70,7 +71,7 @@ class DuckDBBackend:
         try:
             if self.threads:
                 con.execute(f"SET threads TO {int(self.threads)}")
-            con.register("obs", plain(observation_table(corpus)))
+            con.register("obs", plain(cached_observation_table(corpus)))
             for name, table in tables.items():
                 con.register(name, table)
             return [con.execute(q).fetchall() for q in queries]

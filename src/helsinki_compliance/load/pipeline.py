@@ -55,6 +55,7 @@ def load(
     try:
         hit = snapshots.get(root, key) if snapshots is not None else None
         if hit is not None:
+            hit.index.content_key = key
             return hit
         parsed, problems = read_files(root, files, FileCache() if cache else None)
         if any(p.level == "error" for p in problems):  # stage 4 on a partial corpus would only echo them
@@ -72,6 +73,7 @@ def load(
     corpus.files = [p.path for p in parsed]
     if snapshots is not None:
         snapshots.put(root, key, corpus)
+        corpus.index.content_key = key
     return corpus
 
 

@@ -49,12 +49,15 @@ class CorpusIndex:
     A :class:`Corpus` made by ``dataclasses.replace`` gets a fresh, empty index; one changed in place
     (``corpus.observations = ...``) must call :meth:`Corpus.reindex`."""
 
-    __slots__ = ("by_state", "ids", "state_names")
+    __slots__ = ("by_state", "content_key", "ids", "state_names")
 
     def __init__(self) -> None:
         self.by_state: dict[str, list[Observation]] | None = None
         self.ids: set[str] | None = None
         self.state_names: dict[str, str] | None = None
+        #: the key of everything the corpus was loaded from (load/snapshot.py), set by a cached load and
+        #: dropped with the rest of the index when the corpus changes: what derived caches are keyed by
+        self.content_key: str | None = None
 
 
 @dataclass

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 from helsinki_compliance.engine.goals import verdict_text
-from helsinki_compliance.render.tables import md_escape, write_csv
+from helsinki_compliance.render.markdown_templates import render_template
+from helsinki_compliance.render.tables import write_csv
 
 #: The status colour a verdict is shown in (met and significant progress good, slight partial, else bad).
 VERDICT_TONE = {"met": "compliant", "significant-progress": "compliant", "slight-progress": "partial"}
@@ -31,9 +32,24 @@ def render_timeline(t: dict[str, Any], fmt: str) -> str:
     """``goals --timeline`` output in ``fmt`` (table, markdown, csv)."""
     if fmt == "csv":
         return timeline_csv(t)
+    if fmt == "markdown":
+        return timeline_markdown(t)
     ids = list(t["timeline"][0]["verdicts"]) if t["timeline"] else []
     periods = [r["period"] for r in t["timeline"]]
     lines: list[str] = []
+    for label, texts in _readings(t):
+        lines.append(f"{t['state']}: {label}")
+        lines.append(f"{'goal':<26}" + "".join(f"{h:<31} " for h in periods))
+        for gid in ids:
+            lines.append(f"{gid:<26}" + "".join(f"{x.get(gid, ''):<31} " for x in texts))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _readings(t: dict[str, Any]) -> list[tuple[str, list[dict[str, str]]]]:
+    """Each reading of a timeline (as known at each period's end; in hindsight) with its verdicts
+    in words, one dict (goal -> words) per period."""
+    out = []
     readings = t.get("readings") or {"verdicts": "as known at each period's end"}
     for key, label in readings.items():
         raw = [
@@ -43,35 +59,25 @@ def render_timeline(t: dict[str, Any], fmt: str) -> str:
         texts: list[dict[str, str]] = [
             dict(x or (r["verdicts"] if key == "verdicts" else {})) for x, r in zip(raw, t["timeline"], strict=True)
         ]
-        if fmt == "markdown":
-            lines += [f"**{md_escape(t['state'])}: {md_escape(label)}**", ""]
-            lines.append("| " + " | ".join(["goal", *periods]) + " |")
-            lines.append("|---" * (len(periods) + 1) + "|")
-            for gid in ids:
-                lines.append("| " + " | ".join([gid, *(md_escape(x.get(gid, "")) for x in texts)]) + " |")
-        else:
-            lines.append(f"{t['state']}: {label}")
-            lines.append(f"{'goal':<26}" + "".join(f"{h:<31} " for h in periods))
-            for gid in ids:
-                lines.append(f"{gid:<26}" + "".join(f"{x.get(gid, ''):<31} " for x in texts))
-        lines.append("")
-    return "\n".join(lines)
+        out.append((label, texts))
+    return out
+
+
+def timeline_markdown(t: dict[str, Any]) -> str:
+    """``goals --timeline --format markdown`` (template ``markdown/goal_timeline.md.j2``)."""
+    ids = list(t["timeline"][0]["verdicts"]) if t["timeline"] else []
+    readings = [
+        {"label": label, "rows": [{"goal": gid, "cells": [x.get(gid, "") for x in texts]} for gid in ids]}
+        for label, texts in _readings(t)
+    ]
+    periods = [r["period"] for r in t["timeline"]]
+    return render_template("goal_timeline.md.j2", state=t["state"], periods=periods, readings=readings)
 
 
 def goals_markdown(t: dict[str, Any]) -> str:
-    lines = [
-        f"### {md_escape(t['title'])}: {t['state']} as of {t['as_of']} (baseline {t['baseline']})",
-        "",
-        "| goal | tier | baseline | current | verdict |",
-        "|---|---|---|---|---|",
-    ]
-    for g in t["goals"]:
-        lines.append(
-            f"| `{g['id']}` | {g['tier']} | {g['baseline']['status']} | {g['current']['status']} | **{verdict_text(g)}** |"
-        )
-    lines.append("")
-    lines += [f"- {tier}: **{v}**" for tier, v in t["tiers"].items()]
-    return "\n".join(lines) + "\n"
+    """``goals --format markdown`` (template ``markdown/goal_track.md.j2``)."""
+    goals = [{**g, "verdict_text": verdict_text(g)} for g in t["goals"]]
+    return render_template("goal_track.md.j2", t=t, goals=goals)
 
 
 def goals_text(t: dict[str, Any], style: Callable[[str, str], str], evidence: bool = True) -> str:

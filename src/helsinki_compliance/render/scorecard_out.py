@@ -1,10 +1,11 @@
 """A scorecard as data that grows with its cells: counts and scores per cell, evidence in a table of its own.
 
 ``scorecard --format json`` (and the ``scorecard`` of a report's JSON) carries, for every cell,
-its status, score, confidence and counts (findings, observations, sources); the observation ids
-behind each finding are a separate table (:func:`evidence_rows`), written only on request
-(``scorecard --evidence FILE``, and in ``report`` the ``-evidence.json`` file beside each state's
-JSON) as JSON, CSV or Parquet (Parquet through pyarrow, when installed).
+its status, score, confidence and counts (findings, observations, sources), as ``scorecard
+--format csv`` does (:func:`.tables.scorecard_csv`); the observation ids behind each finding are a
+separate table (:func:`evidence_rows`), written only on request (``scorecard --evidence FILE``,
+and in ``report`` the ``-evidence.json`` and ``-evidence.csv`` files beside each state's JSON and
+CSV) as JSON, CSV or Parquet (Parquet through pyarrow, when installed).
 
 JSON is written one cell (or evidence row) per line (:func:`json_rows_text`): valid JSON, sorted
 keys, deterministic, and diffable line by line, without the indentation that made the old

@@ -11,7 +11,7 @@ from typing import Any
 
 from helsinki_compliance.engine.coverage import INSUFFICIENT, MIN_COMMITMENTS, MIN_OBSERVATIONS
 from helsinki_compliance.engine.evaluation import Scorecard
-from helsinki_compliance.model.corpus import Corpus
+from helsinki_compliance.render.markdown_templates import TEXT_WIDTH, md_escape, md_stars, md_table, render_markdown
 
 SYMBOLS = {
     "compliant": "C",
@@ -34,7 +34,6 @@ LEGEND_ENTRIES = (
     "~ not yet (the period begins after the as-of date)",
     "^ partial period (the as-of date falls inside it)",
 )
-LEGEND = "  ".join(LEGEND_ENTRIES)
 GROUP_LEGEND = (
     f"group scores: ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or fewer than "
     f"{MIN_OBSERVATIONS} observations); -- = nothing assessed; "
@@ -42,8 +41,6 @@ GROUP_LEGEND = (
     "band = the score's range under the documented alternative method choices (docs/scoring.md, Method 3)"
 )
 COVERAGE_ROWS = ("assessed", "in force", "observations", "sources")
-#: the width a scorecard's prose (legend, totals) wraps at when none is given; the Markdown scorecard's lines fit it
-TEXT_WIDTH = 100
 
 
 def wrap_entries(entries: Iterable[str], width: int, sep: str = "  ") -> list[str]:
@@ -115,9 +112,12 @@ def write_csv(rows: Iterable[Iterable[Any]]) -> str:
 
 
 #: The columns of ``scorecard --format csv``: one row per cell, then per basket and overall score.
+#: Counts only (``n_observations``, ``n_sources``), so the CSV grows with its cells, not with the
+#: evidence; the observation ids behind each finding are the evidence table
+#: (:func:`.scorecard_out.evidence_rows`: ``scorecard --evidence FILE``, ``report``'s ``-evidence.csv``).
 SCORECARD_CSV_COLUMNS = [
     "state", "period", "period_start", "period_end", "commitment", "instrument", "basket", "chapter",
-    "status", "score", "confidence", "computed_status", "assessment", "observations", "sources", "row",
+    "status", "score", "confidence", "computed_status", "assessment", "row",
     "assessed", "in_force", "n_observations", "n_sources", "evidence_from", "evidence_to", "stale",
     "as_of", "partial_period", "band_low", "band_high",
 ]  # fmt: skip
@@ -131,13 +131,13 @@ def band_text(gs: Any) -> str:
     return f"{lo}-{hi}"
 
 
-def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
-    """The tidy CSV of a scorecard: cells first, then basket and overall scores with their coverage."""
-    sources = {o.id: o.source for o in corpus.observations}
+def scorecard_csv(card: Scorecard) -> str:
+    """The tidy CSV of a scorecard: cells first, then basket and overall scores with their coverage
+    (counts; the evidence ids are in :func:`.scorecard_out.evidence_rows`)."""
     rows: list[list[Any]] = [SCORECARD_CSV_COLUMNS]
     for state in card.states:
         for p in card.periods:
-            rows.extend(_cell_row(card, state, c, p, sources) for c in card.commitments)
+            rows.extend(_cell_row(card, state, c, p) for c in card.commitments)
     # basket and overall scores, each with its coverage (score empty when the evidence is insufficient)
     for state in card.states:
         for p in card.periods:
@@ -146,9 +146,8 @@ def scorecard_csv(card: Scorecard, corpus: Corpus) -> str:
     return write_csv(rows)
 
 
-def _cell_row(card: Scorecard, state: str, c: Any, p: Any, sources: dict[str, str]) -> list[Any]:
+def _cell_row(card: Scorecard, state: str, c: Any, p: Any) -> list[Any]:
     cell = card.cells[(state, c.id, p.id)]
-    obs = cell.observations
     cv = cell.coverage
     return [
         state, p.id, p.start.isoformat(), p.end.isoformat(), c.id, c.instrument, c.basket, c.chapter,
@@ -157,8 +156,6 @@ def _cell_row(card: Scorecard, state: str, c: Any, p: Any, sources: dict[str, st
         "" if cell.confidence is None else f"{cell.confidence:.4f}",
         cell.computed_status,
         cell.assessment.id if cell.assessment else "",
-        ";".join(obs),
-        ";".join(sorted({sources[o] for o in obs if o in sources})),
         "cell", "", "",
         cv.observations, len(cv.sources),
         cv.first.isoformat() if cv.first else "",
@@ -175,8 +172,7 @@ def _group_row(card: Scorecard, state: str, g: str, p: Any) -> list[Any]:
         state, p.id, p.start.isoformat(), p.end.isoformat(), "", "", "" if g == "overall" else g, "",
         gs.status,
         "" if gs.score is None else f"{gs.score:.4f}",
-        "", "", "", "",
-        ";".join(cv.sources),
+        "", "", "",
         "overall" if g == "overall" else "basket",
         gs.assessed, gs.in_force, cv.observations, len(cv.sources),
         cv.first.isoformat() if cv.first else "",
@@ -272,96 +268,20 @@ def scorecard_table(card: Scorecard, style: Any = None, columns: int = TEXT_WIDT
     return "\n".join(out) + "\n"
 
 
-def md_escape(text: str) -> str:
-    """Escape Markdown control characters and table pipes in text that comes from data."""
-    out = []
-    for ch in str(text):
-        if ch in "\\`*_{}[]()<>#+!|~":
-            out.append("\\" + ch)
-        elif ch in "\r\n":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _md_row(first: str, cells: Sequence[str]) -> str:
-    return f"| {first} | " + " | ".join(cells) + " |" if cells else f"| {first} |"
-
-
-def _md_fits(rows: Sequence[tuple[str, Sequence[str]]], idx: Sequence[int], width: int) -> bool:
-    return all(len(_md_row(first, [cells[i] for i in idx])) <= width for first, cells in rows)
-
-
-def md_column_chunks(ids: Sequence[str], rows: Sequence[tuple[str, Sequence[str]]], width: int) -> list[list[int]]:
-    """The columns of a wide Markdown table split so every row fits ``width`` characters: by
-    decade when the columns are years (then further where a decade does not fit), else greedily.
-    A single column that does not fit stays alone (its rows are as short as they can be)."""
-    if all(len(i) == 4 and i.isdigit() for i in ids):
-        decades: dict[str, list[int]] = {}
-        for n, i in enumerate(ids):
-            decades.setdefault(i[:3], []).append(n)
-        groups = list(decades.values())
-    else:
-        groups = [list(range(len(ids)))]
-    out: list[list[int]] = []
-    for group in groups:
-        if _md_fits(rows, group, width):
-            out.append(group)
-            continue
-        chunk: list[int] = []
-        for n in group:
-            if chunk and not _md_fits(rows, [*chunk, n], width):
-                out.append(chunk)
-                chunk = []
-            chunk.append(n)
-        if chunk:
-            out.append(chunk)
-    return out or [[]]
-
-
-def md_split_table(
-    first_header: str,
-    ids: Sequence[str],
-    rows: Sequence[tuple[str, Sequence[str]]],
-    *,
-    heading: str = "####",
-    width: int = TEXT_WIDTH,
-    short: Any = None,
-) -> list[str]:
-    """A Markdown table of ``rows`` (first cell, one cell per column of ``ids``) whose every line
-    fits ``width`` characters: split into tables of consecutive columns, each under a heading
-    naming its span (``#### 1975–1979``) when there is more than one."""
-    short = short or (lambda i: i)
-    header = (first_header, [md_escape(short(i)) for i in ids])
-    chunks = md_column_chunks(ids, [header, *rows], width)
-    out: list[str] = []
-    for chunk in chunks:
-        if len(chunks) > 1:
-            span = ids[chunk[0]] if len(chunk) == 1 else f"{ids[chunk[0]]}–{ids[chunk[-1]]}"
-            out += [f"{heading} {md_escape(span)}", ""]
-        out.append(_md_row(header[0], [header[1][i] for i in chunk]))
-        out.append("|---|" + "---|" * len(chunk))
-        out.extend(_md_row(first, [cells[i] for i in chunk]) for first, cells in rows)
-        out.append("")
-    return out
-
-
-def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
-    """The scorecard as Markdown whose every line fits ``width`` characters: per state, one table
-    per decade of years (or per run of periods that fits), scores and their coverage in rows of
-    their own, and a key to the abbreviations."""
-    out: list[str] = []
+def scorecard_markdown_context(card: Scorecard, width: int = TEXT_WIDTH) -> dict[str, Any]:
+    """The data of the Markdown scorecard (``markdown/scorecard.md.j2``): per state, its table
+    (commitments down, periods across, split so every line fits ``width``), scores and their
+    coverage in rows of their own; and the key to the abbreviations, wrapped at ``width``."""
     ids = [p.id for p in card.periods]
     labels = {p.id: _col(card, p) for p in card.periods}
     n = len(ids)
+    states = []
     for state in card.states:
-        out.append(f"### {state} — as of {card.as_of.isoformat()}\n")
         rows: list[tuple[str, Sequence[str]]] = []
         for group, members in _grouped(card):
             rows.append((f"**{md_escape(group)}**", [""] * n))
             for c in members:
-                rows.append((f"`{c.id}`", [_symbol(card, state, c.id, p.id).replace("*", "\\*") for p in card.periods]))
+                rows.append((f"`{c.id}`", [md_stars(_symbol(card, state, c.id, p.id)) for p in card.periods]))
         for g in sorted({c.basket for c in card.commitments}) + ["overall"]:
             scores, assessed, observed, bands = [], [], [], []
             for p in card.periods:
@@ -376,20 +296,25 @@ def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
                 rows.append(("band", bands))
             rows.append(("assessed/in force", assessed))
             rows.append(("obs./sources", observed))
-        out.extend(md_split_table("commitment", ids, rows, width=width, short=labels.__getitem__))
+        table = md_table("commitment", ids, rows, width=width, short=labels.__getitem__)
+        states.append({"state": state, "as_of": card.as_of.isoformat(), "table": table})
     years = [i for i in ids if len(i) == 4 and i.isdigit()]
     key = [f"Columns: {short_period(years[0])} = {years[0]} (a year by its last two digits)."] if years else []
-    key.append("Cells: " + "; ".join(e.replace("*", "\\*") for e in LEGEND_ENTRIES) + ".")
+    key.append("Cells: " + "; ".join(md_stars(e) for e in LEGEND_ENTRIES) + ".")
     key.append(
         f"Score rows: 0-100; ie = insufficient evidence (fewer than {MIN_COMMITMENTS} commitments assessed or "
         f"fewer than {MIN_OBSERVATIONS} observations); – = nothing assessed. Under each score its coverage: "
         "commitments assessed / in force, observations (obs.) / sources; band = the score's range under the "
         "documented alternative method choices (docs/scoring.md, Method 3)."
     )
-    for k in key:
-        out.extend(wrap_text(k, width))
-        out.append("")
-    return "\n".join(out)
+    return {"states": states, "key": [wrap_text(k, width) for k in key]}
+
+
+def scorecard_markdown(card: Scorecard, width: int = TEXT_WIDTH) -> str:
+    """The scorecard as Markdown whose every line fits ``width`` characters: per state, one table
+    per decade of years (or per run of periods that fits), scores and their coverage in rows of
+    their own, and a key to the abbreviations (template ``markdown/scorecard.md.j2``)."""
+    return render_markdown("scorecard.md.j2", scorecard=scorecard_markdown_context(card, width))
 
 
 def render_by_year(table: dict[str, dict[str, dict[str, int]]]) -> str:

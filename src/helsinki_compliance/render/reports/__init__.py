@@ -3,7 +3,8 @@
 :func:`write_report` writes, after :func:`helsinki_compliance.api.report` has evaluated the corpus,
 for each state,
 ``{state}-{period}-{first}-{last}.{html,md,json,csv}`` (for a named period or group such as
-``review-meetings``: ``{state}-{period}.{ext}``), plus, when more than one state is reported,
+``review-meetings``: ``{state}-{period}.{ext}``), the JSON and the CSV each with the evidence
+table beside it (``{stem}-evidence.json``, ``{stem}-evidence.csv``), plus, when more than one state is reported,
 ``overview-{period}-{first}-{last}.{html,md}``.
 
 * **HTML** is one self-contained file (inline CSS and SVG, no script, no external resource):
@@ -14,11 +15,13 @@ for each state,
   every finding with its evidence, the evidence itself, the sources and the scoring method.
   Everything from data goes through Jinja2 autoescaping.
 * **Markdown** has the same scorecard (:func:`.tables.scorecard_markdown`), the changes, the
-  dossiers, goals and the findings with their evidence (data escaped with
-  :func:`.tables.md_escape`).
+  dossiers, goals and the findings with their evidence, through the Jinja2 templates in
+  ``render/templates/markdown`` (one per section; data escaped by their ``md`` filter,
+  :func:`.markdown_templates.md_escape`).
 * **JSON**: ``{"report": meta, "scorecard": ..., "observations": {...}, "goals": ...,
   "changes": [...], "dossiers": [...]}`` with sorted keys (:func:`.tables.to_json`).
-* **CSV**: :func:`.tables.scorecard_csv` (formula cells neutralised).
+* **CSV**: :func:`.tables.scorecard_csv` (counts per cell; formula cells neutralised), with its
+  evidence table beside it (``...-evidence.csv``), as the JSON has ``...-evidence.json``.
 
 Output is deterministic: no timestamps, sorted iteration, fixed float formatting, charts with
 a fixed hash salt and no date. Files are written as one set (:class:`.outputs.OutputSet`: all
@@ -28,7 +31,8 @@ files the manifest says this tool wrote.
 One module per section: :mod:`.names` (file names), :mod:`.fmt` (shared formatting),
 :mod:`.scores` (basket scores, heatmap, changes), :mod:`.drilldown`, :mod:`.dossiers`,
 :mod:`.goals`, :mod:`.evidence`, :mod:`.state` (a state's context), :mod:`.overview`,
-:mod:`.html` (Jinja2 templates), :mod:`.markdown`, :mod:`.json_out`, :mod:`.write`.
+:mod:`.html` (Jinja2 templates), :mod:`.markdown` (the Markdown templates' data), :mod:`.json_out`,
+:mod:`.write`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from helsinki_compliance.render.tables import (
     SYMBOLS,
 )
 
-#: The as-of date of a report when none is given: the end of the period the bundled corpus covers.
+#: The HTML templates (the Markdown templates are in its ``markdown`` folder: :mod:`..markdown_templates`).
 TEMPLATES = Path(__file__).parents[1] / "templates"
 
 

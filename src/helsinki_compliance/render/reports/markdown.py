@@ -1,191 +1,44 @@
-"""Markdown of a state's report and of the overview (data escaped with :func:`.tables.md_escape`)."""
+"""Markdown of a state's report and of the overview, through the templates in ``render/templates/markdown``.
+
+This module prepares what the templates cannot: the wide tables split so every line fits
+:data:`.markdown_templates.TEXT_WIDTH` (their cells measured as Markdown text), and prose wrapped
+at that width. The templates lay out every section (``state.md.j2`` includes one template per
+section: ``scorecard``, ``changes``, ``dossiers``, ``goals``, ``conflicts``, ``drilldown``,
+``sources``, ``method``; ``overview.md.j2`` the overview); data is escaped there by the ``md``
+filter (:func:`.markdown_templates.md_escape`).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from helsinki_compliance.engine.evaluation import Scorecard
-from helsinki_compliance.render.tables import (
-    TEXT_WIDTH,
-    md_escape,
-    md_split_table,
-    scorecard_markdown,
-    short_period,
-    wrap_text,
-)
+from helsinki_compliance.render.markdown_templates import TEXT_WIDTH, md_escape, md_table, render_markdown
+from helsinki_compliance.render.tables import scorecard_markdown_context, short_period, wrap_text
 
 
-def _md_evidence(e: dict[str, Any], indent: str = "  ") -> str:
-    if not e.get("known", True):
-        return f"{indent}- {md_escape(e['id'])} (not in the corpus)"
-    claim = " (a government claim)" if e.get("claim") else ""
-    return (
-        f"{indent}- {md_escape(e['id'])} — {md_escape(e['date'])}, {md_escape(e['source'])}, "
-        f"{md_escape(e['locator'])}{claim}: “{md_escape(e['quote'])}”"
-    )
-
-
-def _md_goals(g: dict[str, Any] | None, out: list[str]) -> None:
-    if g is None:
-        return
-    out += ["## Goals", ""]
-    for gs in g["sets"]:
-        out += [f"### {md_escape(gs['title'])} ({md_escape(gs['id'])})", ""]
-        if gs["tiers"]:
-            out.append("Tiers: " + "; ".join(f"{md_escape(t['tier'])}: {md_escape(t['verdict'])}" for t in gs["tiers"]))
-            out.append("")
-        out += [
-            "| goal | tier | title | target | baseline | current | verdict | evidence |",
-            "|---|---|---|---|---|---|---|---|",
-        ]
-        for r in gs["goals"]:
-            out.append(
-                "| "
-                + " | ".join(
-                    [
-                        md_escape(r["id"]),
-                        md_escape(r["tier"]),
-                        md_escape(r["title"]),
-                        md_escape(r["target"]),
-                        md_escape(f"{r['baseline']['progress']} {r['baseline']['detail']}".strip()),
-                        md_escape(f"{r['current']['progress']} {r['current']['detail']}".strip()),
-                        md_escape(r["verdict_text"]),
-                        md_escape(", ".join(e["id"] for e in r["evidence"])),
-                    ]
-                )
-                + " |"
-            )
-        out.append("")
-        if gs["timeline"]:
-            _md_timeline(gs["timeline"], out)
-        if gs.get("hindsight"):
-            _md_timeline(gs["hindsight"], out)
-    if g["timeline"]:
-        _md_timeline(g["timeline"], out)
-
-
-def _md_timeline(t: dict[str, Any], out: list[str]) -> None:
-    """The verdicts per period, in words, split by period so every line fits 100 characters."""
-    out += [f"{md_escape(t['title'])}:", ""]
+def _timeline(t: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A goal timeline with its table of verdicts in words, split by period so every line fits."""
+    if not t:
+        return None
     rows = [(md_escape(r["goal"]), [md_escape(c["label"]) for c in r["cells"]]) for r in t["rows"]]
-    out += md_split_table("goal", t["periods"], rows, heading="####")
+    return {**t, "table": md_table("goal", t["periods"], rows)}
 
 
-def _md_method(m: dict[str, Any], out: list[str]) -> None:
-    out += [
-        "## Scoring method",
-        "",
-        "- A cell's score is the severity-weighted mean of its findings' scores ("
-        + ", ".join(f"{s['status']} {s['score']}" for s in m["scores"])
-        + "; weights "
-        + ", ".join(f"{w['severity']} {w['weight']}" for w in m["weights"])
-        + ").",
-        f"- Status from score: >= {m['compliant_at']} compliant; >= {m['partial_at']} partial; below, violation.",
-        "- No findings: not assessed (absence of evidence is never compliance); before the commitment binds "
-        "the state: not in force.",
-        "- Confidence: weighted mean over findings of min(observation confidence, source reliability), with "
-        + ", ".join(f"{c['level']} {c['value']}" for c in m["confidence"])
-        + ".",
-        "- Analyst assessments set the status or adjust the score (marked \\*).",
-        "- Baskets and overall: the commitment-weighted mean of the assessed cells' scores, same bands.",
-        "",
+def _goals(g: dict[str, Any] | None) -> dict[str, Any] | None:
+    if g is None:
+        return None
+    sets = [
+        {**gs, "timeline": _timeline(gs["timeline"]), "hindsight": _timeline(gs.get("hindsight"))} for gs in g["sets"]
     ]
+    return {**g, "sets": sets, "timeline": _timeline(g["timeline"])}
 
 
-# long: the Markdown report, section by section in reading order
 def render_state_markdown(ctx: dict[str, Any], card: Scorecard) -> str:
-    m = ctx["meta"]
-    out = [
-        f"# {md_escape(m['title'])}",
-        "",
-        f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
-        "",
-        "## Scorecard",
-        "",
-        scorecard_markdown(card),
-        "## What got better, what got worse",
-        "",
-    ]
-    if not ctx["changes"]:
-        out += ["No status changed between consecutive periods.", ""]
-    for ch in ctx["changes"]:
-        out += [f"### {md_escape(ch['from'])} → {md_escape(ch['to'])}", ""]
-        for key, title in (("better", "Better"), ("worse", "Worse"), ("other", "Other changes")):
-            for it in ch[key]:
-                out.append(
-                    f"- {title}: {md_escape(it['commitment'])} ({md_escape(it['title'])}): "
-                    f"{it['before']['status']} → {it['after']['status']}"
-                )
-        out.append("")
-    if ctx["dossiers"]:
-        out += ["## Dossiers", ""]
-        for d in ctx["dossiers"]:
-            p = d["period"]
-            out += [f"### {md_escape(p['label'])} ({p['start']} – {p['end']})", "", "Standing violations in force:", ""]
-            if not d["violations"]:
-                out.append("- none found")
-            for v in d["violations"]:
-                carried = " (carried forward)" if v["carried"] else ""
-                out.append(
-                    f"- {md_escape(v['commitment'])} / {md_escape(v['rule'])}: {md_escape(v['detail'])}{carried}"
-                )
-                out += [_md_evidence(e, "  ") for e in v["evidence"]]
-            out += ["", "Open cases:", ""]
-            if not d["cases"]:
-                out.append("- none found")
-            for c in d["cases"]:
-                out.append(
-                    f"- {md_escape(c['name'])} ({md_escape(c['id'])}): {md_escape(c['detail'])} since {md_escape(c['since'])}"
-                )
-                out += [_md_evidence(e, "  ") for e in c["evidence"]]
-            out.append("")
-    _md_goals(ctx["goals"], out)
-    if ctx.get("conflicts"):
-        out += ["## Sources that disagree", ""]
-        for c in ctx["conflicts"]:
-            out.append(
-                f"- {md_escape(c['fact'])}: kept {md_escape(c['kept'])} ({md_escape(c['reason'])}); "
-                f"set aside {md_escape(', '.join(c['set_aside']))}. Readings: {md_escape('; '.join(c['readings']))}"
-            )
-        out.append("")
-    out += ["## Findings by commitment", ""]
-    for c in ctx["commitments"]:
-        out += [
-            f"### {md_escape(c['id'])} — {md_escape(c['title'])}",
-            "",
-            f"{md_escape(c['section'])} ({md_escape(c['instrument'])}); binds from {c['in_force'] or 'never'}; weight {c['weight']}.",
-            "",
-        ]
-        for p in c["periods"]:
-            star = " (analyst assessment)" if p["assessment"] else ""
-            score = f" score {p['score']}" if p["score"] else ""
-            out.append(f"- **{md_escape(p['range'])}**: {p['status']}{score}{star}")
-            if p["assessment"]:
-                a = p["assessment"]
-                out.append(
-                    f"  - assessment {md_escape(a['id'])} by {md_escape(a['author'])} ({md_escape(a['date'])}): "
-                    f"{md_escape(a['justification'])}"
-                )
-            for f in p["findings"]:
-                carried = ", carried forward" if f["carried"] else ""
-                subject = f" [{md_escape(f['subject'])}]" if f["subject"] else ""
-                out.append(
-                    f"  - rule {md_escape(f['rule'])}{subject} ({f['rule_kind']}, {f['severity']}{carried}): "
-                    f"{f['status']} — {md_escape(f['detail'])}"
-                )
-                out += [_md_evidence(e, "    ") for e in f["evidence"]]
-        for q in c["quiet"]:
-            out.append(f"- {q['label']}: " + ", ".join(md_escape(p) for p in q["periods"]))
-        out.append("")
-    out += ["## Sources", ""]
-    for s in ctx["sources"]:
-        out.append(
-            f"- {md_escape(s['id'])}: {md_escape(s['author'])}, {md_escape(s['title'])} ({md_escape(s['date'])}); "
-            f"{s['kind']}, reliability {s['reliability']}"
-        )
-    out.append("")
-    _md_method(ctx["method"], out)
-    return "\n".join(out).rstrip("\n") + "\n"
+    """A state's report as Markdown (``state.md.j2``)."""
+    return render_markdown(
+        "state.md.j2", **{**ctx, "goals": _goals(ctx["goals"]), "scorecard": scorecard_markdown_context(card)}
+    )
 
 
 def without_score_text(without: list[dict[str, Any]]) -> str:
@@ -198,12 +51,36 @@ def without_score_text(without: list[dict[str, Any]]) -> str:
     return "Also covered, with no overall score in any period: " + "; ".join(parts) + "." if parts else ""
 
 
-def _md_without_score(m: dict[str, Any]) -> list[str]:
-    text = without_score_text(m.get("without_score") or [])
-    return [*wrap_text(md_escape(text), TEXT_WIDTH), ""] if text else []
+def _basket_table(s: dict[str, Any], periods: list[str], label: Any) -> list[dict[str, Any]]:
+    """A state's basket and overall scores with their band and coverage, one row each, split to fit."""
+    rows: list[tuple[str, list[str]]] = []
+    for g in s["groups"]:
+        nif = [c["status"] == "not-in-force" for c in g["cells"]]
+        rows.append(
+            (
+                f"**{md_escape(g['label'])}**",
+                ["ie" if c["status"] == "insufficient-evidence" else c["score"] for c in g["cells"]],
+            )
+        )
+        if any(c["band"] for c in g["cells"]):
+            rows.append(("band", [c["band"] for c in g["cells"]]))
+        rows.append(
+            (
+                "assessed/in force",
+                ["-" if n else f"{c['assessed']}/{c['in_force']}" for c, n in zip(g["cells"], nif, strict=True)],
+            )
+        )
+        rows.append(
+            (
+                "obs./sources",
+                ["-" if n else f"{c['observations']}/{c['sources']}" for c, n in zip(g["cells"], nif, strict=True)],
+            )
+        )
+    return md_table("group", periods, rows, short=label)
 
 
 def render_overview_markdown(ctx: dict[str, Any]) -> str:
+    """The overview as Markdown (``overview.md.j2``)."""
     m = ctx["meta"]
     periods = [p["id"] for p in ctx["periods"]]
     partial = {p["id"] for p in ctx["periods"] if p.get("partial")}
@@ -211,16 +88,6 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
     def label(pid: str) -> str:  # method 3: ^ marks the period that contains the as-of date
         return short_period(pid) + ("^" if pid in partial else "")
 
-    out = [
-        f"# {md_escape(m['title'])}",
-        "",
-        f"Periods: {md_escape(m['period'])} ({md_escape(m['span'])}); as of {m['as_of']}; generated by {md_escape(m['generator'])}.",
-        "",
-        *_md_without_score(m),
-        *[md_escape(x) + "\n" for x in ctx.get("summary") or []],
-        "## Overall score per state (0-100)",
-        "",
-    ]
     rows = [
         (
             f"{md_escape(s['short'])} ({s['state']})",
@@ -228,7 +95,6 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
         )
         for s in ctx["states"]
     ]
-    out += md_split_table("state", periods, rows, heading="###", short=label)
     key = (
         "Each cell: the overall score (0-100) and its status symbol; the coverage of each score is in the "
         "state's basket tables below. States are listed by the last period's score; this is not a ranking: "
@@ -240,41 +106,15 @@ def render_overview_markdown(ctx: dict[str, Any]) -> str:
             else ""
         )
     )
-    out += [
-        *wrap_text(key, TEXT_WIDTH),
-        "",
-        "## Baskets",
-        "",
-    ]
-    for s in ctx["states"]:
-        out += [f"### {md_escape(s['name'])} ({s['state']})", ""]
-        rows = []
-        for g in s["groups"]:
-            nif = [c["status"] == "not-in-force" for c in g["cells"]]
-            rows.append(
-                (
-                    f"**{md_escape(g['label'])}**",
-                    ["ie" if c["status"] == "insufficient-evidence" else c["score"] for c in g["cells"]],
-                )
-            )
-            if any(c["band"] for c in g["cells"]):
-                rows.append(("band", [c["band"] for c in g["cells"]]))
-            rows.append(
-                (
-                    "assessed/in force",
-                    ["-" if n else f"{c['assessed']}/{c['in_force']}" for c, n in zip(g["cells"], nif, strict=True)],
-                )
-            )
-            rows.append(
-                (
-                    "obs./sources",
-                    ["-" if n else f"{c['observations']}/{c['sources']}" for c, n in zip(g["cells"], nif, strict=True)],
-                )
-            )
-        out += md_split_table("group", periods, rows, heading="####", short=label)
-        if s["links"].get("md"):
-            out += [f"Full report: [{md_escape(s['links']['md'])}]({s['links']['md']})", ""]
-    _md_goals(ctx["goals"], out)
-    out += ["Legend: " + "; ".join(f"{md_escape(x['symbol'])} {x['label']}" for x in ctx["legend"]), ""]
-    _md_method(ctx["method"], out)
-    return "\n".join(out).rstrip("\n") + "\n"
+    return render_markdown(
+        "overview.md.j2",
+        **{
+            **ctx,
+            "summary": ctx.get("summary") or [],
+            "goals": _goals(ctx["goals"]),
+            "without_score_lines": wrap_text(md_escape(without_score_text(m.get("without_score") or [])), TEXT_WIDTH),
+            "overall_table": md_table("state", periods, rows, short=label),
+            "key_lines": wrap_text(key, TEXT_WIDTH),
+            "states": [{**s, "table": _basket_table(s, periods, label)} for s in ctx["states"]],
+        },
+    )

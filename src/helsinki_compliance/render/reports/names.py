@@ -87,9 +87,19 @@ def report_names(
     return names
 
 
+#: The formats whose scorecard carries counts only, with the observation ids in an evidence
+#: table beside it, in the same format (``{stem}-evidence.json``, ``{stem}-evidence.csv``).
+EVIDENCE_BESIDE = ("json", "csv")
+
+
+def evidence_name(stem: str, fmt: str) -> str:
+    """The evidence table beside a state's JSON or CSV report."""
+    return f"{stem}-evidence.{fmt}"
+
+
 def _state_files(stem: str, fmt: str) -> list[str]:
-    """The files of one state's report in one format: the JSON has its evidence table beside it."""
-    return [f"{stem}.{fmt}", f"{stem}-evidence.json"] if fmt == "json" else [f"{stem}.{fmt}"]
+    """The files of one state's report in one format: the JSON and the CSV have their evidence table beside them."""
+    return [f"{stem}.{fmt}", evidence_name(stem, fmt)] if fmt in EVIDENCE_BESIDE else [f"{stem}.{fmt}"]
 
 
 def write_file(files: OutputSet, name: str, text: str, allowed: set[str]) -> Path:

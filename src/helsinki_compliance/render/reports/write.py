@@ -14,10 +14,12 @@ from helsinki_compliance.render.reports.html import render_html
 from helsinki_compliance.render.reports.json_out import state_json
 from helsinki_compliance.render.reports.markdown import render_overview_markdown, render_state_markdown
 from helsinki_compliance.render.reports.names import (
+    EVIDENCE_BESIDE,
     FORMATS,
     OVERVIEW_FORMATS,
     Progress,
     checked_formats,
+    evidence_name,
     file_stem,
     report_names,
     state_formats,
@@ -26,7 +28,7 @@ from helsinki_compliance.render.reports.names import (
 from helsinki_compliance.render.reports.overview import overview_context
 from helsinki_compliance.render.reports.scores import sub_card
 from helsinki_compliance.render.reports.state import state_context
-from helsinki_compliance.render.scorecard_out import evidence_json, evidence_rows
+from helsinki_compliance.render.scorecard_out import evidence_csv, evidence_json, evidence_rows
 from helsinki_compliance.render.tables import (
     scorecard_csv,
 )
@@ -41,7 +43,7 @@ def render_state(corpus: Corpus, card: Scorecard, state: str, fmt: str, ctx: dic
     if fmt == "json":
         return state_json(corpus, card, ctx)
     if fmt == "csv":
-        return scorecard_csv(card, corpus)
+        return scorecard_csv(card)
     raise UsageError(f"unknown report format {fmt!r}")
 
 
@@ -99,10 +101,11 @@ def write_report(
             for fmt in files:
                 step(files[fmt])
                 written.append(write_file(out, files[fmt], render_state(corpus, sub, code, fmt, ctx), allowed))
-                if fmt == "json":
-                    name = f"{stem}-evidence.json"
+                if fmt in EVIDENCE_BESIDE:
+                    name = evidence_name(stem, fmt)
                     step(name)
-                    written.append(write_file(out, name, evidence_json(evidence_rows(sub, corpus)), allowed))
+                    evidence = evidence_json if fmt == "json" else evidence_csv
+                    written.append(write_file(out, name, evidence(evidence_rows(sub, corpus)), allowed))
         if len(codes) > 1:
             stem = file_stem("overview", period, first, last)
             ov = [fmt for fmt in fmts if fmt in OVERVIEW_FORMATS]

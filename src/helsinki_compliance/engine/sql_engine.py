@@ -191,7 +191,8 @@ class SqlEvaluator(Evaluator):
                 gc.enable()
         return super().scorecard(states, periods, as_of, comms)
 
-    # long: builds the three small tables, runs the two queries and files their rows per cell; one pass
+    # long: builds the small tables, runs the queries (window evidence, carried measures, each timeline kind's)
+    # and files their rows per cell; one pass
     def _select(self, states: list[str], periods: list[Period], as_of: date, comms: list[Commitment]) -> None:
         pa = require_pyarrow()
         compiled: Compiled = compile_rules(comms)

@@ -45,7 +45,15 @@ def bundled() -> Corpus:
 def both(corpus: Corpus, states: list[str], periods: list[Period], as_of: date) -> tuple[Any, Any, SqlEvaluator]:
     ref = Evaluator(corpus).scorecard(states, periods, as_of)
     ev = SqlEvaluator(corpus, DuckDBBackend())
-    return ref, ev.scorecard(states, periods, as_of), ev
+    got = ev.scorecard(states, periods, as_of)
+    assert_all_sql(ev)
+    return ref, got, ev
+
+
+def assert_all_sql(ev: SqlEvaluator) -> None:
+    """Every rule kind, standing rules too, went through SQL: nothing was left to the reference."""
+    assert set(ev.stats.reference_kinds.values()) <= {0}, ev.stats.summary()
+    assert ev.stats.reference_evaluations == 0, ev.stats.summary()
 
 
 def assert_same(corpus: Corpus, ref: Any, got: Any) -> None:
@@ -62,11 +70,14 @@ def test_duckdb_equals_the_reference_on_the_bundled_corpus(bundled: Corpus) -> N
     for spec, first, last, as_of in (
         ("year", 1975, 2025, date(2025, 12, 31)),
         ("half", 1985, 1991, date(1991, 12, 31)),
+        ("year", 1975, 2025, date(1987, 12, 31)),  # an early as-of date: what was known then
     ):
         ref, got, ev = both(bundled, states, hc.periods(bundled, spec, first, last), as_of)
         assert_same(bundled, ref, got)
         assert any(c.findings for c in ref.cells.values())
         assert ev.stats.sql_evaluations > 0 and ev.stats.sql_rules > 0
+        standing = [f for c in ref.cells.values() for f in c.findings + c.too_old if f.rule_kind == "standing"]
+        assert standing and ev.stats.sql_kinds["standing"] > 0
 
 
 def test_duckdb_equals_the_reference_as_of_an_early_date_and_on_named_periods(bundled: Corpus) -> None:
@@ -92,8 +103,10 @@ def test_every_rule_fixture_gives_the_same_cell_on_duckdb(bundled: Corpus) -> No
             period = parse_period(case.period, bundled.named_periods)
             as_of = case.as_of.end if case.as_of else FAR
             ref = Evaluator(mini).scorecard([case.state], [period], as_of, [commitment])
-            got = SqlEvaluator(mini, backend).scorecard([case.state], [period], as_of, [commitment])
+            ev = SqlEvaluator(mini, backend)
+            got = ev.scorecard([case.state], [period], as_of, [commitment])
             assert_same(mini, ref, got)
+            assert_all_sql(ev)
             checked += 1
     backend.connection.close()
     assert checked > 300
@@ -271,7 +284,8 @@ def test_scorecard_engine_flag_prints_the_same_scorecard_and_what_it_left_to_the
     db = runner.invoke(main, [*args, "--engine", "duckdb"])
     assert py.exit_code == 0 and db.exit_code == 0, db.output
     assert py.stdout == db.stdout
-    assert "standing rule" in db.stderr and "by the reference" in db.stderr
+    assert "left to the reference: 0 event, 0 metric, 0 standing rules (none)" in db.stderr
+    assert ", 0 by the reference" in db.stderr
     bad = runner.invoke(main, [*args, "--master", "local[2]"])
     assert bad.exit_code == 2 and "--master" in bad.output
 
@@ -324,5 +338,8 @@ def test_spark_local_mode_equals_the_reference(bundled: Corpus) -> None:
     states = ["SU", "PL", "CS", "DD"]
     as_of = date(1991, 12, 31)
     ref = Evaluator(bundled).scorecard(states, periods, as_of)
-    got = SqlEvaluator(bundled, SparkBackend("local[2]")).scorecard(states, periods, as_of)
+    ev = SqlEvaluator(bundled, SparkBackend("local[2]"))
+    got = ev.scorecard(states, periods, as_of)
     assert_same(bundled, ref, got)
+    assert_all_sql(ev)
+    assert any(f.rule_kind == "standing" for c in got.cells.values() for f in c.findings)

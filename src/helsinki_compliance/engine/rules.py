@@ -9,7 +9,7 @@ its finding builder. No module branches on a rule's kind or class; they look the
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import chain
@@ -354,6 +354,23 @@ Build = Callable[[Any, Window, list[Observation], list[Observation]], list[Findi
 
 
 @dataclass(frozen=True)
+class TimelineSql:
+    """How the SQL engines select a timeline kind's evidence: all its rules, states, periods and subjects in one
+    query over the state's timelines (the table ``timelines_t``, engine/sql/timelines.py).
+
+    ``tables``: the tables the query reads besides the shared ones, from the kind's rules ((rule key,
+    commitment, rule) triples); ``query``: the query for an as-of date, returning rows that start with the
+    window key (``windows_t.wk``) and the rule key, sorted by them; ``collect``: those rows (and the corpus's
+    observations, by row) as what the kind selected per (window key, rule key); ``findings``: one cell's
+    findings of one rule from what it selected, built as the reference builds them."""
+
+    tables: Callable[[Sequence[tuple[int, str, Any]]], dict[str, Any]]
+    query: Callable[[date], str]
+    collect: Callable[[Iterable[tuple[Any, ...]], Sequence[Observation]], Iterator[tuple[int, int, Any]]]
+    findings: Callable[[Any, Window, Any], list[Finding]]
+
+
+@dataclass(frozen=True)
 class Kind:
     """Everything an engine needs to know about one rule kind (one module per kind: engine/kinds/).
 
@@ -363,7 +380,8 @@ class Kind:
     table and whether its legal measures last, or None when the kind has no SQL (the SQL engines
     leave its rules to the reference, counted); ``findings``: the findings from the evidence SQL
     selected (matched in the window, carried in); ``timeline``: the kind reads the state's timelines,
-    not the window's observations (the reference evaluates it on an empty window); ``ages``: its findings
+    not the window's observations (the reference evaluates it on an empty window); ``timeline_sql``: for such
+    a kind, its SQL (:class:`TimelineSql`; ``sql`` and ``findings`` are for window kinds); ``ages``: its findings
     age with their evidence (a scoring horizon changes their age, never whether there is one: engine/bands.py
     re-evaluates only these)."""
 
@@ -374,6 +392,7 @@ class Kind:
     findings: Build | None = None
     timeline: bool = False
     ages: bool = False
+    timeline_sql: TimelineSql | None = None
 
 
 #: The registry: rule kind -> its :class:`Kind`. The built-in kinds register when

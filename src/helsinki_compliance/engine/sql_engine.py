@@ -2,20 +2,22 @@
 
 :class:`SqlEvaluator` is the reference :class:`~.evaluation.Evaluator` with one step replaced: for a
 scorecard it runs the compiled queries (engine/sql/compile.py) once, for every state, period,
-commitment and event or metric rule together, and then builds each finding from the evidence the
-query returned with the reference's own functions (each kind's ``findings``
-builder, engine/kinds/). Everything after the findings (combination, banding, coverage,
-assessments, basket and overall scores) is the reference's code. What SQL does is the part that
-grows with the corpus: finding, among all observations, those each rule reads in each cell.
+commitment and rule together, and then builds each finding from the evidence the query returned with
+the reference's own functions (each kind's builder, engine/kinds/). Event and metric rules read the
+window's observations (engine/sql/compile.py); standing rules read the states' timelines
+(engine/sql/timelines.py, engine/sql/standing.py). Everything after the findings (combination,
+banding, coverage, assessments, basket and overall scores) is the reference's code. What SQL does is
+the part that grows with the corpus: finding, among all observations, those each rule reads in each cell.
 
-Standing rules, and the rare comparison the compiler leaves out, are evaluated per cell by the
-reference; :class:`EngineStats` counts them, and ``scorecard --engine`` prints the counts on stderr,
-so nothing differs silently. Windows other than a scorecard's (goals, explain, rule tests of one
-rule) go to the reference as well.
+A rule of a kind without SQL, and the rare comparison the compiler leaves out, are evaluated per cell by
+the reference; :class:`EngineStats` counts them per kind, and ``scorecard --engine`` prints the counts on
+stderr, so nothing differs silently. Windows other than a scorecard's (goals, explain, rule tests of one
+rule, snapshots) go to the reference as well.
 """
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -27,8 +29,9 @@ from typing import Any, Protocol
 from helsinki_compliance.engine.columnar import plain, require_pyarrow, write_parquet
 from helsinki_compliance.engine.columnar_cache import cached_observation_table
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
-from helsinki_compliance.engine.rules import Finding, Window, kind_of
-from helsinki_compliance.engine.sql.compile import Compiled, carried_query, compile_rules, window_query
+from helsinki_compliance.engine.rules import KINDS, Finding, Window, kind_of
+from helsinki_compliance.engine.sql.compile import Compiled, TimelineRule, carried_query, compile_rules, window_query
+from helsinki_compliance.engine.sql.timelines import timeline_table
 from helsinki_compliance.errors import UsageError
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.model.periods import Period
@@ -137,15 +140,20 @@ class EngineStats:
     """What an SQL engine did, and what it left to the reference (counted per cell and rule)."""
 
     engine: str
-    sql_rules: int = 0  # event and metric rules compiled
+    sql_rules: int = 0  # rules compiled
     reference_rules: dict[str, int] = field(default_factory=dict)  # reason -> rules left to the reference
     sql_evaluations: int = 0  # (cell, rule) pairs decided from SQL evidence
     reference_evaluations: int = 0  # (cell, rule) pairs evaluated by the reference
+    sql_kinds: dict[str, int] = field(default_factory=dict)  # rule kind -> rules compiled
+    reference_kinds: dict[str, int] = field(default_factory=dict)  # rule kind -> rules left (0: none left)
 
     def summary(self) -> str:
-        left = ", ".join(f"{n} {why}" for why, n in sorted(self.reference_rules.items())) or "none"
+        compiled = ", ".join(f"{n} {k}" for k, n in sorted(self.sql_kinds.items()))
+        left = ", ".join(f"{n} {k}" for k, n in sorted(self.reference_kinds.items()))
+        why = ", ".join(f"{n} {why}" for why, n in sorted(self.reference_rules.items())) or "none"
         return (
-            f"engine {self.engine}: {self.sql_rules} rules compiled to SQL, left to the reference: {left}; "
+            f"engine {self.engine}: {self.sql_rules} rules compiled to SQL ({compiled or 'none'}), "
+            f"left to the reference: {left or 'none'} rules ({why}); "
             f"{self.sql_evaluations} cell-rule evaluations from SQL, {self.reference_evaluations} by the reference"
         )
 
@@ -162,6 +170,7 @@ class SqlEvaluator(Evaluator):
         self.stats = EngineStats(backend.name)
         self._compiled: dict[tuple[str, int], Any] = {}
         self._evidence_rows: dict[_Key, dict[int, tuple[list[int], list[int]]]] = {}
+        self._picked: dict[_Key, dict[int, Any]] = {}  # timeline kinds: what their query selected, per rule
 
     def scorecard(
         self,
@@ -171,18 +180,33 @@ class SqlEvaluator(Evaluator):
         commitments: Sequence[Commitment] | None = None,
     ) -> Scorecard:
         comms = list(commitments if commitments is not None else self.corpus.commitments.values())
-        self._select(list(states), list(periods), as_of, comms)
+        # the selection builds hundreds of thousands of rows and selections and no cycles: the cyclic collector
+        # would only re-scan them (as in load/pipeline.py, paused and the caller's setting restored)
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._select(list(states), list(periods), as_of, comms)
+        finally:
+            if was_enabled:
+                gc.enable()
         return super().scorecard(states, periods, as_of, comms)
 
-    # long: builds the three small tables, runs the two queries and files their rows per cell; one pass
+    # long: builds the small tables, runs the queries (window evidence, carried measures, each timeline kind's)
+    # and files their rows per cell; one pass
     def _select(self, states: list[str], periods: list[Period], as_of: date, comms: list[Commitment]) -> None:
         pa = require_pyarrow()
         compiled: Compiled = compile_rules(comms)
         self._compiled = compiled.by_cell_rule()
-        self.stats.sql_rules = len(compiled.rules)
-        for why in compiled.reference.values():
+        self.stats.sql_rules = len(compiled.rules) + len(compiled.timeline)
+        self.stats.sql_kinds = compiled.kinds()
+        self.stats.reference_kinds = {k: 0 for c in comms for k in (kind_of(r).name for r in c.rules)}
+        by_id = {c.id: c for c in comms}
+        for (cid, i), why in compiled.reference.items():
             self.stats.reference_rules[why] = self.stats.reference_rules.get(why, 0) + 1
+            kind = kind_of(by_id[cid].rules[i]).name
+            self.stats.reference_kinds[kind] += 1
         self._evidence_rows = {}
+        self._picked = {}
         windows: dict[tuple[str, str, str], _Key] = {}
         for state in states:
             for p in periods:
@@ -195,7 +219,7 @@ class SqlEvaluator(Evaluator):
                         if key not in self._evidence_rows:
                             windows[(state, c.id, p.id)] = key
                             self._evidence_rows[key] = {}
-        if not compiled.rules or not windows:
+        if not windows or not (compiled.rules or compiled.timeline):
             return
         tables = {
             "rules_t": pa.table(
@@ -218,22 +242,50 @@ class SqlEvaluator(Evaluator):
                     "commitment": pa.array([k[1] for k in windows], type=pa.string()),
                     "pid": pa.array([k[2] for k in windows], type=pa.string()),
                     "inforce": pa.array([v[5].toordinal() for v in windows.values()], type=pa.int32()),
+                    "wk": pa.array(range(len(windows)), type=pa.int32()),
                 }
             ),
         }
         one = self.backend.single_scan
-        queries = [window_query(compiled.rules, as_of, one)]
-        if any(r.lasting for r in compiled.rules):
-            queries.append(carried_query(compiled.rules, as_of, one))
-        results = self.backend.run(self.corpus, tables, queries)
+        queries: list[str] = []
+        if compiled.rules:
+            queries.append(window_query(compiled.rules, as_of, one))
+            if any(r.lasting for r in compiled.rules):
+                queries.append(carried_query(compiled.rules, as_of, one))
+        timeline_kinds = self._timeline_queries(states, compiled.timeline, as_of, tables)
+        results = self.backend.run(self.corpus, tables, [*queries, *(q for _, _, q in timeline_kinds)])
         index = {r.key: r.index for r in compiled.rules}
-        for part, rows in enumerate(results):
+        for part, rows in enumerate(results[: len(queries)]):
             for state, cid, pid, rk, r in rows:
                 per_rule = self._evidence_rows[windows[(state, cid, pid)]]
                 pair = per_rule.get(index[rk])
                 if pair is None:
                     pair = per_rule[index[rk]] = ([], [])
                 pair[part].append(r)
+        keys = list(windows.values())
+        for (name, rules, _), rows in zip(timeline_kinds, results[len(queries) :], strict=True):
+            select = KINDS[name].timeline_sql
+            assert select is not None
+            for wk, rk, picked in select.collect(rows, self.corpus.observations):
+                self._picked.setdefault(keys[wk], {})[rules[rk]] = picked
+
+    def _timeline_queries(
+        self, states: list[str], rules: list[TimelineRule], as_of: date, tables: dict[str, Any]
+    ) -> list[tuple[str, dict[int, int], str]]:
+        """The query of each timeline kind with rules (its tables added to ``tables``), with its rule keys ->
+        rule index; the states' timelines as ``timelines_t``."""
+        if not rules:
+            return []
+        rows = {o.id: r for r, o in enumerate(self.corpus.observations)}
+        tables["timelines_t"] = timeline_table({s: self.evidence(s) for s in states}, rows)
+        out: list[tuple[str, dict[int, int], str]] = []
+        for name in dict.fromkeys(r.kind for r in rules):
+            select = KINDS[name].timeline_sql
+            assert select is not None
+            mine = [r for r in rules if r.kind == name]
+            tables.update(select.tables([(r.key, r.commitment, r.rule) for r in mine]))
+            out.append((name, {r.key: r.index for r in mine}, select.query(as_of)))
+        return out
 
     def findings(
         self,
@@ -253,9 +305,10 @@ class SqlEvaluator(Evaluator):
         obs = self.corpus.observations
         window = Window(self.evidence(state), start, end, as_of, in_force, commitment.id)
         out: list[Finding] = []
+        picked = self._picked.get(key, {})
         for i, rule in enumerate(commitment.rules):
             kind = kind_of(rule)
-            if (commitment.id, i) not in self._compiled or kind.findings is None:
+            if (commitment.id, i) not in self._compiled or (kind.findings is None and kind.timeline_sql is None):
                 self.stats.reference_evaluations += 1
                 if kind.timeline:  # reads the state's timelines, not the window's observations
                     out.extend(kind.evaluate(rule, window))
@@ -263,6 +316,11 @@ class SqlEvaluator(Evaluator):
                     out.extend(super().findings(commitment, state, start, end, as_of, in_force, [rule]))
                 continue
             self.stats.sql_evaluations += 1
+            if kind.timeline_sql is not None:
+                if i in picked:  # nothing selected: the reference finds nothing either
+                    out.extend(kind.timeline_sql.findings(rule, window, picked[i]))
+                continue
+            assert kind.findings is not None
             pair = selected.get(i)
             if pair is None:  # no evidence: the reference finds nothing either
                 continue

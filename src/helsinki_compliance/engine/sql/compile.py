@@ -1,6 +1,6 @@
 """Rules compiled to SQL: one compiler for every SQL engine (DuckDB runs it; Spark runs it transpiled).
 
-What is compiled. For every rule whose kind has SQL (engine/kinds/: **event** and **metric**; each
+What is compiled. For every rule of a window kind with SQL (engine/kinds/: **event** and **metric**; each
 kind module writes its own predicate with the helpers here) the compiler emits a predicate over the
 hot observation table (engine/columnar.py): kinds as ``IN``, tags and cited commitments as list
 predicates, claims, and the rule's ``where`` condition tree with the reference's semantics (a
@@ -11,8 +11,11 @@ it) and with the in-force cells, applies the as-of (known-by) filter and the las
 rule, and returns the evidence of every (cell, rule) in the reference's window order.
 :func:`carried_query` finds the legal measures carried into later periods.
 
-What is not compiled: **standing** rules (their carried state, ages and wording are evaluated
-per cell by the reference, engine/rules.py), and any comparison that the loader flags as never
+Rules of a timeline kind (**standing**) are not predicates on one observation: their kind selects
+what they read of the states' timelines in one query of its own (``Kind.timeline_sql``,
+engine/sql/standing.py); :func:`compile_rules` lists them as :class:`TimelineRule`.
+
+What is not compiled: a rule of a kind without SQL, and any comparison that the loader flags as never
 true as written (:func:`condition_sql` raises :class:`Unsupported`; that rule is evaluated by the
 reference). Both are counted in :class:`~helsinki_compliance.engine.sql_engine.EngineStats`.
 
@@ -23,7 +26,7 @@ SQL (``list_contains`` becomes ``ARRAY_CONTAINS``, ``strpos`` becomes ``LOCATE``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -166,6 +169,18 @@ class CompiledRule:
     index: int  # position in the commitment's rules
     lasting: bool  # an event rule whose legal measures last (status other than violation)
     predicate: str
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineRule:
+    """One rule of a timeline kind of one commitment: its kind's query selects its evidence."""
+
+    key: int
+    commitment: str
+    index: int  # position in the commitment's rules
+    kind: str
+    rule: Any
 
 
 @dataclass
@@ -174,17 +189,32 @@ class Compiled:
 
     rules: list[CompiledRule]
     reference: dict[tuple[str, int], str]  # (commitment, rule index) -> reason
+    timeline: list[TimelineRule] = field(default_factory=list)
 
-    def by_cell_rule(self) -> dict[tuple[str, int], CompiledRule]:
-        return {(r.commitment, r.index): r for r in self.rules}
+    def by_cell_rule(self) -> dict[tuple[str, int], CompiledRule | TimelineRule]:
+        out: dict[tuple[str, int], CompiledRule | TimelineRule] = {(r.commitment, r.index): r for r in self.rules}
+        out.update({(r.commitment, r.index): r for r in self.timeline})
+        return out
+
+    def kinds(self) -> dict[str, int]:
+        """Rule kind -> how many of its rules were compiled."""
+        out: dict[str, int] = {}
+        for name in [r.kind for r in self.timeline] + [r.kind for r in self.rules]:
+            out[name] = out.get(name, 0) + 1
+        return out
 
 
 def compile_rules(commitments: Sequence[Commitment]) -> Compiled:
     rules: list[CompiledRule] = []
     reference: dict[tuple[str, int], str] = {}
+    timeline: list[TimelineRule] = []
     for c in commitments:
         for i, rule in enumerate(c.rules):
-            compile_one = kind_of(rule).sql
+            kind = kind_of(rule)
+            if kind.timeline_sql is not None:
+                timeline.append(TimelineRule(len(timeline), c.id, i, kind.name, rule))
+                continue
+            compile_one = kind.sql
             if compile_one is None:
                 reference[(c.id, i)] = f"{rule.kind} rule"
                 continue
@@ -193,8 +223,8 @@ def compile_rules(commitments: Sequence[Commitment]) -> Compiled:
             except Unsupported as exc:
                 reference[(c.id, i)] = f"not compiled: {exc}"
                 continue
-            rules.append(CompiledRule(len(rules), c.id, i, lasting, pred))
-    return Compiled(rules, reference)
+            rules.append(CompiledRule(len(rules), c.id, i, lasting, pred, kind.name))
+    return Compiled(rules, reference, timeline)
 
 
 def _matched_cte(rules: Sequence[CompiledRule], as_of: date, single_scan: bool) -> str:

@@ -155,6 +155,29 @@ def obs(oid: str, date: str, kind: str, **extra: Any) -> dict[str, Any]:
     return base
 
 
+def prisoners_commitment(*rules: dict[str, Any]) -> dict[str, Any]:
+    """A Principle VII commitment ``t.prisoners`` with the given rules (tests of standing conditions)."""
+    return {
+        "id": "t.prisoners",
+        "instrument": "hfa-1975",
+        "section": "Principle VII",
+        "title": "Prisoners",
+        "summary": "States undertook to respect human rights.",
+        "basket": "I",
+        "chapter": "Principles",
+        "rules": list(rules),
+    }
+
+
+def prisoner_cases(subjects: str) -> dict[str, Any]:
+    """A cases file naming one Soviet prisoner per letter of ``subjects``."""
+    return {
+        "observations/cases.yaml": {
+            "cases": [{"id": s, "name": f"Prisoner {s.upper()}", "state": "SU"} for s in subjects],
+        }
+    }
+
+
 def write_yaml(path: Path, data: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import helsinki_compliance as hc
-from conftest import make_data, obs
+from conftest import make_data, obs, prisoner_cases, prisoners_commitment
 from helsinki_compliance import api
 from helsinki_compliance.cli.main import main
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
@@ -24,30 +24,17 @@ from helsinki_compliance.model.periods import parse_period
 
 AS_OF = date(1995, 12, 31)
 
-PRISONERS = {
-    "id": "t.prisoners",
-    "instrument": "hfa-1975",
-    "section": "Principle VII",
-    "title": "Prisoners",
-    "summary": "States undertook to respect human rights.",
-    "basket": "I",
-    "chapter": "Principles",
-    "rules": [
-        {
-            "id": "held",
-            "kind": "standing",
-            "condition": "imprisonment",
-            "while_in_effect": "violation",
-            "when_ended": "compliant",
-            "severity": "moderate",
-        },
-    ],
-}
-CASES = {
-    "observations/cases.yaml": {
-        "cases": [{"id": s, "name": f"Prisoner {s.upper()}", "state": "SU"} for s in ("a", "b", "c", "x")]
-    }
-}
+PRISONERS = prisoners_commitment(
+    {
+        "id": "held",
+        "kind": "standing",
+        "condition": "imprisonment",
+        "while_in_effect": "violation",
+        "when_ended": "compliant",
+        "severity": "moderate",
+    },
+)
+CASES = prisoner_cases("abcx")
 
 
 def held(oid: str, day: str, subject: str, **extra: Any) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import helsinki_compliance as hc
-from conftest import make_data, obs
+from conftest import make_data, obs, prisoner_cases, prisoners_commitment
 from helsinki_compliance import api
 from helsinki_compliance.engine.evaluation import Evaluator, Scorecard
 from helsinki_compliance.engine.kinds.standing import Selection, select, standing_findings
@@ -44,28 +44,15 @@ def _rule(rid: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-COMMITMENT = {
-    "id": "t.prisoners",
-    "instrument": "hfa-1975",
-    "section": "Principle VII",
-    "title": "Prisoners",
-    "summary": "States undertook to respect human rights.",
-    "basket": "I",
-    "chapter": "Principles",
-    "rules": [
-        _rule("held"),
-        _rule("claims", include_claims=True, severity="minor"),
-        _rule("some", subjects=["b", "d", "nobody"], when_ended=None),
-        _rule("monitors", tags_any=["monitor", "forced"]),
-        _rule("both-tags", tags_all=["monitor", "national-minority"], while_in_effect="partial"),
-    ],
-}
+COMMITMENT = prisoners_commitment(
+    _rule("held"),
+    _rule("claims", include_claims=True, severity="minor"),
+    _rule("some", subjects=["b", "d", "nobody"], when_ended=None),
+    _rule("monitors", tags_any=["monitor", "forced"]),
+    _rule("both-tags", tags_all=["monitor", "national-minority"], while_in_effect="partial"),
+)
 SUBJECTS = "abcdefghk"
-CASES = {
-    "observations/cases.yaml": {
-        "cases": [{"id": s, "name": f"Prisoner {s.upper()}", "state": "SU"} for s in SUBJECTS],
-    }
-}
+CASES = prisoner_cases(SUBJECTS)
 
 
 def held(oid: str, day: str, subject: str, **extra: Any) -> dict[str, Any]:

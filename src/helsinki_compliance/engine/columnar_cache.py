@@ -28,6 +28,7 @@ from typing import Any
 
 from helsinki_compliance.engine.columnar import observation_table, require_pyarrow
 from helsinki_compliance.load.cache import load_secret, private_dir, user_cache_dir
+from helsinki_compliance.load.snapshot import keyed_tag
 from helsinki_compliance.model.corpus import Corpus
 from helsinki_compliance.storage import atomic_write, read_bounded
 
@@ -55,12 +56,6 @@ def table_key(corpus: Corpus) -> str | None:
     if not content:
         return None
     return hashlib.sha256(f"{content}\x00{engine_fingerprint()}".encode()).hexdigest()
-
-
-def _tag(secret: bytes, key: str, payload: Any) -> str:
-    mac = hmac.new(secret, key.encode(), hashlib.sha256)
-    mac.update(payload)
-    return mac.hexdigest()
 
 
 class ColumnarCache:
@@ -97,7 +92,7 @@ class ColumnarCache:
             tag = header.get("hmac")
             if header.get("length") != buf.size or not isinstance(tag, str):
                 return None
-            if not hmac.compare_digest(_tag(self.secret, key, memoryview(buf)), tag):
+            if not hmac.compare_digest(keyed_tag(self.secret, key, memoryview(buf)), tag):
                 return None
             return pa.ipc.open_file(buf).read_all()  # buffers point into the verified map
         except (OSError, ValueError, pa.ArrowException):
@@ -112,7 +107,12 @@ class ColumnarCache:
         with pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
         data = sink.getvalue()
-        header = {"format": FORMAT, "key": key, "length": data.size, "hmac": _tag(self.secret, key, memoryview(data))}
+        header = {
+            "format": FORMAT,
+            "key": key,
+            "length": data.size,
+            "hmac": keyed_tag(self.secret, key, memoryview(data)),
+        }
         table_path, header_path = self._paths(corpus)
         try:
             for path in (table_path, header_path):

@@ -62,7 +62,7 @@ def snapshot_key(root: Path, files: Sequence[tuple[Path, bytes]], today: date | 
     return h.hexdigest()
 
 
-def _tag(secret: bytes, key: str, payload: bytes | memoryview) -> str:
+def keyed_tag(secret: bytes, key: str, payload: bytes | memoryview) -> str:
     """The HMAC-SHA256 of ``key`` and ``payload`` under the per-user secret (as :func:`.cache.sign`
     of their concatenation, without making it)."""
     mac = hmac.new(secret, key.encode(), hashlib.sha256)
@@ -102,7 +102,7 @@ class Snapshots:
         tag = header.get("hmac")
         if header.get("length") != len(payload) or not isinstance(tag, str):
             return None
-        if not hmac.compare_digest(_tag(self.key, key, payload), tag):
+        if not hmac.compare_digest(keyed_tag(self.key, key, payload), tag):
             return None
         corpus = pickle.loads(payload)  # noqa: S301 - authenticated: written by this user's own tool
         return corpus if isinstance(corpus, Corpus) else None
@@ -112,7 +112,7 @@ class Snapshots:
         if self.key is None:
             return
         payload = pickle.dumps(corpus, protocol=pickle.HIGHEST_PROTOCOL)
-        header = {"format": FORMAT, "key": key, "length": len(payload), "hmac": _tag(self.key, key, payload)}
+        header = {"format": FORMAT, "key": key, "length": len(payload), "hmac": keyed_tag(self.key, key, payload)}
         path = self._path(root)
         try:
             if path.is_symlink() or (path.exists() and not path.is_file()):
